@@ -1,0 +1,171 @@
+// The quote: every condition that stands in the way, every warning to acknowledge, the final bill
+// and the refund, for one line on one channel. Pure: the caller loads the facts.
+import crypto from 'node:crypto';
+import { arrearsDue, chinaDate, earlyTerminationPenalty, settle } from '../billing/final-bill.ts';
+import type { BillingAccount, CarrierSettings, Line, MvnoBrand } from '../db/schema.ts';
+import { canonicalJson } from '../audit/append-audit.ts';
+import { provinceName } from '../lines/provinces.ts';
+import { ackText, billLabel, blockerText, refundNote, routeLabel, warningText, type Lang } from './messages.ts';
+
+export type Channel = 'online' | 'store';
+export type RemedyAction = 'pay_outstanding' | 'accept_penalty' | 'forward_to_mvno' | 'visit_store' | null;
+
+export interface QuoteFacts {
+  channel: Channel;
+  now: Date;
+  line: Line;
+  account: BillingAccount;
+  carrier: { code: string; nameZh: string; nameEn: string; hotline: string; settings: CarrierSettings };
+  mvno: MvnoBrand | null;
+  activeSecondaries: number;
+  companions: Array<{ deviceLabel: string }>;
+  liveRequestId: string | null;
+  /** Other live lines of the same person at the same carrier (refund to another line). */
+  sameCarrierLines: Array<{ id: string; msisdn: string }>;
+  acceptPenalty: boolean;
+  /** The store's province, for the out-of-province rule (store channel only). */
+  storeProvince?: string;
+  forwardedTicket?: string | null;
+}
+
+export interface Blocker { code: string; message: string; remedy: string; remedyAction: RemedyAction; params: Record<string, string | number> }
+export interface Warning { code: string; message: string; requiresAcknowledgement: boolean }
+
+export interface Quote {
+  version: string;
+  lineId: string;
+  channel: Channel;
+  eligible: boolean;
+  blockers: Blocker[];
+  warnings: Warning[];
+  requiredAcknowledgements: string[];
+  acknowledgementTexts: Record<string, string>;
+  bill: { items: Array<{ code: string; label: string; amountFen: number }>; totalFen: number };
+  refund: { cashBalanceFen: number; promotionalCreditFen: number; owedFen: number; shortfallFen: number; refundableFen: number; note: string };
+  penalty: { applies: boolean; amountFen: number; accepted: boolean };
+  refundRoutes: Array<{ type: 'original' | 'bank' | 'line' | 'cash'; label: string; lines?: Array<{ id: string; msisdn: string }> }>;
+  seller?: { code: string; name: string; hotline: string; acceptsForwarded: boolean; forwardedTicket: string | null };
+  freezeDays: number;
+  computedOn: string;
+}
+
+export const BASE_ACKNOWLEDGEMENTS = ['data_backup', 'unbind_accounts', 'number_frozen'] as const;
+
+export function composeQuote(f: QuoteFacts, lang: Lang): Quote {
+  const today = chinaDate(f.now);
+  const s = f.carrier.settings;
+  const { line, account } = f;
+  const money = {
+    usageToDateFen: line.usage_to_date_fen,
+    monthlyFeeFen: line.monthly_fee_fen,
+    contractEnd: line.contract_end,
+    penaltyFen: line.penalty_fen,
+    penaltyRemainingFeePercent: s.penaltyRemainingFeePercent,
+    cashBalanceFen: account.cash_balance_fen,
+    promoCreditFen: account.promo_credit_fen,
+    arrearsFen: account.arrears_fen,
+    arrearsSince: account.arrears_since,
+    arrearsDailyPerMille: s.arrearsDailyPerMille,
+  };
+  const settlement = settle(money, today, f.acceptPenalty);
+  const penaltyFen = earlyTerminationPenalty(money, today);
+
+  const raw: Array<{ code: string; params: Record<string, string | number>; remedyAction: RemedyAction }> = [];
+  const add = (code: string, params: Record<string, string | number> = {}, remedyAction: RemedyAction = null) => raw.push({ code, params, remedyAction });
+  const storeOnly = (code: string) => f.channel === 'online' && (s.storeOnlyConditions.includes(code) || code === 'store_only_number');
+
+  if (line.status === 'cancelled') add('line_cancelled');
+  if (f.liveRequestId) add('already_requested', { requestId: f.liveRequestId });
+  if (line.sold_by !== 'carrier') {
+    const seller = f.mvno;
+    add(line.sold_by === 'mvno' ? 'mvno_line' : 'third_party_line', {
+      seller: seller ? (lang === 'en' ? seller.name_en : seller.name_zh) : (lang === 'en' ? 'the seller' : '销售方'),
+      host: lang === 'en' ? f.carrier.nameEn : f.carrier.nameZh,
+      hotline: seller?.hotline ?? f.carrier.hotline,
+      forwardable: seller?.accepts_forwarded ? 'yes' : 'no',
+    }, seller?.accepts_forwarded && !f.forwardedTicket ? 'forward_to_mvno' : null);
+  }
+  const due = arrearsDue(money, today);
+  if (due.totalFen > 0) {
+    add('arrears', { arrearsFen: due.arrearsFen, overdueFen: due.overdueFen, totalFen: due.totalFen, since: account.arrears_since ?? today, cashBalanceFen: account.cash_balance_fen }, 'pay_outstanding');
+  }
+  if (penaltyFen > 0 && !f.acceptPenalty) add('contract_lock_in', { contractEnd: line.contract_end!, penaltyFen }, 'accept_penalty');
+  if (f.activeSecondaries > 0 || line.has_broadband) {
+    add('bundle_primary', { secondaries: f.activeSecondaries, broadband: line.has_broadband ? 'yes' : 'no' });
+  }
+  if (line.port_out_status === 'pending') add('port_out_pending');
+  // In a store the owner is present with the ID card, so a lost or suspended line can be cancelled there.
+  if ((line.status === 'lost' || line.status === 'suspended') && f.channel === 'online') {
+    add('lost_or_suspended', { status: line.status }, storeOnly('lost_or_suspended') ? 'visit_store' : null);
+  }
+  if (line.store_only_reason && f.channel === 'online') add('store_only_number', { reason: line.store_only_reason }, 'visit_store');
+  if (f.channel === 'store' && f.storeProvince && f.storeProvince !== line.home_province && s.outOfProvince === 'forward') {
+    add('out_of_province_forwarded', { province: provinceName(line.home_province, lang === 'en' ? 'en' : 'zh'), days: s.outOfProvinceSlaDays });
+  }
+  if (due.totalFen === 0 && settlement.shortfallFen > 0 && line.status !== 'cancelled') {
+    add('final_bill_shortfall', { billTotalFen: settlement.billTotalFen, cashBalanceFen: account.cash_balance_fen, shortfallFen: settlement.shortfallFen }, 'pay_outstanding');
+  }
+
+  const blockers: Blocker[] = raw.map((b) => ({ code: b.code, ...blockerText(lang, b.code, b.params), remedyAction: b.remedyAction, params: b.params }));
+
+  const warnings: Warning[] = [];
+  if (f.companions.length > 0) {
+    warnings.push({ code: 'companion_devices', requiresAcknowledgement: true, message: warningText(lang, 'companion_devices', { count: f.companions.length, devices: f.companions.map((c) => c.deviceLabel).join(', ') }) });
+  }
+  if (line.form_factor === 'esim' && line.esim_profile_state !== 'unavailable' && line.esim_profile_state !== 'deleted') {
+    warnings.push({ code: 'esim_profile', requiresAcknowledgement: true, message: warningText(lang, 'esim_profile', {}) });
+  }
+  if (account.promo_credit_fen > 0) {
+    warnings.push({ code: 'promotional_credit', requiresAcknowledgement: false, message: warningText(lang, 'promotional_credit', { promoFen: account.promo_credit_fen }) });
+  }
+  const requiredAcknowledgements = [...BASE_ACKNOWLEDGEMENTS, ...warnings.filter((w) => w.requiresAcknowledgement).map((w) => w.code)];
+  const ackParams = { days: s.freezeDays };
+
+  const routeTypes: Array<'original' | 'bank' | 'line' | 'cash'> = [...s.refundRoutes];
+  if (f.channel === 'store') routeTypes.unshift('cash');
+  const refundRoutes = routeTypes
+    .filter((t) => t !== 'line' || f.sameCarrierLines.length > 0)
+    .map((type) => ({ type, label: routeLabel(lang, type), ...(type === 'line' ? { lines: f.sameCarrierLines } : {}) }));
+
+  const versioned = {
+    lineId: line.id, lineVersion: line.version, accountVersion: account.version, channel: f.channel, today,
+    acceptPenalty: f.acceptPenalty, blockers: raw.map((b) => [b.code, b.params]), warnings: warnings.map((w) => w.code),
+    items: settlement.items, refundable: settlement.refundableFen, settings: s, liveRequestId: f.liveRequestId,
+  };
+  const version = crypto.createHash('sha256').update(canonicalJson(versioned)).digest('hex').slice(0, 20);
+
+  return {
+    version,
+    lineId: line.id,
+    channel: f.channel,
+    eligible: blockers.length === 0,
+    blockers,
+    warnings,
+    requiredAcknowledgements,
+    acknowledgementTexts: Object.fromEntries(requiredAcknowledgements.map((c) => [c, ackText(lang, c, ackParams)])),
+    bill: { items: settlement.items.map((i) => ({ ...i, label: billLabel(lang, i.code) })), totalFen: settlement.billTotalFen },
+    refund: {
+      cashBalanceFen: settlement.cashBalanceFen,
+      promotionalCreditFen: settlement.promotionalCreditFen,
+      owedFen: settlement.billTotalFen,
+      shortfallFen: settlement.shortfallFen,
+      refundableFen: line.status === 'cancelled' ? 0 : settlement.refundableFen,
+      note: refundNote(lang),
+    },
+    penalty: { applies: penaltyFen > 0, amountFen: penaltyFen, accepted: f.acceptPenalty && penaltyFen > 0 },
+    refundRoutes,
+    ...(f.mvno || line.sold_by !== 'carrier'
+      ? {
+          seller: {
+            code: f.mvno?.code ?? 'third_party',
+            name: f.mvno ? (lang === 'en' ? f.mvno.name_en : f.mvno.name_zh) : (lang === 'en' ? 'Third-party seller' : '第三方销售方'),
+            hotline: f.mvno?.hotline ?? f.carrier.hotline,
+            acceptsForwarded: f.mvno?.accepts_forwarded ?? false,
+            forwardedTicket: f.forwardedTicket ?? null,
+          },
+        }
+      : {}),
+    freezeDays: s.freezeDays,
+    computedOn: today,
+  };
+}

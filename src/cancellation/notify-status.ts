@@ -1,0 +1,26 @@
+// An SMS at each change of a request, enqueued in the same transaction as the change.
+import type { Transaction } from 'kysely';
+import type { AppContext } from '../context.ts';
+import type { DB, RequestStatus } from '../db/schema.ts';
+import { QUEUES } from '../jobs/queue.ts';
+
+const TEXT: Record<RequestStatus, (p: { tail: string; reason?: string; serial?: string }) => string> = {
+  pending_review: (p) => `【注销服务】尾号${p.tail}的注销申请已受理，正在审核。Your cancellation request for the line ending ${p.tail} was received and is under review.`,
+  approved: (p) => `【注销服务】尾号${p.tail}的注销申请已通过，正在办理。Your request for the line ending ${p.tail} was approved and is being carried out.`,
+  executing: (p) => `【注销服务】尾号${p.tail}的号码正在注销。The line ending ${p.tail} is being cancelled.`,
+  completed: (p) => `【注销服务】尾号${p.tail}的号码已注销，注销证明编号 ${p.serial}。The line ending ${p.tail} is cancelled; certificate ${p.serial}.`,
+  rejected: (p) => `【注销服务】尾号${p.tail}的注销申请未通过：${p.reason}。Your request for the line ending ${p.tail} was rejected: ${p.reason}`,
+  withdrawn: (p) => `【注销服务】尾号${p.tail}的注销申请已撤回。Your request for the line ending ${p.tail} was withdrawn.`,
+  needs_attention: (p) => `【注销服务】尾号${p.tail}的注销办理遇到问题，工作人员正在处理，无需您操作。Cancelling the line ending ${p.tail} hit a problem; our staff are on it, nothing is needed from you.`,
+};
+
+export async function notifyStatus(
+  ctx: AppContext,
+  trx: Transaction<DB>,
+  n: { requestId: string; msisdn: string; status: RequestStatus; reason?: string; serial?: string },
+): Promise<void> {
+  if (n.status === 'executing') return; // the 'approved' message already says it is being carried out
+  const text = TEXT[n.status]({ tail: n.msisdn.slice(-4), reason: n.reason, serial: n.serial });
+  const key = `${n.requestId}:${n.status}`;
+  await ctx.jobs.send(trx, QUEUES.sms, { to: n.msisdn, text, idempotencyKey: key }, { key });
+}

@@ -1,0 +1,64 @@
+// Writes a new cancellation request with its first timeline event, its audit entry, its SMS and,
+// when it starts approved, its execution job: all in the caller's transaction.
+import crypto from 'node:crypto';
+import type { Transaction } from 'kysely';
+import type { AppContext } from '../context.ts';
+import type { CarrierCode, DB, RequestStatus } from '../db/schema.ts';
+import { appendAudit } from '../audit/append-audit.ts';
+import { QUEUES } from '../jobs/queue.ts';
+import type { Quote } from './compose-quote.ts';
+import { recordEvent, type Actor } from './transitions.ts';
+import { notifyStatus } from './notify-status.ts';
+
+export interface NewRequest {
+  lineId: string;
+  customerId: string;
+  carrier: CarrierCode;
+  msisdn: string;
+  channel: 'online' | 'store';
+  status: Extract<RequestStatus, 'pending_review' | 'approved'>;
+  quote: Quote;
+  acknowledgements: string[];
+  refundRoute: Record<string, unknown>;
+  refundRouteSecretEnc: string | null;
+  slaDueAt: Date | null;
+  storeId?: string | null;
+  clerkId?: string | null;
+  details?: Record<string, unknown>;
+  actor: Actor;
+  note?: string;
+}
+
+export async function openRequest(ctx: AppContext, trx: Transaction<DB>, r: NewRequest): Promise<string> {
+  const id = crypto.randomUUID();
+  await trx.insertInto('cancellation_requests').values({
+    id,
+    line_id: r.lineId,
+    customer_id: r.customerId,
+    carrier: r.carrier,
+    channel: r.channel,
+    status: r.status,
+    quote_version: r.quote.version,
+    quote: JSON.stringify(r.quote),
+    acknowledgements: JSON.stringify(r.acknowledgements),
+    refund_route: JSON.stringify(r.refundRoute),
+    refund_route_secret_enc: r.refundRouteSecretEnc,
+    bill_total_fen: r.quote.bill.totalFen,
+    refund_fen: r.quote.refund.refundableFen,
+    sla_due_at: r.slaDueAt,
+    store_id: r.storeId ?? null,
+    clerk_id: r.clerkId ?? null,
+    details: JSON.stringify(r.details ?? {}),
+    ...(r.status === 'approved' ? { decided_at: ctx.now() } : {}),
+  }).execute();
+  await recordEvent(trx, { requestId: id, from: null, to: r.status, actor: r.actor, note: r.note ?? null });
+  await appendAudit(trx, {
+    actorKind: r.actor.kind, actorId: r.actor.id ?? null, ip: r.actor.ip ?? null,
+    action: 'request.submit', requestId: id,
+    details: { channel: r.channel, status: r.status, quoteVersion: r.quote.version, refundFen: r.quote.refund.refundableFen, billTotalFen: r.quote.bill.totalFen, route: r.refundRoute.type },
+  });
+  if (r.status === 'approved') await ctx.jobs.send(trx, QUEUES.execute, { requestId: id }, { key: id });
+  await notifyStatus(ctx, trx, { requestId: id, msisdn: r.msisdn, status: r.status });
+  ctx.metrics.requestTransitions.inc({ from: 'new', to: r.status, channel: r.channel });
+  return id;
+}

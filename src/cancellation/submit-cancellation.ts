@@ -1,0 +1,100 @@
+// The subscriber commits: the quote they saw must still be current, every reminder acknowledged,
+// the last 4 digits typed, a refund route chosen. One live request per line; the same
+// Idempotency-Key replays the first answer.
+import type { AppContext } from '../context.ts';
+import type { Kysely, Transaction } from 'kysely';
+import type { CarrierSettings, DB } from '../db/schema.ts';
+import { AppError } from '../shared/errors.ts';
+import { isUniqueViolation, withIdempotency } from '../shared/idempotency.ts';
+import { composeQuote, type Quote } from './compose-quote.ts';
+import { loadQuoteFacts } from './load-quote-facts.ts';
+import { openRequest } from './open-request.ts';
+import { acceptRefundRoute, type RefundRouteInput } from './refund-route.ts';
+import { LIVE_STATUSES, type Actor } from './transitions.ts';
+import { assertOwnsLine } from './quote-cancellation.ts';
+import type { Lang } from './messages.ts';
+
+export interface SubmitInput {
+  lineId: string;
+  quoteVersion: string;
+  acknowledgements: string[];
+  confirmLast4: string;
+  refundRoute: RefundRouteInput;
+  acceptPenalty?: boolean;
+}
+
+export async function alreadyRequested(db: Kysely<DB> | Transaction<DB>, lineId: string): Promise<AppError> {
+  const live = await db.selectFrom('cancellation_requests').select(['id', 'status'])
+    .where('line_id', '=', lineId).where('status', 'in', [...LIVE_STATUSES, 'completed']).executeTakeFirst();
+  return new AppError('already_requested', live?.status === 'completed'
+    ? 'This line has already been cancelled.'
+    : 'A cancellation request for this line is already open.', { requestId: live?.id ?? null, status: live?.status ?? null });
+}
+
+/** Recomputes the quote the user saw (with or without the penalty accepted) and checks it is unchanged. */
+export function matchQuote(quotes: Quote[], version: string): Quote {
+  const q = quotes.find((x) => x.version === version);
+  if (!q) {
+    throw new AppError('quote_stale', 'The figures changed since you saw them (balance, bill or conditions). Look at the new quote and confirm again.', { currentVersion: quotes[0].version });
+  }
+  return q;
+}
+
+export function assertConfirmations(quote: Quote, acknowledgements: string[], confirmLast4: string | null, msisdn: string): void {
+  if (!quote.eligible) {
+    throw new AppError('not_eligible', `This line cannot be cancelled yet; clear these first: ${quote.blockers.map((b) => b.code).join(', ')}.`, {
+      blockers: quote.blockers.map((b) => ({ code: b.code, message: b.message, remedy: b.remedy })),
+    });
+  }
+  const missing = quote.requiredAcknowledgements.filter((a) => !acknowledgements.includes(a));
+  if (missing.length) {
+    throw new AppError('acknowledgements_missing', `Please confirm: ${missing.join(', ')}.`, { missing });
+  }
+  if (confirmLast4 !== null && confirmLast4.trim() !== msisdn.slice(-4)) {
+    throw new AppError('confirmation_mismatch', 'The last 4 digits you typed do not match this line\'s number. Check that this is the card you mean to cancel.');
+  }
+}
+
+export async function submitCancellation(
+  ctx: AppContext,
+  who: { customerId: string; ip: string },
+  input: SubmitInput,
+  idempotencyKey: string,
+  lang: Lang,
+): Promise<{ statusCode: number; body: { id: string; status: string }; replayed: boolean }> {
+  await assertOwnsLine(ctx, who.customerId, input.lineId);
+  try {
+    return await withIdempotency(ctx.db, `subscriber:${who.customerId}:submit`, idempotencyKey, input, async (trx) => {
+      const now = ctx.now();
+      const facts = await loadQuoteFacts(trx, { lineId: input.lineId, channel: 'online', acceptPenalty: false, now });
+      if (facts.liveRequestId) throw await alreadyRequested(trx, input.lineId);
+      const quotes = [composeQuote(facts, lang), composeQuote({ ...facts, acceptPenalty: true }, lang)];
+      const quote = matchQuote(input.acceptPenalty ? [quotes[1], quotes[0]] : quotes, input.quoteVersion);
+      assertConfirmations(quote, input.acknowledgements, input.confirmLast4, facts.line.msisdn);
+      const route = acceptRefundRoute(quote, input.refundRoute, ctx.vault);
+      const s: CarrierSettings = facts.carrier.settings;
+      const autoApprove = !s.onlineReviewRequired
+        || (s.autoApproveMaxRefundFen !== null && quote.warnings.length === 0 && quote.refund.refundableFen <= s.autoApproveMaxRefundFen);
+      const actor: Actor = { kind: 'subscriber', id: who.customerId, ip: who.ip };
+      const id = await openRequest(ctx, trx, {
+        lineId: facts.line.id,
+        customerId: facts.line.customer_id,
+        carrier: facts.line.carrier,
+        msisdn: facts.line.msisdn,
+        channel: 'online',
+        status: autoApprove ? 'approved' : 'pending_review',
+        quote,
+        acknowledgements: input.acknowledgements,
+        refundRoute: route.route,
+        refundRouteSecretEnc: route.secretEnc,
+        slaDueAt: autoApprove ? null : new Date(now.getTime() + s.reviewSlaHours * 3600_000),
+        actor,
+        note: autoApprove ? 'auto-approved by carrier rule' : undefined,
+      });
+      return { statusCode: 201, body: { id, status: autoApprove ? 'approved' : 'pending_review' } };
+    });
+  } catch (e) {
+    if (isUniqueViolation(e)) throw await alreadyRequested(ctx.db, input.lineId);
+    throw e;
+  }
+}

@@ -1,0 +1,112 @@
+// Read models of a request: the subscriber's status page, their list, the reviewer's queue and
+// decision screen. Identifiers are masked for staff; the owner sees their own number.
+import type { AppContext } from '../context.ts';
+import { AppError } from '../shared/errors.ts';
+import { maskIccid, maskMsisdn } from '../lines/mask.ts';
+import type { Quote } from './compose-quote.ts';
+
+export async function loadRequestView(ctx: AppContext, requestId: string) {
+  const r = await ctx.db.selectFrom('cancellation_requests as r')
+    .innerJoin('lines as l', 'l.id', 'r.line_id')
+    .innerJoin('carriers as c', 'c.code', 'r.carrier')
+    .select([
+      'r.id', 'r.status', 'r.channel', 'r.line_id', 'r.customer_id', 'r.carrier', 'c.name_zh', 'c.name_en', 'r.created_at', 'r.updated_at', 'r.sla_due_at',
+      'r.rejection_reason', 'r.certificate_serial', 'r.refund_fen', 'r.bill_total_fen', 'r.refund_route', 'r.acknowledgements', 'r.quote', 'r.completed_at',
+      'r.store_id', 'r.details', 'l.msisdn', 'l.iccid', 'l.form_factor',
+    ])
+    .where('r.id', '=', requestId).executeTakeFirst();
+  if (!r) throw new AppError('not_found', 'The request was not found.');
+  const [events, steps] = await Promise.all([
+    ctx.db.selectFrom('request_events').select(['to_status', 'from_status', 'at', 'note', 'actor_kind']).where('request_id', '=', requestId).orderBy('id').execute(),
+    ctx.db.selectFrom('execution_steps').select(['step', 'status', 'attempts', 'last_error', 'position']).where('request_id', '=', requestId).orderBy('position').execute(),
+  ]);
+  return { r, events, steps };
+}
+
+export async function viewCancellationForOwner(ctx: AppContext, customerIds: string[], requestId: string) {
+  const { r, events, steps } = await loadRequestView(ctx, requestId);
+  if (!customerIds.includes(r.customer_id)) throw new AppError('not_found', 'No request of yours has that id.');
+  return {
+    id: r.id,
+    status: r.status,
+    channel: r.channel,
+    lineId: r.line_id,
+    msisdn: r.msisdn,
+    carrier: r.carrier,
+    carrierName: { zh: r.name_zh, en: r.name_en },
+    createdAt: r.created_at.toISOString(),
+    slaDueAt: r.sla_due_at ? new Date(r.sla_due_at).toISOString() : null,
+    timeline: events.map((e) => ({ status: e.to_status, at: e.at.toISOString(), ...(e.note ? { note: e.note } : {}) })),
+    steps: steps.map((s) => ({ step: s.step, status: s.status, attempts: s.attempts })),
+    refundFen: r.refund_fen,
+    billTotalFen: r.bill_total_fen,
+    refundRoute: r.refund_route,
+    ...(r.certificate_serial ? { certificateSerial: r.certificate_serial } : {}),
+    ...(r.rejection_reason ? { rejectionReason: r.rejection_reason } : {}),
+    ...(r.completed_at ? { completedAt: new Date(r.completed_at).toISOString() } : {}),
+  };
+}
+
+export async function listMyCancellations(ctx: AppContext, customerIds: string[]) {
+  const rows = await ctx.db.selectFrom('cancellation_requests as r').innerJoin('lines as l', 'l.id', 'r.line_id')
+    .select(['r.id', 'r.line_id', 'l.msisdn', 'r.carrier', 'r.status', 'r.channel', 'r.created_at', 'r.certificate_serial', 'r.rejection_reason'])
+    .where('r.customer_id', 'in', customerIds).orderBy('r.created_at', 'desc').limit(100).execute();
+  return rows.map((r) => ({
+    id: r.id, lineId: r.line_id, msisdn: r.msisdn, carrier: r.carrier, status: r.status, channel: r.channel, createdAt: r.created_at.toISOString(),
+    ...(r.certificate_serial ? { certificateSerial: r.certificate_serial } : {}),
+    ...(r.rejection_reason ? { rejectionReason: r.rejection_reason } : {}),
+  }));
+}
+
+export async function listReviewQueue(ctx: AppContext, opts: { carrier?: string; limit?: number } = {}) {
+  let q = ctx.db.selectFrom('cancellation_requests as r').innerJoin('lines as l', 'l.id', 'r.line_id').innerJoin('carriers as c', 'c.code', 'r.carrier')
+    .select(['r.id', 'r.channel', 'r.carrier', 'c.name_zh', 'c.name_en', 'l.msisdn', 'l.form_factor', 'r.created_at', 'r.sla_due_at', 'r.refund_fen', 'r.bill_total_fen', 'r.quote'])
+    .where('r.status', '=', 'pending_review');
+  if (opts.carrier) q = q.where('r.carrier', '=', opts.carrier as never);
+  const rows = await q.orderBy('r.sla_due_at').orderBy('r.created_at').limit(opts.limit ?? 200).execute();
+  const now = ctx.now().getTime();
+  return rows.map((r) => ({
+    id: r.id,
+    channel: r.channel,
+    carrier: r.carrier,
+    carrierName: { zh: r.name_zh, en: r.name_en },
+    maskedMsisdn: maskMsisdn(r.msisdn),
+    formFactor: r.form_factor,
+    submittedAt: r.created_at.toISOString(),
+    slaDueAt: r.sla_due_at ? new Date(r.sla_due_at).toISOString() : null,
+    overdue: r.sla_due_at ? new Date(r.sla_due_at).getTime() < now : false,
+    refundFen: r.refund_fen,
+    billTotalFen: r.bill_total_fen,
+    warnings: ((r.quote as Quote).warnings ?? []).map((w) => w.code),
+  }));
+}
+
+export async function viewForReviewer(ctx: AppContext, requestId: string) {
+  const { r, events, steps } = await loadRequestView(ctx, requestId);
+  const quote = r.quote as Quote;
+  const lines = await ctx.db.selectFrom('lines').select((eb) => eb.fn.countAll<number>().as('n')).where('customer_id', '=', r.customer_id).where('status', '<>', 'cancelled').executeTakeFirstOrThrow();
+  return {
+    id: r.id,
+    status: r.status,
+    channel: r.channel,
+    carrier: r.carrier,
+    carrierName: { zh: r.name_zh, en: r.name_en },
+    maskedMsisdn: maskMsisdn(r.msisdn),
+    maskedIccid: maskIccid(r.iccid),
+    formFactor: r.form_factor,
+    submittedAt: r.created_at.toISOString(),
+    slaDueAt: r.sla_due_at ? new Date(r.sla_due_at).toISOString() : null,
+    overdue: r.sla_due_at ? new Date(r.sla_due_at).getTime() < ctx.now().getTime() && r.status === 'pending_review' : false,
+    refundFen: r.refund_fen,
+    billTotalFen: r.bill_total_fen,
+    warnings: quote.warnings.map((w) => w.code),
+    timeline: events.map((e) => ({ status: e.to_status, at: e.at.toISOString(), actorKind: e.actor_kind, ...(e.note ? { note: e.note } : {}) })),
+    steps: steps.map((s) => ({ step: s.step, status: s.status, attempts: s.attempts, lastError: s.last_error })),
+    quote: { bill: quote.bill, refund: quote.refund, warnings: quote.warnings, penalty: quote.penalty },
+    acknowledgements: r.acknowledgements,
+    refundRoute: r.refund_route,
+    ownerLiveLines: Number(lines.n),
+    ...(r.rejection_reason ? { rejectionReason: r.rejection_reason } : {}),
+    ...(r.certificate_serial ? { certificateSerial: r.certificate_serial } : {}),
+  };
+}

@@ -1,0 +1,316 @@
+// Renders the cancellation certificate (注销证明) as a one-page A4 PDF.
+//
+// - Text is set in a subset of Noto Sans CJK SC (assets/fonts, see its README), embedded in the
+//   PDF; no other font is used, so the file looks the same in every reader.
+// - The facts are also stored as canonical JSON in the Info dictionary's `Keywords` entry (see
+//   facts.ts) so `zhuxiao verify` and the verify page can read them back after checking the
+//   signature (signing.ts). The PDF is then signed with signPdf().
+// - Deterministic: the same facts and verifyUrl give the same bytes (CreationDate is the
+//   completion time, the file ID derives from the Info dictionary, no random font tags).
+//
+// Chinese comes first, English beneath each label.
+
+import { readFileSync } from 'node:fs';
+import PDFDocument from 'pdfkit';
+import QRCode from 'qrcode';
+import { assertFacts, encodeFactsForPdf } from './facts.ts';
+import type { CertificateFacts } from './facts.ts';
+
+export type { CertificateFacts } from './facts.ts';
+
+export const CERTIFICATE_FONT_URL = new URL('../../assets/fonts/NotoSansCJKsc-Zhuxiao-subset.otf', import.meta.url);
+
+let fontBytes: Buffer | undefined;
+function certificateFont(): Buffer {
+  fontBytes ??= readFileSync(CERTIFICATE_FONT_URL);
+  return fontBytes;
+}
+
+/** ¥1,234.56 from integer fen. */
+export function formatFen(fen: number): string {
+  if (!Number.isSafeInteger(fen)) throw new RangeError('amount must be an integer number of fen');
+  const sign = fen < 0 ? '-' : '';
+  const abs = Math.abs(fen);
+  const yuan = Math.floor(abs / 100)
+    .toString()
+    .replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return `${sign}¥${yuan}.${String(abs % 100).padStart(2, '0')}`;
+}
+
+const BEIJING_OFFSET_MS = 8 * 60 * 60 * 1000; // China Standard Time, UTC+8, no daylight saving
+const MONTHS_EN = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+
+/** The instant in Beijing time, in Chinese and in English. */
+export function formatBeijingTime(iso: string): { zh: string; en: string } {
+  const ms = Date.parse(iso);
+  if (Number.isNaN(ms)) throw new RangeError(`not a date: ${iso}`);
+  const d = new Date(ms + BEIJING_OFFSET_MS);
+  const p = (n: number) => String(n).padStart(2, '0');
+  const time = `${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())}`;
+  return {
+    zh: `${d.getUTCFullYear()}年${d.getUTCMonth() + 1}月${d.getUTCDate()}日 ${time}（北京时间）`,
+    en: `${d.getUTCDate()} ${MONTHS_EN[d.getUTCMonth()]} ${d.getUTCFullYear()}, ${time} China Standard Time (UTC+8)`,
+  };
+}
+
+const FORM_FACTOR = {
+  physical: { zh: '实体 SIM 卡', en: 'Physical SIM card' },
+  esim: { zh: 'eSIM（嵌入式 SIM 卡）', en: 'eSIM (embedded SIM)' },
+} as const;
+
+const CHANNEL = {
+  online: { zh: '线上办理', en: 'Online' },
+  store: { zh: '营业厅办理', en: 'In store' },
+} as const;
+
+// Page geometry (points; A4 is 595.28 x 841.89).
+const PAGE_W = 595.28;
+const PAGE_H = 841.89;
+const MARGIN_X = 56;
+const CONTENT_W = PAGE_W - 2 * MARGIN_X;
+
+const INK = '#1a1a1a';
+const MUTED = '#5f6368';
+const RULE = '#c9ccd1';
+const ACCENT = '#a61d24'; // the red of Chinese official documents (红头)
+const PANEL = '#f6f7f9';
+const PAD_Y = 4.5; // vertical padding of a table row
+
+type Row = { zh: string; en: string; value: string; valueEn?: string; isCode?: boolean }; // identifiers are set a little larger
+
+export async function renderCertificatePdf(facts: CertificateFacts, opts: { verifyUrl: string }): Promise<Buffer> {
+  assertFacts(facts);
+  if (!/^https?:\/\/\S+$/.test(opts.verifyUrl)) throw new TypeError('verifyUrl must be an http(s) URL');
+
+  const when = formatBeijingTime(facts.completedAt);
+  const rows: Row[] = [
+    { zh: '证明编号', en: 'Certificate No.', value: facts.serial, isCode: true },
+    { zh: '运营商', en: 'Carrier', value: facts.carrierNameZh, valueEn: facts.carrierNameEn },
+    { zh: '手机号码', en: 'Mobile number', value: facts.maskedMsisdn, isCode: true },
+    { zh: 'SIM 卡号（ICCID）', en: 'SIM card number (ICCID)', value: facts.maskedIccid, isCode: true },
+    { zh: '卡类型', en: 'SIM type', value: FORM_FACTOR[facts.formFactor].zh, valueEn: FORM_FACTOR[facts.formFactor].en },
+    { zh: '办理渠道', en: 'Channel', value: CHANNEL[facts.channel].zh, valueEn: CHANNEL[facts.channel].en },
+    { zh: '注销完成时间', en: 'Cancellation completed', value: when.zh, valueEn: when.en },
+    { zh: '退款金额', en: 'Refund amount', value: formatFen(facts.refundFen) },
+    { zh: '退款方式', en: 'Refund method', value: facts.refundRouteLabelZh, valueEn: facts.refundRouteLabelEn },
+    { zh: '受理单号', en: 'Request reference', value: facts.requestId, isCode: true },
+  ];
+
+  assertCovered([...rows.flatMap((r) => [r.value, r.valueEn ?? '']), opts.verifyUrl]);
+
+  const qrPng = await QRCode.toBuffer(opts.verifyUrl, { type: 'png', errorCorrectionLevel: 'M', margin: 0, scale: 8 });
+
+  const doc = new PDFDocument({
+    size: 'A4',
+    margin: 0,
+    font: '', // no default Helvetica: the embedded CJK font is the only font in the file
+    autoFirstPage: false,
+    pdfVersion: '1.7',
+    lang: 'zh-CN',
+    displayTitle: true,
+    info: {
+      Title: `注销证明 Certificate of Cancellation ${facts.serial}`,
+      Subject: `Certificate of cancellation of a mobile line, ${facts.carrierNameEn}, ${facts.serial}`,
+      Author: facts.carrierNameEn,
+      Creator: 'Zhuxiao',
+      Producer: 'Zhuxiao (PDFKit)',
+      Keywords: encodeFactsForPdf(facts),
+      CreationDate: new Date(facts.completedAt),
+      ModDate: new Date(facts.completedAt),
+    },
+  });
+  const done = collect(doc);
+
+  doc.registerFont('cjk', certificateFont());
+  doc.addPage({ size: 'A4', margin: 0 });
+  doc.font('cjk');
+
+  // Frame.
+  doc.lineWidth(0.6).strokeColor(RULE).rect(28, 28, PAGE_W - 56, PAGE_H - 56).stroke();
+
+  // Letterhead: carrier, then the red double rule of an official document.
+  let y = 50;
+  const nameW = CONTENT_W - 270;
+  const nameBottom = text(doc, facts.carrierNameEn, MARGIN_X, text(doc, facts.carrierNameZh, MARGIN_X, y, { size: 15, color: INK, bold: true, width: nameW }) + 1, {
+    size: 9,
+    color: MUTED,
+    width: nameW,
+  });
+  text(doc, '编号 No.', PAGE_W - MARGIN_X - 260, y + 3, { size: 8, color: MUTED, width: 260, align: 'right' });
+  const serialBottom = text(doc, facts.serial, PAGE_W - MARGIN_X - 260, y + 16, { size: 10, color: INK, width: 260, align: 'right' });
+  y = Math.max(nameBottom, serialBottom) + 8;
+  doc.lineWidth(2).strokeColor(ACCENT).moveTo(MARGIN_X, y).lineTo(PAGE_W - MARGIN_X, y).stroke();
+  doc.lineWidth(0.6).moveTo(MARGIN_X, y + 4).lineTo(PAGE_W - MARGIN_X, y + 4).stroke();
+
+  // Title.
+  y += 18;
+  text(doc, '注 销 证 明', MARGIN_X, y, { size: 25, color: ACCENT, bold: true, width: CONTENT_W, align: 'center' });
+  y += 36;
+  text(doc, 'CERTIFICATE OF CANCELLATION', MARGIN_X, y, { size: 10.5, color: INK, width: CONTENT_W, align: 'center', spacing: 2.2 });
+
+  // Statement.
+  y += 25;
+  const statementZh = `兹证明：下列移动电话号码已于${when.zh}在${facts.carrierNameZh}办理注销（销户）手续，该号码上的全部业务已终止。`;
+  const statementEn = `This certifies that the mobile line below was cancelled with ${facts.carrierNameEn} on ${when.en}, and that all services on the line have ended.`;
+  y = text(doc, statementZh, MARGIN_X, y, { size: 11, color: INK, width: CONTENT_W, lineGap: 3 });
+  y = text(doc, statementEn, MARGIN_X, y + 3, { size: 8.5, color: MUTED, width: CONTENT_W, lineGap: 1.5 });
+
+  // Facts table: label column (Chinese, English beneath), value column.
+  y += 12;
+  const labelW = 150;
+  const valueX = MARGIN_X + labelW + 12;
+  const valueW = CONTENT_W - labelW - 20;
+  doc.lineWidth(1).strokeColor(INK).moveTo(MARGIN_X, y).lineTo(PAGE_W - MARGIN_X, y).stroke();
+  rows.forEach((row, i) => {
+    const top = y;
+    const labelH = height(doc, row.zh, 10, labelW) + 1 + height(doc, row.en, 7.5, labelW);
+    const valueH = height(doc, row.value, row.isCode ? 10.5 : 10, valueW) + (row.valueEn ? 1 + height(doc, row.valueEn, 7.5, valueW) : 0);
+    const bottom = top + PAD_Y + Math.max(labelH, valueH) + PAD_Y;
+    if (i % 2 === 0) doc.fillColor(PANEL).rect(MARGIN_X, top + 0.5, CONTENT_W, bottom - top - 1).fill();
+    const labelBottom = text(doc, row.zh, MARGIN_X + 8, top + PAD_Y, { size: 10, color: INK, width: labelW });
+    text(doc, row.en, MARGIN_X + 8, labelBottom + 1, { size: 7.5, color: MUTED, width: labelW });
+    const valueBottom = text(doc, row.value, valueX, top + PAD_Y, { size: row.isCode ? 10.5 : 10, color: INK, width: valueW });
+    if (row.valueEn) text(doc, row.valueEn, valueX, valueBottom + 1, { size: 7.5, color: MUTED, width: valueW });
+    y = bottom;
+    const last = i === rows.length - 1;
+    doc
+      .lineWidth(last ? 1 : 0.4)
+      .strokeColor(last ? INK : RULE)
+      .moveTo(MARGIN_X, y)
+      .lineTo(PAGE_W - MARGIN_X, y)
+      .stroke();
+  });
+
+  // Verification panel: QR code and how to check the signature.
+  y += 16;
+  const qrSize = 80;
+  const panelH = qrSize + 20;
+  doc.lineWidth(0.6).strokeColor(RULE).rect(MARGIN_X, y, CONTENT_W, panelH).stroke();
+  doc.image(qrPng, MARGIN_X + 10, y + 10, { width: qrSize, height: qrSize });
+  const tx = MARGIN_X + qrSize + 26;
+  const tw = CONTENT_W - qrSize - 38;
+  let ty = text(doc, '真伪核验', tx, y + 8, { size: 10.5, color: INK, bold: true });
+  ty = text(doc, 'Verification', tx, ty, { size: 7.5, color: MUTED });
+  ty = text(doc, '本证明附有 Ed25519 数字签名，任何改动都会使签名失效。扫描二维码或访问以下网址核验，也可运行 zhuxiao verify <文件.pdf> 离线核验。', tx, ty + 4, {
+    size: 8.5,
+    color: INK,
+    width: tw,
+    lineGap: 1.5,
+  });
+  ty = text(doc, 'This certificate carries an Ed25519 digital signature; any change invalidates it. Scan the QR code or open the address below, or run zhuxiao verify <file.pdf> offline.', tx, ty + 2, {
+    size: 7.5,
+    color: MUTED,
+    width: tw,
+  });
+  text(doc, opts.verifyUrl, tx, ty + 4, { size: 8, color: ACCENT, width: tw });
+  y += panelH;
+
+  // Reminder the regulator asks carriers to give at cancellation.
+  y += 12;
+  y = text(doc, '温馨提示：号码注销后将进入冷冻期，期满后可能被重新分配给他人。请及时解除该号码与银行、支付及各类互联网账号的绑定。', MARGIN_X, y, {
+    size: 8,
+    color: MUTED,
+    width: CONTENT_W,
+    lineGap: 1.5,
+  });
+  y = text(doc, 'Reminder: after cancellation the number is frozen and may later be reissued to someone else. Unbind it from your bank, payment and online accounts.', MARGIN_X, y + 1, {
+    size: 7,
+    color: MUTED,
+    width: CONTENT_W,
+  });
+
+  // Footer: key id, algorithm, how the certificate was issued.
+  const fy = PAGE_H - 72;
+  if (y > fy - 6) throw new RangeError('certificate text does not fit on one page; shorten the labels or names');
+  doc.lineWidth(0.4).strokeColor(RULE).moveTo(MARGIN_X, fy).lineTo(PAGE_W - MARGIN_X, fy).stroke();
+  text(doc, `签名密钥 Signing key ID: ${facts.keyId}    签名算法 Algorithm: Ed25519`, MARGIN_X, fy + 7, { size: 7.5, color: MUTED, width: CONTENT_W });
+  text(doc, '本证明由 Zhuxiao 注销平台以电子方式出具；打印件可扫描二维码核验，以数字签名核验结果为准。', MARGIN_X, fy + 19, {
+    size: 7.5,
+    color: MUTED,
+    width: CONTENT_W,
+  });
+  text(doc, 'Issued electronically by the Zhuxiao cancellation platform. Printed copies can be checked with the QR code; the digital signature check is authoritative.', MARGIN_X, fy + 31, {
+    size: 6.5,
+    color: MUTED,
+    width: CONTENT_W,
+  });
+
+  doc.end();
+  return done;
+}
+
+type TextStyle = {
+  size: number;
+  color: string;
+  width?: number;
+  align?: 'left' | 'center' | 'right';
+  lineGap?: number;
+  spacing?: number;
+  bold?: boolean;
+};
+
+/** Draws text at (x, y), wrapped to the width (default: up to the right margin); returns the y just below it. */
+function text(doc: PDFKit.PDFDocument, s: string, x: number, y: number, style: TextStyle): number {
+  const options: PDFKit.Mixins.TextOptions = {
+    width: style.width ?? PAGE_W - MARGIN_X - x,
+    align: style.align ?? 'left',
+    // Noto CJK's line height (1.45 em) is generous; single lines are set tighter by default.
+    lineGap: style.lineGap ?? -0.2 * style.size,
+    characterSpacing: style.spacing ?? 0,
+    fill: true,
+    stroke: style.bold === true,
+  };
+  doc.fontSize(style.size).fillColor(style.color);
+  // Only the Regular weight is embedded: a thin stroke of the outline gives headings their weight.
+  if (style.bold) doc.lineWidth(style.size / 36).strokeColor(style.color);
+  const h = doc.heightOfString(s, options);
+  doc.text(s, x, y, options);
+  return y + h;
+}
+
+function height(doc: PDFKit.PDFDocument, s: string, size: number, width: number): number {
+  doc.fontSize(size);
+  return doc.heightOfString(s, { width, lineGap: -0.2 * size });
+}
+
+type GlyphLookup = (codePoint: number) => boolean;
+let glyphLookup: GlyphLookup | undefined;
+
+/** The characters of `text` the certificate font has no glyph for (they would print as boxes). */
+export function missingCharacters(text: string): string[] {
+  if (!glyphLookup) {
+    // pdfkit parses the font with fontkit; ask that parsed font rather than parsing it twice.
+    const probe = new PDFDocument({ font: '', autoFirstPage: false });
+    probe.registerFont('cjk', certificateFont());
+    probe.font('cjk');
+    const font = (probe as unknown as { _font?: { font?: { hasGlyphForCodePoint?: unknown } } })._font?.font;
+    const has = font?.hasGlyphForCodePoint;
+    if (typeof has !== 'function') throw new Error('pdfkit no longer exposes its fontkit font: update missingCharacters()');
+    glyphLookup = (cp) => has.call(font, cp) === true;
+  }
+  const missing = new Set<string>();
+  for (const ch of text) {
+    if (ch.trim() !== '' && !glyphLookup(ch.codePointAt(0)!)) missing.add(ch);
+  }
+  return [...missing];
+}
+
+/** Throws when some character would print as an empty box: the subset font lacks it. */
+function assertCovered(strings: string[]): void {
+  const missing = missingCharacters(strings.join(''));
+  if (missing.length > 0) {
+    throw new RangeError(
+      `certificate font lacks ${missing.map((c) => `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`).join(' ')}: ` +
+        'add the text to the repository and re-run scripts/make-font-subset.sh',
+    );
+  }
+}
+
+function collect(doc: PDFKit.PDFDocument): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    doc.on('data', (c: Uint8Array) => chunks.push(Buffer.from(c)));
+    doc.on('end', () => resolve(Buffer.concat(chunks)));
+    doc.on('error', reject);
+  });
+}

@@ -1,0 +1,52 @@
+// The proof (注销证明): a serial, the masked facts, a bilingual PDF with a QR code to the public
+// verify page, signed with the carrier's Ed25519 key; stored so the owner can download it again.
+import { sql, type Transaction } from 'kysely';
+import type { AppContext } from '../context.ts';
+import type { CarrierCode, DB } from '../db/schema.ts';
+import { maskIccid, maskMsisdn } from '../lines/mask.ts';
+import { routeLabel } from '../cancellation/messages.ts';
+import { renderCertificatePdf } from './certificate-pdf.ts';
+import type { CertificateFacts } from './facts.ts';
+import { makeSerial } from './serial.ts';
+import { signPayload, signPdf } from './signing.ts';
+import { activeSigningKey } from './signing-keys.ts';
+
+export async function issueCertificate(
+  ctx: AppContext,
+  trx: Transaction<DB>,
+  requestId: string,
+  completedAt: Date,
+): Promise<string> {
+  const existing = await trx.selectFrom('certificates').select('serial').where('request_id', '=', requestId).executeTakeFirst();
+  if (existing) return existing.serial;
+  const r = await trx.selectFrom('cancellation_requests as r').innerJoin('lines as l', 'l.id', 'r.line_id').innerJoin('carriers as c', 'c.code', 'r.carrier')
+    .select(['r.id', 'r.carrier', 'r.channel', 'r.refund_fen', 'r.refund_route', 'l.msisdn', 'l.iccid', 'l.form_factor', 'c.name_zh', 'c.name_en'])
+    .where('r.id', '=', requestId).executeTakeFirstOrThrow();
+  const { rows } = await sql<{ n: number }>`SELECT nextval('certificate_seq')::int AS n`.execute(trx);
+  const serial = makeSerial(r.carrier, completedAt, rows[0].n);
+  const key = await activeSigningKey(ctx, trx, r.carrier as CarrierCode);
+  const route = String((r.refund_route as { type?: string }).type ?? 'original');
+  const facts: CertificateFacts = {
+    serial,
+    carrierCode: r.carrier,
+    carrierNameZh: r.name_zh,
+    carrierNameEn: r.name_en,
+    maskedMsisdn: maskMsisdn(r.msisdn),
+    maskedIccid: maskIccid(r.iccid),
+    formFactor: r.form_factor,
+    channel: r.channel,
+    completedAt: completedAt.toISOString(),
+    refundFen: r.refund_fen,
+    refundRoute: route,
+    refundRouteLabelZh: routeLabel('zh-CN', route),
+    refundRouteLabelEn: routeLabel('en', route),
+    requestId: r.id,
+    keyId: key.keyId,
+  };
+  const pdf = signPdf(await renderCertificatePdf(facts, { verifyUrl: `${ctx.config.publicBaseUrl}/verify/${serial}` }), key.privateKeyPem, key.keyId);
+  const signed = signPayload(facts, key.privateKeyPem, key.keyId);
+  await trx.insertInto('certificates').values({
+    serial, request_id: r.id, carrier: r.carrier, key_id: key.keyId, facts: JSON.stringify(facts), payload_signature: signed.signature, pdf,
+  }).execute();
+  return serial;
+}

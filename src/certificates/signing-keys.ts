@@ -1,0 +1,27 @@
+// One Ed25519 key per carrier, created on first use. The private key is sealed with the platform's
+// master key; the public keys are published at /api/v1/certificates/public-key.
+import type { Kysely, Transaction } from 'kysely';
+import type { AppContext } from '../context.ts';
+import type { CarrierCode, DB } from '../db/schema.ts';
+import { generateSigningKey } from './signing.ts';
+
+export async function activeSigningKey(ctx: AppContext, trx: Transaction<DB> | Kysely<DB>, carrier: CarrierCode): Promise<{ keyId: string; privateKeyPem: string }> {
+  const existing = await trx.selectFrom('signing_keys').select(['key_id', 'private_key_enc']).where('carrier', '=', carrier).where('active', '=', true).orderBy('created_at', 'desc').executeTakeFirst();
+  if (existing) return { keyId: existing.key_id, privateKeyPem: ctx.vault.decrypt(existing.private_key_enc) };
+  const key = generateSigningKey();
+  await trx.insertInto('signing_keys').values({
+    key_id: key.keyId, carrier, public_key_pem: key.publicKeyPem, private_key_enc: ctx.vault.encrypt(key.privateKeyPem),
+  }).onConflict((oc) => oc.column('key_id').doNothing()).execute();
+  return { keyId: key.keyId, privateKeyPem: key.privateKeyPem };
+}
+
+export async function publicKeys(db: Kysely<DB>): Promise<Array<{ keyId: string; carrier: CarrierCode; publicKeyPem: string; active: boolean; createdAt: string }>> {
+  const rows = await db.selectFrom('signing_keys').select(['key_id', 'carrier', 'public_key_pem', 'active', 'created_at']).orderBy('carrier').orderBy('created_at').execute();
+  return rows.map((r) => ({ keyId: r.key_id, carrier: r.carrier, publicKeyPem: r.public_key_pem, active: r.active, createdAt: r.created_at.toISOString() }));
+}
+
+/** Makes sure every carrier has a key, so the public keys can be fetched before the first certificate. */
+export async function ensureSigningKeys(ctx: AppContext): Promise<void> {
+  const carriers = await ctx.db.selectFrom('carriers').select('code').execute();
+  for (const c of carriers) await ctx.db.transaction().execute((trx) => activeSigningKey(ctx, trx, c.code));
+}

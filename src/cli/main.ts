@@ -1,0 +1,86 @@
+// The `zhuxiao` command. Usage errors exit 2; `check` exits 0 even for invalid values.
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../config.ts';
+import { checkIdentifier, IDENTIFIER_KINDS, type IdentifierKind } from '../identifiers/index.ts';
+
+const USAGE = `zhuxiao — cancel SIM and eSIM lines (注销)
+
+Usage:
+  zhuxiao serve                         start the platform (PORT, HOST, DATABASE_URL, ZHUXIAO_DEV=1)
+  zhuxiao migrate                       apply database migrations
+  zhuxiao seed [--customers N] [--seed S]
+                                        generate deterministic demo data (default 2000 customers)
+  zhuxiao check <kind> <value>...       check identifiers; kinds: ${IDENTIFIER_KINDS.join(', ')}
+                                        prints one JSON object per value
+  zhuxiao verify <file.pdf> [--public-key FILE]
+                                        verify a certificate offline; exit 0 only if untampered
+`;
+
+function usage(message?: string): never {
+  if (message) process.stderr.write(`zhuxiao: ${message}\n\n`);
+  process.stderr.write(USAGE);
+  process.exit(2);
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'check': {
+      const [kind, ...values] = rest;
+      if (!kind || !(IDENTIFIER_KINDS as readonly string[]).includes(kind)) usage(`check needs a kind: ${IDENTIFIER_KINDS.join(', ')}`);
+      if (values.length === 0) usage('check needs at least one value');
+      for (const v of values) process.stdout.write(`${JSON.stringify(checkIdentifier(kind as IdentifierKind, v))}\n`);
+      return 0;
+    }
+    case 'serve': {
+      const { startServer } = await import('../http/server.ts');
+      const config = loadConfig();
+      const s = await startServer(config, { handleSignals: true });
+      s.ctx.logger.info(`Zhuxiao is listening on ${s.url} (${config.dev ? 'dev mode' : 'production mode'}, ${s.ctx.database.kind})`);
+      return -1; // keep running
+    }
+    case 'migrate': {
+      const { openConfiguredDatabase } = await import('../bootstrap.ts');
+      const { migrateToLatest } = await import('../db/migrate.ts');
+      const database = await openConfiguredDatabase(loadConfig());
+      const applied = await migrateToLatest(database.db);
+      await database.close();
+      process.stdout.write(applied.length ? `applied: ${applied.join(', ')}\n` : 'database is up to date\n');
+      return 0;
+    }
+    case 'seed': {
+      const { values } = parseArgs({ args: rest, options: { customers: { type: 'string' }, seed: { type: 'string' } }, strict: true });
+      const customers = Number(values.customers ?? 2000);
+      const seed = Number(values.seed ?? 1);
+      if (!Number.isInteger(customers) || customers < 1) usage('--customers takes a positive whole number');
+      if (!Number.isInteger(seed)) usage('--seed takes a whole number');
+      const { runSeed } = await import('./seed.ts');
+      await runSeed(loadConfig(), customers, seed);
+      return 0;
+    }
+    case 'verify': {
+      const { values, positionals } = parseArgs({ args: rest, options: { 'public-key': { type: 'string' } }, allowPositionals: true, strict: true });
+      if (positionals.length !== 1) usage('verify takes one PDF file');
+      const { verifyOffline } = await import('./verify.ts');
+      return verifyOffline(loadConfig(), positionals[0], values['public-key']);
+    }
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      process.stdout.write(USAGE);
+      return command ? 0 : 2;
+    default:
+      usage(`unknown command: ${command}`);
+  }
+}
+
+try {
+  const code = await main(process.argv.slice(2));
+  if (code >= 0) process.exit(code);
+} catch (err) {
+  if (err instanceof TypeError && (err as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS')) usage(err.message);
+  process.stderr.write(`zhuxiao: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+}
+

@@ -1,0 +1,25 @@
+// Everything a use case may touch, built once at start and passed explicitly.
+import type { Kysely } from 'kysely';
+import type { Logger } from 'pino';
+import type { Config } from './config.ts';
+import type { Database } from './db/database.ts';
+import type { DB } from './db/schema.ts';
+import type { PiiVault } from './identity/pii.ts';
+import type { JobQueue } from './jobs/queue.ts';
+import type { Adapters } from './adapters/index.ts';
+import type { Metrics } from './http/metrics.ts';
+
+export interface AppContext {
+  config: Config;
+  database: Database;
+  db: Kysely<DB>;
+  vault: PiiVault;
+  jobs: JobQueue;
+  adapters: Adapters;
+  logger: Logger;
+  metrics: Metrics;
+  /** Current time; tests may replace it. */
+  now(): Date;
+  /** Execution tuning: how many attempts a step gets before the request needs attention. */
+  execution: { maxStepAttempts: number };
+}

@@ -1,0 +1,118 @@
+// Opens the database: embedded PGlite by default (persisted under the data directory), or a
+// PostgreSQL server when DATABASE_URL is set. Both speak the same SQL and run the same migrations.
+import fs from 'node:fs';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { Kysely, PGliteDialect, PostgresDialect, type DatabaseConnection, type Driver, type TransactionSettings } from 'kysely';
+import pg from 'pg';
+import type { DB } from './schema.ts';
+
+export interface Database {
+  db: Kysely<DB>;
+  kind: 'pglite' | 'postgres';
+  /** The embedded engine, when kind is 'pglite'. */
+  pglite?: PGlite;
+  /** Connection string, when kind is 'postgres'. */
+  url?: string;
+  close(): Promise<void>;
+}
+
+const INT8 = 20;
+const NUMERIC = 1700;
+const DATE = 1082;
+
+// bigint (int8) columns hold fen amounts and sequence numbers: safe as JS numbers.
+pg.types.setTypeParser(INT8, (v) => Number(v));
+pg.types.setTypeParser(DATE, (v) => v);
+
+export interface OpenOptions {
+  databaseUrl?: string;
+  /** Directory for the embedded database; 'memory://' for a throwaway one. */
+  dataDir?: string;
+  /** A dump of a data directory (PGlite dumpDataDir) to start from: tests clone a migrated database this way. */
+  loadDataDir?: Blob | File;
+  poolSize?: number;
+}
+
+export async function openDatabase(opts: OpenOptions): Promise<Database> {
+  if (opts.databaseUrl) {
+    const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: opts.poolSize ?? 10 });
+    const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+    return { db, kind: 'postgres', url: opts.databaseUrl, close: () => db.destroy() };
+  }
+  const dataDir = opts.dataDir ?? 'memory://';
+  if (!dataDir.startsWith('memory://')) fs.mkdirSync(path.dirname(path.resolve(dataDir)), { recursive: true });
+  const pglite = new PGlite(dataDir, {
+    loadDataDir: opts.loadDataDir,
+    parsers: { [INT8]: (v: string) => Number(v), [NUMERIC]: (v: string) => Number(v), [DATE]: (v: string) => v },
+  });
+  await pglite.waitReady;
+  const db = new Kysely<DB>({ dialect: new SerialPGliteDialect({ pglite }) });
+  return {
+    db,
+    kind: 'pglite',
+    pglite,
+    close: async () => {
+      await db.destroy();
+      if (!pglite.closed) await pglite.close();
+    },
+  };
+}
+
+/**
+ * Kysely's PGlite driver hands every caller the same single connection with no lock, so a query
+ * issued while another caller's transaction is open would run inside that transaction. This
+ * dialect serialises connection use: one query or one whole transaction at a time.
+ */
+class SerialPGliteDialect extends PGliteDialect {
+  override createDriver(): Driver {
+    return new SerialDriver(super.createDriver());
+  }
+}
+
+class SerialDriver implements Driver {
+  #inner: Driver;
+  #queue: Promise<void> = Promise.resolve();
+  #release: (() => void) | undefined;
+  constructor(inner: Driver) {
+    this.#inner = inner;
+  }
+  init() {
+    return this.#inner.init();
+  }
+  async acquireConnection(): Promise<DatabaseConnection> {
+    const previous = this.#queue;
+    let release!: () => void;
+    this.#queue = new Promise<void>((resolve) => (release = resolve));
+    await previous;
+    this.#release = release;
+    return this.#inner.acquireConnection();
+  }
+  async releaseConnection(connection: DatabaseConnection): Promise<void> {
+    await this.#inner.releaseConnection(connection);
+    const release = this.#release;
+    this.#release = undefined;
+    release?.();
+  }
+  beginTransaction(c: DatabaseConnection, s: TransactionSettings) {
+    return this.#inner.beginTransaction(c, s);
+  }
+  commitTransaction(c: DatabaseConnection) {
+    return this.#inner.commitTransaction(c);
+  }
+  rollbackTransaction(c: DatabaseConnection) {
+    return this.#inner.rollbackTransaction(c);
+  }
+  savepoint(c: DatabaseConnection, n: string, q: any) {
+    return this.#inner.savepoint!(c, n, q);
+  }
+  rollbackToSavepoint(c: DatabaseConnection, n: string, q: any) {
+    return this.#inner.rollbackToSavepoint!(c, n, q);
+  }
+  releaseSavepoint(c: DatabaseConnection, n: string, q: any) {
+    return this.#inner.releaseSavepoint!(c, n, q);
+  }
+  destroy() {
+    return this.#inner.destroy();
+  }
+}

@@ -1,0 +1,19 @@
+// Forward-only migrations, applied at start and by `zhuxiao migrate`; the same files on PGlite and PostgreSQL.
+import { Migrator, type Migration, type MigrationProvider } from 'kysely/migration';
+import type { Kysely } from 'kysely';
+import * as m0001 from './migrations/0001_core.ts';
+import * as m0002 from './migrations/0002_cancellation.ts';
+
+const migrations: Record<string, Migration> = {
+  '0001_core': m0001,
+  '0002_cancellation': m0002,
+};
+
+const provider: MigrationProvider = { getMigrations: async () => migrations };
+
+export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
+  const migrator = new Migrator({ db, provider, migrationTableName: 'zhuxiao_migrations', migrationLockTableName: 'zhuxiao_migrations_lock' });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) throw error instanceof Error ? error : new Error(String(error));
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}

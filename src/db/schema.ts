@@ -1,0 +1,343 @@
+// Kysely table types. bigint columns are parsed to JS numbers (fen amounts stay far below 2^53),
+// `date` columns stay 'YYYY-MM-DD' strings, timestamptz columns are Dates.
+import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type Json<T> = ColumnType<T, string | T, string | T>;
+
+export type CarrierCode = 'cmcc' | 'cucc' | 'ctcc' | 'cbn';
+export type LineStatus = 'active' | 'suspended' | 'lost' | 'cancelled';
+export type RequestStatus =
+  | 'pending_review' | 'approved' | 'executing' | 'completed' | 'rejected' | 'withdrawn' | 'needs_attention';
+
+export interface CarrierSettings {
+  /** Days a cancelled number stays frozen (冷冻期) before it is re-issued. */
+  freezeDays: number;
+  /** Hours a reviewer has to decide an online request. */
+  reviewSlaHours: number;
+  /** Whether online requests go through review at all. */
+  onlineReviewRequired: boolean;
+  /** Auto-approve online requests that carry no warnings and whose refund is at most this many fen (null: never). */
+  autoApproveMaxRefundFen: number | null;
+  /** Conditions that can only be cleared in a store. */
+  storeOnlyConditions: string[];
+  /** 'local': any store cancels any province's line (异地销户); 'forward': out-of-province requests go to the home province. */
+  outOfProvince: 'local' | 'forward';
+  /** Working-day SLA for forwarded out-of-province requests. */
+  outOfProvinceSlaDays: number;
+  /** Share (per cent) of the remaining monthly fees charged as the early-termination penalty when a contract has no fixed penalty. */
+  penaltyRemainingFeePercent: number;
+  /** Overdue charge on arrears, per mille per day. */
+  arrearsDailyPerMille: number;
+  /** Refund routes offered online. */
+  refundRoutes: Array<'original' | 'bank' | 'line'>;
+}
+
+export interface CarriersTable {
+  code: CarrierCode;
+  name_zh: string;
+  name_en: string;
+  hotline: string;
+  settings: Json<CarrierSettings>;
+  updated_at: Generated<Date>;
+}
+
+export interface MvnoBrandsTable {
+  code: string;
+  name_zh: string;
+  name_en: string;
+  host_carrier: CarrierCode;
+  hotline: string;
+  accepts_forwarded: boolean;
+}
+
+export interface StoresTable {
+  id: string;
+  carrier: CarrierCode;
+  name_zh: string;
+  name_en: string;
+  province: string;
+}
+
+export interface CustomersTable {
+  id: string;
+  kind: ColumnType<'person' | 'company', 'person' | 'company' | undefined, 'person' | 'company'>;
+  name_enc: string;
+  id_type: 'resident_id' | 'passport' | 'hk_macao_permit' | 'taiwan_permit' | 'business_licence';
+  id_number_enc: string;
+  id_blind: string;
+  id_last6_blind: string;
+  deceased: Generated<boolean>;
+  created_at: Generated<Date>;
+}
+
+export interface BillingAccountsTable {
+  id: string;
+  customer_id: string;
+  carrier: CarrierCode;
+  cash_balance_fen: number;
+  promo_credit_fen: number;
+  arrears_fen: number;
+  arrears_since: string | null;
+  payment_channel: Generated<string>;
+  version: Generated<number>;
+  updated_at: Generated<Date>;
+}
+
+export interface LinesTable {
+  id: string;
+  customer_id: string;
+  account_id: string;
+  carrier: CarrierCode;
+  mvno_code: string | null;
+  sold_by: Generated<'carrier' | 'mvno' | 'third_party'>;
+  msisdn: string;
+  imsi: string;
+  iccid: string;
+  form_factor: 'physical' | 'esim';
+  eid: string | null;
+  esim_profile_state: 'released' | 'downloaded' | 'installed' | 'deleted' | 'unavailable' | null;
+  device_label: string | null;
+  status: LineStatus;
+  home_province: string;
+  plan_name: string;
+  monthly_fee_fen: number;
+  usage_to_date_fen: number;
+  contract_end: string | null;
+  penalty_fen: number;
+  bundle_role: 'none' | 'primary' | 'secondary';
+  bundle_parent_id: string | null;
+  has_broadband: boolean;
+  port_out_status: 'none' | 'pending';
+  store_only_reason: string | null;
+  activated_at: string;
+  cancelled_at: Timestamp | null;
+  version: Generated<number>;
+  updated_at: Generated<Date>;
+}
+
+export interface CompanionDevicesTable {
+  id: string;
+  line_id: string;
+  device_label: string;
+  iccid: string;
+  eid: string;
+  status: Generated<'active' | 'stopped'>;
+}
+
+export interface NumberPoolTable {
+  msisdn: string;
+  carrier: CarrierCode;
+  state: 'assigned' | 'frozen' | 'recovered' | 'available';
+  line_id: string | null;
+  former_customer_id: string | null;
+  frozen_until: Timestamp | null;
+  updated_at: Generated<Date>;
+}
+
+export type StaffRole = 'clerk' | 'reviewer' | 'ops' | 'admin';
+export interface StaffTable {
+  id: string;
+  username: string;
+  display_name: string;
+  password_hash: string;
+  role: StaffRole;
+  store_id: string | null;
+  disabled: Generated<boolean>;
+  failed_attempts: Generated<number>;
+  locked_until: Timestamp | null;
+  created_at: Generated<Date>;
+}
+
+export interface CancellationRequestsTable {
+  id: string;
+  line_id: string;
+  customer_id: string;
+  carrier: CarrierCode;
+  channel: 'online' | 'store';
+  status: RequestStatus;
+  quote_version: string;
+  quote: Json<unknown>;
+  acknowledgements: Json<string[]>;
+  refund_route: Json<Record<string, unknown>>;
+  refund_route_secret_enc: string | null;
+  bill_total_fen: number;
+  refund_fen: number;
+  sla_due_at: Timestamp | null;
+  rejection_reason: string | null;
+  decided_by: string | null;
+  decided_at: Timestamp | null;
+  store_id: string | null;
+  clerk_id: string | null;
+  details: Json<Record<string, unknown>>;
+  certificate_serial: string | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+  completed_at: Timestamp | null;
+}
+
+export interface RequestEventsTable {
+  id: Generated<number>;
+  request_id: string;
+  from_status: RequestStatus | null;
+  to_status: RequestStatus;
+  at: Generated<Date>;
+  actor_kind: string;
+  actor_id: string | null;
+  note: string | null;
+}
+
+export interface ExecutionStepsTable {
+  request_id: string;
+  step: string;
+  position: number;
+  status: 'pending' | 'done' | 'failed' | 'skipped';
+  attempts: Generated<number>;
+  last_error: string | null;
+  result: Json<unknown> | null;
+  updated_at: Generated<Date>;
+}
+
+export interface IdempotencyKeysTable {
+  scope: string;
+  key: string;
+  request_hash: string;
+  status_code: number;
+  body: Json<unknown>;
+  created_at: Generated<Date>;
+}
+
+export interface LedgerEntriesTable {
+  id: Generated<number>;
+  account_id: string;
+  request_id: string | null;
+  kind: 'final_bill' | 'arrears_payment' | 'refund' | 'balance_offset';
+  amount_fen: number;
+  reference: string | null;
+  idempotency_key: string;
+  created_at: Generated<Date>;
+}
+
+export interface SigningKeysTable {
+  key_id: string;
+  carrier: CarrierCode;
+  public_key_pem: string;
+  private_key_enc: string;
+  active: Generated<boolean>;
+  created_at: Generated<Date>;
+}
+
+export interface CertificatesTable {
+  serial: string;
+  request_id: string;
+  carrier: CarrierCode;
+  key_id: string;
+  facts: Json<Record<string, unknown>>;
+  payload_signature: string;
+  pdf: Uint8Array;
+  issued_at: Generated<Date>;
+}
+
+export interface EsimEventsTable {
+  id: Generated<number>;
+  line_id: string | null;
+  iccid: string;
+  event: string;
+  details: Json<Record<string, unknown>>;
+  at: Generated<Date>;
+}
+
+export interface PartnerForwardsTable {
+  id: string;
+  line_id: string;
+  mvno_code: string;
+  ticket: string;
+  created_at: Generated<Date>;
+}
+
+export interface SmsCodesTable {
+  msisdn: string;
+  code_hash: string;
+  expires_at: Timestamp;
+  attempts: Generated<number>;
+  created_at: Generated<Date>;
+}
+
+export interface RateLimitHitsTable {
+  bucket: string;
+  at: Generated<Date>;
+}
+
+export interface SessionsTable {
+  id_hash: string;
+  kind: 'subscriber' | 'staff';
+  subject_id: string;
+  customer_id: string | null;
+  real_name_verified: Generated<boolean>;
+  created_at: Generated<Date>;
+  expires_at: Timestamp;
+}
+
+export interface SmsOutboxTable {
+  id: Generated<number>;
+  to_msisdn: string;
+  text: string;
+  idempotency_key: string | null;
+  sent_at: Generated<Date>;
+}
+
+export interface AuditLogTable {
+  seq: Generated<number>;
+  at: Timestamp;
+  actor_kind: string;
+  actor_id: string | null;
+  action: string;
+  request_id: string | null;
+  subject: string | null;
+  details: Json<Record<string, unknown>>;
+  ip: string | null;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface DemoScenariosTable {
+  scenario: string;
+  customer_id: string;
+  msisdn: string;
+}
+
+export interface DB {
+  demo_scenarios: DemoScenariosTable;
+  carriers: CarriersTable;
+  mvno_brands: MvnoBrandsTable;
+  stores: StoresTable;
+  customers: CustomersTable;
+  billing_accounts: BillingAccountsTable;
+  lines: LinesTable;
+  companion_devices: CompanionDevicesTable;
+  number_pool: NumberPoolTable;
+  staff: StaffTable;
+  cancellation_requests: CancellationRequestsTable;
+  request_events: RequestEventsTable;
+  execution_steps: ExecutionStepsTable;
+  idempotency_keys: IdempotencyKeysTable;
+  ledger_entries: LedgerEntriesTable;
+  signing_keys: SigningKeysTable;
+  certificates: CertificatesTable;
+  esim_events: EsimEventsTable;
+  partner_forwards: PartnerForwardsTable;
+  sms_codes: SmsCodesTable;
+  rate_limit_hits: RateLimitHitsTable;
+  sessions: SessionsTable;
+  sms_outbox: SmsOutboxTable;
+  audit_log: AuditLogTable;
+}
+
+export type Line = Selectable<LinesTable>;
+export type NewLine = Insertable<LinesTable>;
+export type Customer = Selectable<CustomersTable>;
+export type BillingAccount = Selectable<BillingAccountsTable>;
+export type Carrier = Selectable<CarriersTable>;
+export type MvnoBrand = Selectable<MvnoBrandsTable>;
+export type CancellationRequest = Selectable<CancellationRequestsTable>;
+export type Staff = Selectable<StaffTable>;

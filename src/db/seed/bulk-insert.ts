@@ -1,0 +1,63 @@
+/**
+ * Bulk inserts for the seed tables: `INSERT … SELECT * FROM unnest($1::type[], $2::type[], …)`, one
+ * array parameter per column, so a statement of any number of rows has a handful of bind parameters
+ * (PostgreSQL allows 65,535) and the server parses a short statement instead of a huge VALUES list.
+ * Works the same on PGlite and PostgreSQL.
+ */
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { DB } from '../schema.ts';
+
+/** PostgreSQL types of the columns the seed writes, per table (the array element types of unnest). */
+const COLUMN_TYPES = {
+  customers: {
+    id: 'uuid', kind: 'text', name_enc: 'text', id_type: 'text', id_number_enc: 'text', id_blind: 'text',
+    id_last6_blind: 'text', deceased: 'boolean', created_at: 'timestamptz',
+  },
+  billing_accounts: {
+    id: 'uuid', customer_id: 'uuid', carrier: 'text', cash_balance_fen: 'bigint', promo_credit_fen: 'bigint',
+    arrears_fen: 'bigint', arrears_since: 'date', payment_channel: 'text',
+  },
+  lines: {
+    id: 'uuid', customer_id: 'uuid', account_id: 'uuid', carrier: 'text', mvno_code: 'text', sold_by: 'text',
+    msisdn: 'text', imsi: 'text', iccid: 'text', form_factor: 'text', eid: 'text', esim_profile_state: 'text',
+    device_label: 'text', status: 'text', home_province: 'text', plan_name: 'text', monthly_fee_fen: 'bigint',
+    usage_to_date_fen: 'bigint', contract_end: 'date', penalty_fen: 'bigint', bundle_role: 'text',
+    bundle_parent_id: 'uuid', has_broadband: 'boolean', port_out_status: 'text', store_only_reason: 'text',
+    activated_at: 'date', cancelled_at: 'timestamptz',
+  },
+  companion_devices: { id: 'uuid', line_id: 'uuid', device_label: 'text', iccid: 'text', eid: 'text', status: 'text' },
+  number_pool: {
+    msisdn: 'text', carrier: 'text', state: 'text', line_id: 'uuid', former_customer_id: 'uuid', frozen_until: 'timestamptz',
+  },
+  demo_scenarios: { scenario: 'text', customer_id: 'uuid', msisdn: 'text' },
+} as const satisfies Partial<Record<keyof DB, Record<string, string>>>;
+
+export type BulkTable = keyof typeof COLUMN_TYPES;
+
+/**
+ * Inserts `rows` into `table` in statements of at most `chunkSize` rows. Every row must carry the
+ * same columns, all of them listed in COLUMN_TYPES (a missing one is an error, not a silent default).
+ */
+export async function bulkInsert(
+  db: Kysely<DB> | Transaction<DB>,
+  table: BulkTable,
+  rows: ReadonlyArray<Record<string, unknown>>,
+  chunkSize = 5000,
+): Promise<void> {
+  if (rows.length === 0) return;
+  const types: Record<string, string> = COLUMN_TYPES[table];
+  const columns = Object.keys(rows[0]);
+  for (const c of columns) if (!(c in types)) throw new Error(`bulkInsert: no type for ${table}.${c}.`);
+  for (let start = 0; start < rows.length; start += chunkSize) {
+    const chunk = rows.slice(start, start + chunkSize);
+    const arrays = columns.map((c) =>
+      chunk.map((r) => {
+        const v = r[c];
+        if (v === undefined) throw new Error(`bulkInsert: ${table}.${c} missing in a row.`);
+        return v instanceof Date ? v.toISOString() : v;
+      }),
+    );
+    await sql`INSERT INTO ${sql.table(table)} (${sql.join(columns.map((c) => sql.ref(c)))})
+      SELECT * FROM unnest(${sql.join(columns.map((c, i) => sql`${arrays[i]}::${sql.raw(types[c])}[]`))})`.execute(db);
+  }
+}

@@ -1,0 +1,97 @@
+// The HTTP face of the platform: schema-validated JSON routes under /api/v1, OpenAPI at
+// /openapi.json with a docs UI at /docs, health and metrics, and the web app at /.
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import cookie from '@fastify/cookie';
+import fastifyStatic from '@fastify/static';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { sql } from 'kysely';
+import type { AppContext } from '../context.ts';
+import { AppError } from '../shared/errors.ts';
+import { REDACT_PATHS } from '../shared/logger.ts';
+import { sessionPlugin } from './session.ts';
+import { registerRoutes } from './routes/index.ts';
+
+const WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/dist');
+
+export type App = FastifyInstance;
+
+export async function buildApp(ctx: AppContext, opts: { logger?: boolean } = {}): Promise<App> {
+  const app = Fastify({
+    logger: opts.logger === false ? false : { level: ctx.config.logLevel, redact: { paths: REDACT_PATHS, censor: '[redacted]' } },
+    trustProxy: true,
+    bodyLimit: 12 * 1024 * 1024,
+    ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.setErrorHandler((err: FastifyError | AppError, req, reply) => {
+    if (err instanceof AppError) {
+      return reply.status(err.status).send({ error: { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) } });
+    }
+    if ((err as FastifyError).validation) {
+      return reply.status(400).send({
+        error: { code: 'validation_failed', message: `Invalid request: ${err.message}`, details: { issues: (err as FastifyError).validation } },
+      });
+    }
+    const status = (err as FastifyError).statusCode;
+    if (status && status >= 400 && status < 500) {
+      return reply.status(status).send({ error: { code: (err as FastifyError).code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? 'bad_request' : 'bad_request', message: err.message } });
+    }
+    req.log.error({ err }, 'unhandled error');
+    return reply.status(500).send({ error: { code: 'internal', message: 'Something went wrong on our side. The request was not applied.' } });
+  });
+
+  app.addHook('onResponse', async (req, reply) => {
+    const route = req.routeOptions.url ?? 'unmatched';
+    const labels = { method: req.method, route, status_code: String(reply.statusCode) };
+    ctx.metrics.httpRequests.inc(labels);
+    ctx.metrics.httpDuration.observe(labels, reply.elapsedTime / 1000);
+  });
+
+  await app.register(cookie);
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: {
+        title: 'Zhuxiao (注销) API',
+        version: '1.0.0',
+        description: 'Cancel a SIM or eSIM line online or in a store, settle the money, and verify the certificate. Errors are `{ "error": { "code", "message", "details"? } }`.',
+      },
+      components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'zx_session' } } },
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  await app.register(sessionPlugin, { ctx });
+
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  app.get('/healthz', { schema: { hide: true } }, async (_req, reply) => {
+    try {
+      await sql`SELECT 1`.execute(ctx.db);
+      return { status: 'ok', database: ctx.database.kind };
+    } catch {
+      return reply.status(503).send({ status: 'unavailable', database: ctx.database.kind });
+    }
+  });
+  app.get('/metrics', { schema: { hide: true } }, async (_req, reply) => {
+    reply.header('content-type', ctx.metrics.registry.contentType);
+    return ctx.metrics.registry.metrics();
+  });
+
+  await app.register(async (api) => registerRoutes(api, ctx), { prefix: '/api/v1' });
+
+  const hasWeb = fs.existsSync(path.join(WEB_DIST, 'index.html'));
+  if (hasWeb) {
+    await app.register(fastifyStatic, { root: WEB_DIST, wildcard: false, index: ['index.html'] });
+  }
+  app.setNotFoundHandler((req, reply) => {
+    if (req.url.startsWith('/api/') || req.method !== 'GET' || !hasWeb) {
+      return reply.status(404).send({ error: { code: 'not_found', message: `No route for ${req.method} ${req.url.split('?')[0]}.` } });
+    }
+    return reply.type('text/html').sendFile('index.html');
+  });
+  return app;
+}

@@ -1,0 +1,16 @@
+// Every /api/v1 route, grouped by who calls it. Routes are thin: validate, call the use case, map the result.
+import type { FastifyInstance } from 'fastify';
+import type { AppContext } from '../../context.ts';
+import { authRoutes } from './auth.ts';
+import { subscriberRoutes } from './subscriber.ts';
+import { reviewRoutes } from './review.ts';
+import { certificateRoutes } from './certificates.ts';
+import { devRoutes } from './dev.ts';
+
+export async function registerRoutes(api: FastifyInstance, ctx: AppContext): Promise<void> {
+  await authRoutes(api, ctx);
+  await subscriberRoutes(api, ctx);
+  await reviewRoutes(api, ctx);
+  await certificateRoutes(api, ctx);
+  await devRoutes(api, ctx);
+}

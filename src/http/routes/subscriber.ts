@@ -1,0 +1,120 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { Type } from 'typebox';
+import type { AppContext } from '../../context.ts';
+import { listMyLines, sameIdCustomerIds } from '../../lines/list-my-lines.ts';
+import { findMyLine } from '../../lines/find-my-line.ts';
+import { assertOwnsLine, quoteCancellation } from '../../cancellation/quote-cancellation.ts';
+import { submitCancellation } from '../../cancellation/submit-cancellation.ts';
+import { withdrawCancellation } from '../../cancellation/withdraw-cancellation.ts';
+import { listMyCancellations, viewCancellationForOwner } from '../../cancellation/view-cancellation.ts';
+import { payOutstanding } from '../../billing/pay-outstanding.ts';
+import { forwardToMvno } from '../../partners/forward-to-mvno.ts';
+import { pickLang } from '../../cancellation/messages.ts';
+import { AppError } from '../../shared/errors.ts';
+import { requireSubscriber } from '../session.ts';
+import { IdParams, Uuid, errors } from '../schemas.ts';
+
+export const langOf = (req: FastifyRequest) => pickLang(req.headers['accept-language']);
+
+export const RefundRouteBody = Type.Object({
+  type: Type.Union([Type.Literal('original'), Type.Literal('bank'), Type.Literal('line'), Type.Literal('cash')]),
+  bankAccount: Type.Optional(Type.String({ maxLength: 40 })),
+  accountName: Type.Optional(Type.String({ maxLength: 100 })),
+  bankName: Type.Optional(Type.String({ maxLength: 100 })),
+  lineId: Type.Optional(Uuid),
+});
+
+export async function subscriberRoutes(api: FastifyInstance, ctx: AppContext): Promise<void> {
+  const tags = ['subscriber'];
+
+  api.get('/me/lines', { schema: { tags, summary: 'Every line registered under my ID document, at every carrier and MVNO' } }, async (req) => {
+    const who = requireSubscriber(req);
+    return { lines: await listMyLines(ctx, who.customerId) };
+  });
+
+  api.get('/me/lines/find', {
+    schema: { tags, summary: 'Find one of my lines by number, IMSI or ICCID', querystring: Type.Object({ q: Type.String({ minLength: 1, maxLength: 40 }) }), response: errors(400, 404) },
+  }, async (req) => {
+    const who = requireSubscriber(req);
+    return { line: await findMyLine(ctx, who.customerId, (req.query as { q: string }).q) };
+  });
+
+  api.get('/me/cancellations', { schema: { tags, summary: 'My cancellation requests' } }, async (req) => {
+    const who = requireSubscriber(req);
+    return { items: await listMyCancellations(ctx, await sameIdCustomerIds(ctx.db, who.customerId)) };
+  });
+
+  api.post('/cancellations/quote', {
+    schema: {
+      tags, summary: 'Conditions, warnings, final bill and refund for cancelling a line',
+      body: Type.Object({ lineId: Uuid, acceptPenalty: Type.Optional(Type.Boolean()) }),
+      response: errors(400, 401, 403, 404),
+    },
+  }, async (req) => {
+    const who = requireSubscriber(req);
+    const body = req.body as { lineId: string; acceptPenalty?: boolean };
+    await assertOwnsLine(ctx, who.customerId, body.lineId);
+    return quoteCancellation(ctx, { lineId: body.lineId, channel: 'online', acceptPenalty: !!body.acceptPenalty, lang: langOf(req) });
+  });
+
+  api.post('/cancellations', {
+    schema: {
+      tags, summary: 'Submit a cancellation (header Idempotency-Key required)',
+      headers: Type.Object({ 'idempotency-key': Type.String({ minLength: 1 }) }),
+      body: Type.Object({
+        lineId: Uuid,
+        quoteVersion: Type.String({ minLength: 1, maxLength: 64 }),
+        acknowledgements: Type.Array(Type.String({ maxLength: 40 }), { maxItems: 20 }),
+        confirmLast4: Type.String({ maxLength: 8 }),
+        refundRoute: RefundRouteBody,
+        acceptPenalty: Type.Optional(Type.Boolean()),
+      }),
+      response: { 201: Type.Object({ id: Type.String(), status: Type.String() }), ...errors(400, 401, 403, 404, 409, 422) },
+    },
+  }, async (req, reply) => {
+    const who = requireSubscriber(req);
+    const key = String(req.headers['idempotency-key']);
+    const r = await submitCancellation(ctx, { customerId: who.customerId, ip: req.ip }, req.body as never, key, langOf(req));
+    if (r.replayed) reply.header('idempotent-replayed', 'true');
+    return reply.status(r.statusCode as 201).send(r.body);
+  });
+
+  api.get('/cancellations/:id', { schema: { tags, summary: 'A request with its timeline', params: IdParams, response: errors(401, 404) } }, async (req) => {
+    const p = req.principal;
+    const { id } = req.params as { id: string };
+    if (p?.kind === 'staff') {
+      const owner = await ctx.db.selectFrom('cancellation_requests').select('customer_id').where('id', '=', id).executeTakeFirst();
+      if (!owner) throw new AppError('not_found', 'The request was not found.');
+      return viewCancellationForOwner(ctx, [owner.customer_id], id);
+    }
+    const who = requireSubscriber(req);
+    return viewCancellationForOwner(ctx, await sameIdCustomerIds(ctx.db, who.customerId), id);
+  });
+
+  api.post('/cancellations/:id/withdraw', { schema: { tags, summary: 'Withdraw a request still waiting for review', params: IdParams, response: errors(401, 404, 409) } }, async (req) => {
+    const who = requireSubscriber(req);
+    return withdrawCancellation(ctx, { customerId: who.customerId, ip: req.ip }, (req.params as { id: string }).id);
+  });
+
+  api.post('/billing/pay-arrears', {
+    schema: {
+      tags, summary: 'Pay arrears (and any final-bill shortfall) online, or offset arrears against the cash balance',
+      body: Type.Object({ lineId: Uuid, method: Type.Optional(Type.Union([Type.Literal('online'), Type.Literal('balance')])), acceptPenalty: Type.Optional(Type.Boolean()) }),
+      response: errors(400, 401, 404, 409, 422, 502),
+    },
+  }, async (req) => {
+    const who = requireSubscriber(req);
+    const body = req.body as { lineId: string; method?: 'online' | 'balance'; acceptPenalty?: boolean };
+    await assertOwnsLine(ctx, who.customerId, body.lineId);
+    return payOutstanding(ctx, { actorKind: 'subscriber', actorId: who.customerId, ip: req.ip }, { lineId: body.lineId, method: body.method ?? 'online', acceptPenalty: body.acceptPenalty, channel: 'online' });
+  });
+
+  api.post('/partners/forward', {
+    schema: { tags, summary: 'Forward the cancellation of an MVNO line to the MVNO', body: Type.Object({ lineId: Uuid }), response: errors(400, 401, 404, 422, 502) },
+  }, async (req) => {
+    const who = requireSubscriber(req);
+    const { lineId } = req.body as { lineId: string };
+    await assertOwnsLine(ctx, who.customerId, lineId);
+    return forwardToMvno(ctx, { customerId: who.customerId, ip: req.ip }, lineId);
+  });
+}

@@ -1,0 +1,72 @@
+// Resolves the session cookie to a principal on every request, rejects cross-site writes (CSRF), and
+// offers the guards routes use: requireSubscriber, requireStaff.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import type { AppContext } from '../context.ts';
+import type { StaffRole } from '../db/schema.ts';
+import { SESSION_COOKIE, loadPrincipal, type Principal } from '../identity/sessions.ts';
+import { AppError } from '../shared/errors.ts';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal: Principal | null;
+  }
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+export const sessionPlugin = fp(async (app: FastifyInstance, { ctx }: { ctx: AppContext }) => {
+  app.decorateRequest('principal', null);
+  app.addHook('onRequest', async (req) => {
+    const token = req.cookies[SESSION_COOKIE];
+    if (!SAFE_METHODS.has(req.method) && token) rejectCrossSite(req);
+    req.principal = token && req.url.startsWith('/api/') ? await loadPrincipal(ctx.db, token) : null;
+  });
+});
+
+/**
+ * The session cookie is SameSite=Lax, so browsers do not send it on cross-site POSTs; on top of
+ * that, a cookie-bearing write whose Origin (or Sec-Fetch-Site) says it came from another site is refused.
+ */
+function rejectCrossSite(req: FastifyRequest): void {
+  const site = req.headers['sec-fetch-site'];
+  if (site === 'cross-site') throw new AppError('csrf_rejected', 'Cross-site requests cannot change anything here.');
+  const origin = req.headers.origin;
+  if (origin && origin !== 'null') {
+    let host: string;
+    try {
+      host = new URL(origin).host;
+    } catch {
+      throw new AppError('csrf_rejected', 'The Origin header is not a valid URL.');
+    }
+    if (host !== req.headers.host) throw new AppError('csrf_rejected', 'Cross-site requests cannot change anything here.');
+  }
+}
+
+export function requireSubscriber(req: FastifyRequest, opts: { realName?: boolean } = { realName: true }) {
+  const p = req.principal;
+  if (!p || p.kind !== 'subscriber') throw new AppError('unauthenticated', 'Sign in with your phone number first.');
+  if (opts.realName !== false && !p.realNameVerified) {
+    throw new AppError('real_name_required', 'Confirm your identity (the last 6 characters of your ID document) first.');
+  }
+  return p;
+}
+
+export function requireStaff(req: FastifyRequest, roles: StaffRole[]) {
+  const p = req.principal;
+  if (!p || p.kind !== 'staff') throw new AppError('unauthenticated', 'Staff sign-in required.');
+  if (!roles.includes(p.role)) throw new AppError('forbidden', `This needs one of the roles: ${roles.join(', ')}.`);
+  return p;
+}
+
+export function setSessionCookie(reply: FastifyReply, token: string, minutes: number, secure: boolean): void {
+  reply.setCookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'lax', path: '/', secure, maxAge: minutes * 60 });
+}
+
+export function clearSessionCookie(reply: FastifyReply): void {
+  reply.clearCookie(SESSION_COOKIE, { path: '/' });
+}
+
+export function clientIp(req: FastifyRequest): string {
+  return req.ip;
+}

@@ -1,0 +1,37 @@
+// Step 2 of subscriber sign-in: check the code (at most 5 tries per code), then open a session
+// for the person who owns the line. Real-name confirmation is a separate, later step.
+import crypto from 'node:crypto';
+import type { AppContext } from '../context.ts';
+import { AppError } from '../shared/errors.ts';
+import { appendAudit } from '../audit/append-audit.ts';
+import { hitRateLimits } from './rate-limit.ts';
+import { maskMsisdn } from '../lines/mask.ts';
+import { MAX_CODE_ATTEMPTS, codeHash, parseMsisdnOrThrow } from './request-sign-in-code.ts';
+import { SUBSCRIBER_SESSION_MINUTES, createSession } from './sessions.ts';
+
+export async function signInSubscriber(ctx: AppContext, input: { msisdn: string; code: string; ip: string }): Promise<{ token: string; msisdn: string }> {
+  const msisdn = parseMsisdnOrThrow(input.msisdn);
+  if (!/^\d{6}$/.test(input.code)) throw new AppError('invalid_code', 'The code is the 6 digits from the SMS.');
+  await hitRateLimits(ctx.db, [
+    { bucket: `signin-ip:${input.ip}`, max: 60, windowSeconds: 3600, message: 'Too many sign-in attempts from your network. Please try again later.' },
+  ], ctx.now());
+  const row = await ctx.db.selectFrom('sms_codes').selectAll().where('msisdn', '=', msisdn).executeTakeFirst();
+  if (!row) throw new AppError('invalid_code', 'No code is waiting for this number. Ask for a new one.');
+  if (row.expires_at.getTime() < ctx.now().getTime()) throw new AppError('code_expired', 'The code has expired. Ask for a new one.');
+  if (row.attempts >= MAX_CODE_ATTEMPTS) throw new AppError('too_many_attempts', 'Too many wrong codes. Ask for a new one.');
+  const expected = Buffer.from(row.code_hash);
+  const given = Buffer.from(codeHash(ctx, msisdn, input.code));
+  if (expected.length !== given.length || !crypto.timingSafeEqual(expected, given)) {
+    const attempts = row.attempts + 1;
+    await ctx.db.updateTable('sms_codes').set({ attempts }).where('msisdn', '=', msisdn).execute();
+    throw new AppError('invalid_code', `That code is not right. ${Math.max(0, MAX_CODE_ATTEMPTS - attempts)} tries left.`, { triesLeft: Math.max(0, MAX_CODE_ATTEMPTS - attempts) });
+  }
+  const line = await ctx.db.selectFrom('lines').select(['customer_id']).where('msisdn', '=', msisdn).where('status', '<>', 'cancelled').executeTakeFirst();
+  if (!line) throw new AppError('invalid_code', 'No code is waiting for this number. Ask for a new one.');
+  return ctx.db.transaction().execute(async (trx) => {
+    await trx.deleteFrom('sms_codes').where('msisdn', '=', msisdn).execute();
+    const token = await createSession(trx, { kind: 'subscriber', subjectId: msisdn, customerId: line.customer_id, minutes: SUBSCRIBER_SESSION_MINUTES });
+    await appendAudit(trx, { actorKind: 'subscriber', actorId: line.customer_id, action: 'subscriber.sign_in', subject: `msisdn:${maskMsisdn(msisdn)}`, ip: input.ip });
+    return { token, msisdn };
+  });
+}

@@ -1,0 +1,55 @@
+// Idempotent writes: the first successful response for (scope, key) is stored in the same
+// transaction as the change it reports, and a retry with the same key and body gets it back
+// unchanged. The same key with a different body is refused. Failures are not stored: they changed
+// nothing, so a retry simply runs again.
+import crypto from 'node:crypto';
+import type { Kysely, Transaction } from 'kysely';
+import type { DB } from '../db/schema.ts';
+import { canonicalJson } from '../audit/append-audit.ts';
+import { AppError } from './errors.ts';
+
+export interface StoredResponse<T> { statusCode: number; body: T; replayed: boolean }
+
+const isUniqueViolation = (e: unknown) => typeof e === 'object' && e !== null && (e as { code?: string }).code === '23505';
+
+export async function withIdempotency<T>(
+  db: Kysely<DB>,
+  scope: string,
+  key: string,
+  requestBody: unknown,
+  run: (trx: Transaction<DB>) => Promise<{ statusCode: number; body: T }>,
+): Promise<StoredResponse<T>> {
+  if (!/^[\w.:-]{8,128}$/.test(key)) {
+    throw new AppError('validation_failed', 'The Idempotency-Key header must be 8 to 128 letters, digits, or . _ : - (a UUID is ideal).');
+  }
+  const requestHash = crypto.createHash('sha256').update(canonicalJson(requestBody)).digest('hex');
+  const replay = async (): Promise<StoredResponse<T> | null> => {
+    const hit = await db.selectFrom('idempotency_keys').selectAll().where('scope', '=', scope).where('key', '=', key).executeTakeFirst();
+    if (!hit) return null;
+    if (hit.request_hash !== requestHash) {
+      throw new AppError('idempotency_key_reused', 'This Idempotency-Key was already used for a different request.');
+    }
+    return { statusCode: hit.status_code, body: hit.body as T, replayed: true };
+  };
+  const earlier = await replay();
+  if (earlier) return earlier;
+  try {
+    const result = await db.transaction().execute(async (trx) => {
+      const r = await run(trx);
+      await trx.insertInto('idempotency_keys')
+        .values({ scope, key, request_hash: requestHash, status_code: r.statusCode, body: JSON.stringify(r.body) })
+        .execute();
+      return r;
+    });
+    return { ...result, replayed: false };
+  } catch (e) {
+    // A concurrent request with the same key committed first: answer with its response.
+    if (isUniqueViolation(e)) {
+      const winner = await replay();
+      if (winner) return winner;
+    }
+    throw e;
+  }
+}
+
+export { isUniqueViolation };

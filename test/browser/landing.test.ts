@@ -1,0 +1,94 @@
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Browser, Page } from 'playwright-core';
+import { DESKTOP, horizontalOverflow, launchBrowser, PHONE, screenshot } from './browser.ts';
+import { startApp, type RunningApp } from './app.ts';
+
+let app: RunningApp;
+let browser: Browser;
+
+before(async () => {
+  app = await startApp();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await app?.close();
+});
+
+async function withPage(
+  name: string,
+  viewport: { width: number; height: number },
+  fn: (page: Page) => Promise<void>,
+): Promise<void> {
+  const context = await browser.newContext({ viewport, locale: 'en-US' });
+  const page = await context.newPage();
+  try {
+    await fn(page);
+  } catch (err) {
+    const path = await screenshot(page, `${name}-failure`);
+    console.error(`screenshot saved: ${path}`);
+    throw err;
+  } finally {
+    await context.close();
+  }
+}
+
+const h1Text = (page: Page) => page.locator('h1').first().innerText();
+
+test('landing page is in Chinese by default and switches to English, remembering the choice', async () => {
+  await withPage('landing-lang', PHONE, async (page) => {
+    await page.goto(`${app.url}/`);
+    await page.locator('h1').first().waitFor();
+    assert.equal(await h1Text(page), '注销 Zhuxiao');
+    assert.equal(await page.getAttribute('html', 'lang'), 'zh-CN');
+    await page.getByRole('link', { name: /用户自助注销/ }).waitFor();
+
+    const toEnglish = page.getByRole('button', { name: 'English' });
+    assert.equal(await toEnglish.getAttribute('data-testid'), 'lang-switch');
+    await toEnglish.click();
+
+    await page.getByRole('heading', { level: 1, name: 'Zhuxiao: cancel a mobile line' }).waitFor();
+    assert.equal(await page.getAttribute('html', 'lang'), 'en');
+    await page.getByRole('link', { name: /Subscriber portal/ }).waitFor();
+    // the switch now offers Chinese
+    await page.getByRole('button', { name: '中文' }).waitFor();
+
+    await page.reload();
+    await page.locator('h1').first().waitFor();
+    assert.equal(await h1Text(page), 'Zhuxiao: cancel a mobile line');
+
+    await page.getByTestId('lang-switch').click();
+    await page.getByRole('heading', { level: 1, name: '注销 Zhuxiao' }).waitFor();
+  });
+});
+
+test('landing page links to the portal, the store console, staff sign-in and certificate checks', async () => {
+  await withPage('landing-links', DESKTOP, async (page) => {
+    await page.goto(`${app.url}/`);
+    const href = (testId: string) => page.getByTestId(testId).getAttribute('href');
+    assert.equal(await href('entry-portal'), '/portal');
+    assert.equal(await href('entry-store'), '/staff?next=store');
+    assert.equal(await href('entry-staff'), '/staff');
+    assert.equal(await href('entry-verify'), '/verify');
+    const text = await page.locator('main, .ant-layout-content').first().innerText();
+    for (const phrase of ['备份', '解绑', '优惠余额不可退', '错卡', '注销证明']) {
+      assert.ok(text.includes(phrase), `landing mentions ${phrase}`);
+    }
+    await page.getByTestId('entry-verify').click();
+    await page.getByRole('heading', { level: 2, name: '验证注销证明' }).waitFor();
+    assert.equal(new URL(page.url()).pathname, '/verify');
+  });
+});
+
+test('no horizontal scroll at 375 px in either language', async () => {
+  await withPage('landing-phone', PHONE, async (page) => {
+    await page.goto(`${app.url}/`);
+    await page.locator('h1').first().waitFor();
+    assert.equal(await horizontalOverflow(page), 0, 'zh-CN page is wider than the phone');
+    await page.getByTestId('lang-switch').click();
+    await page.getByRole('heading', { level: 1, name: 'Zhuxiao: cancel a mobile line' }).waitFor();
+    assert.equal(await horizontalOverflow(page), 0, 'English page is wider than the phone');
+  });
+});

@@ -1,0 +1,189 @@
+// End-to-end through the real API (dev mode, demo data): a subscriber cancels a line, a reviewer
+// approves it, the certificate verifies. Skipped when only the static fallback server is available.
+import { after, before, test, type TestContext } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { horizontalOverflow, launchBrowser, PHONE, DESKTOP, screenshot } from './browser.ts';
+import { startApp, type RunningApp } from './app.ts';
+
+interface Demo {
+  subscribers: { scenario: string; msisdn: string; idLast6: string }[];
+  staff: { username: string; password: string; role: string }[];
+}
+
+let app: RunningApp;
+let browser: Browser | undefined;
+let demo: Demo;
+
+before(async () => {
+  app = await startApp();
+  if (!app.real) return;
+  browser = await launchBrowser();
+  demo = (await (await fetch(`${app.url}/api/v1/dev/demo-accounts`)).json()) as Demo;
+});
+
+after(async () => {
+  await browser?.close();
+  await app?.close();
+});
+
+function scenario(name: string) {
+  const s = demo.subscribers.find((x) => x.scenario === name);
+  assert.ok(s, `demo scenario ${name} exists`);
+  return s;
+}
+
+async function withPage(
+  t: TestContext,
+  name: string,
+  viewport: { width: number; height: number },
+  fn: (page: Page, context: BrowserContext) => Promise<void>,
+): Promise<void> {
+  if (!app.real || !browser) {
+    t.skip('needs the API server (test/helpers/server.ts or ZHUXIAO_TEST_URL)');
+    return;
+  }
+  const context = await browser.newContext({ viewport });
+  const page = await context.newPage();
+  const pageErrors: string[] = [];
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  try {
+    await fn(page, context);
+    assert.deepEqual(pageErrors, [], 'no uncaught errors in the page');
+  } catch (err) {
+    console.error(`screenshot saved: ${await screenshot(page, `${name}-failure`)}`);
+    throw err;
+  } finally {
+    await context.close();
+  }
+}
+
+async function noHorizontalScroll(page: Page, where: string) {
+  assert.equal(await horizontalOverflow(page), 0, `${where} is wider than the screen`);
+}
+
+/** Signs a demo subscriber in through the portal UI, using the dev outbox for the SMS code. */
+async function signInSubscriber(page: Page, s: { msisdn: string; idLast6: string }) {
+  await page.goto(`${app.url}/portal`);
+  await page.getByTestId('demo-accounts').getByRole('button').first().click();
+  await page.getByTestId(`demo-${s.msisdn}`).click();
+  assert.equal(await page.getByTestId('msisdn-input').inputValue(), s.msisdn);
+  await page.getByTestId('send-code-button').click();
+  const code = await page.getByTestId('dev-outbox-code').innerText();
+  assert.match(code, /^\d{6}$/);
+  await page.getByTestId('code-input').fill(code);
+  await page.getByTestId('sign-in-button').click();
+  await page.getByTestId('id-last6-input').fill(s.idLast6);
+  await page.getByTestId('real-name-button').click();
+  await page.getByTestId(`line-${s.msisdn}`).waitFor();
+}
+
+test('a wrong SMS code is refused with a message, in Chinese', async (t) => {
+  await withPage(t, 'portal-wrong-code', PHONE, async (page) => {
+    const s = scenario('multi_line');
+    await page.goto(`${app.url}/portal`);
+    await page.getByTestId('msisdn-input').fill(s.msisdn);
+    await page.getByTestId('send-code-button').click();
+    const real = await page.getByTestId('dev-outbox-code').innerText();
+    const wrong = real === '000000' ? '111111' : '000000';
+    await page.getByTestId('code-input').fill(wrong);
+    await page.getByTestId('sign-in-button').click();
+    const alert = page.getByTestId('sign-in-error');
+    await alert.waitFor();
+    assert.match(await alert.innerText(), /验证码错误或已过期/);
+    await noHorizontalScroll(page, 'sign-in page');
+  });
+});
+
+test('a subscriber cancels an eSIM line, a reviewer approves it, and the certificate verifies', async (t) => {
+  let requestUrl = '';
+
+  await withPage(t, 'portal-cancel', PHONE, async (page) => {
+    const s = scenario('clean_esim');
+    await signInSubscriber(page, s);
+    await noHorizontalScroll(page, 'my lines');
+    await page.getByTestId(`cancel-${s.msisdn}`).click();
+
+    // (a) facts, (b) checks
+    await page.getByTestId('wizard-next').click();
+    await page.getByTestId('eligible').waitFor();
+    const acks = page.locator('[data-testid^="ack-"]');
+    const codes = await acks.evaluateAll((els) => els.map((e) => e.getAttribute('data-testid')));
+    for (const required of ['ack-data_backup', 'ack-unbind_accounts', 'ack-number_frozen', 'ack-esim_profile']) {
+      assert.ok(codes.includes(required), `reminder ${required} is shown`);
+    }
+    assert.equal(await page.getByTestId('wizard-next').isDisabled(), true, 'cannot continue before ticking the reminders');
+    for (const c of codes) await page.getByTestId(c!).check();
+    await noHorizontalScroll(page, 'checks step');
+    await page.getByTestId('wizard-next').click();
+
+    // (c) bill and refund: promotional credit is shown as not refundable
+    await page.getByTestId('bill-table').waitFor();
+    assert.match(await page.getByTestId('promo-credit').innerText(), /不可退/);
+    assert.match(await page.getByTestId('refundable').innerText(), /^¥\d+\.\d\d$/);
+    await page.getByTestId('route-original').click();
+    await noHorizontalScroll(page, 'bill step');
+    await page.getByTestId('wizard-next').click();
+
+    // (d) typed confirmation: a wrong number keeps Next disabled
+    await page.getByTestId('confirm-last4').fill('0000');
+    await page.getByTestId('confirm-mismatch').waitFor();
+    assert.equal(await page.getByTestId('wizard-next').isDisabled(), true);
+    await page.getByTestId('confirm-last4').fill(s.msisdn.slice(-4));
+    await page.getByTestId('wizard-next').click();
+
+    // (e) submit → status page
+    await page.getByTestId('wizard-submit').click();
+    await page.waitForURL(/\/portal\/requests\/[^/]+$/);
+    requestUrl = new URL(page.url()).pathname;
+    const tag = page.getByTestId('status-tag').first();
+    await tag.waitFor();
+    assert.ok(['pending_review', 'approved', 'executing', 'completed'].includes((await tag.getAttribute('data-status'))!));
+    await noHorizontalScroll(page, 'request status');
+
+    // the line now links to its live request instead of offering a second cancellation
+    await page.goto(`${app.url}/portal`);
+    await page.getByTestId(`view-request-${s.msisdn}`).waitFor();
+    assert.equal(await page.getByTestId(`cancel-${s.msisdn}`).count(), 0);
+  });
+
+  if (!requestUrl) return; // skipped above
+  await withPage(t, 'review-approve', DESKTOP, async (page) => {
+    const reviewer = demo.staff.find((x) => x.role === 'reviewer');
+    assert.ok(reviewer);
+    const requestId = requestUrl.split('/').pop()!;
+    await page.goto(`${app.url}/staff`);
+    await page.getByTestId('staff-username').fill(reviewer.username);
+    await page.getByTestId('staff-password').fill(reviewer.password);
+    await page.getByTestId('staff-sign-in-button').click();
+    await page.waitForURL(/\/staff\/review$/);
+    const status = await (await page.request.get(`${app.url}/api/v1/cancellations/${requestId}`)).json();
+    if (status.status === 'pending_review') {
+      await page.getByTestId(`review-open-${requestId}`).click();
+      await page.getByTestId('approve-button').click();
+      await page.waitForURL(/\/staff\/review$/);
+      assert.equal(await page.getByTestId(`review-open-${requestId}`).count(), 0, 'approved request left the queue');
+    }
+
+    // staff may follow the request too; execution runs in the background
+    await page.goto(`${app.url}${requestUrl}`);
+    await page.locator('[data-testid="status-tag"][data-status="completed"]').first().waitFor({ timeout: 60_000 });
+    const link = page.getByTestId('certificate-link');
+    assert.match((await link.getAttribute('href'))!, /^\/api\/v1\/certificates\/[^/]+\.pdf$/);
+    await page.getByTestId('verify-link').click();
+    await page.getByTestId('verify-valid').waitFor();
+  });
+});
+
+test('arrears block the cancellation until paid from the checklist', async (t) => {
+  await withPage(t, 'portal-arrears', PHONE, async (page) => {
+    const s = scenario('arrears');
+    await signInSubscriber(page, s);
+    await page.getByTestId(`cancel-${s.msisdn}`).click();
+    await page.getByTestId('wizard-next').click();
+    await page.getByTestId('not-eligible').waitFor();
+    await page.getByTestId('remedy-pay_arrears').click();
+    await page.getByTestId('eligible').waitFor();
+    await noHorizontalScroll(page, 'checks step after paying');
+  });
+});

@@ -1,0 +1,50 @@
+// The web app's pure helpers, run under node (no browser needed).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { formatFen, last4, newUuid, pickName } from '../../web/src/format.ts';
+import { extractSmsCode, normalizeDemoAccounts } from '../../web/src/api.ts';
+
+test('money in fen is shown as yuan with two decimals', () => {
+  assert.equal(formatFen(1234), '¥12.34');
+  assert.equal(formatFen(5), '¥0.05');
+  assert.equal(formatFen(0), '¥0.00');
+  assert.equal(formatFen(-5830), '-¥58.30');
+  assert.equal(formatFen(12345678), '¥123,456.78');
+});
+
+test('the 6-digit code is found in an SMS text, not in longer numbers', () => {
+  assert.equal(extractSmsCode('【注销】您的验证码是 482913，5 分钟内有效。'), '482913');
+  assert.equal(extractSmsCode('Your code is 007123. Do not share it.'), '007123');
+  assert.equal(extractSmsCode('Call 10086 about line 13800138000'), null);
+});
+
+test('the last 4 digits ignore the +86 prefix and separators', () => {
+  assert.equal(last4('+8613800138001'), '8001');
+  assert.equal(last4('138 0013 8001'), '8001');
+});
+
+test('localized names follow the language', () => {
+  assert.equal(pickName({ zh: '中国移动', en: 'China Mobile' }, 'zh-CN'), '中国移动');
+  assert.equal(pickName({ zh: '中国移动', en: 'China Mobile' }, 'en'), 'China Mobile');
+  assert.equal(pickName('蜗牛移动', 'en'), '蜗牛移动');
+});
+
+test('idempotency keys are distinct v4 UUIDs', () => {
+  const a = newUuid();
+  assert.match(a, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  assert.notEqual(a, newUuid());
+});
+
+test("the server's demo-accounts payload becomes scenarios and staff", () => {
+  const demo = normalizeDemoAccounts({
+    subscribers: [
+      { scenario: 'arrears', msisdn: '+8613800138003', idLast6: '12345X', description: { zh: '欠费', en: 'Arrears' }, lines: [] },
+      { scenario: 'broken' },
+    ],
+    staff: [{ username: 'reviewer', password: 'reviewer-demo-1', role: 'reviewer', storeId: null }],
+  });
+  assert.deepEqual(demo.subscribers, [
+    { msisdn: '+8613800138003', label: 'arrears', description: { zh: '欠费', en: 'Arrears' }, idLast6: '12345X' },
+  ]);
+  assert.deepEqual(demo.staff, [{ username: 'reviewer', password: 'reviewer-demo-1', role: 'reviewer' }]);
+});

@@ -1,0 +1,48 @@
+// Display helpers: money in integer fen, dates in the user's locale, localized names.
+import type { Localized } from './api.ts';
+
+/** 1234 fen → "¥12.34"; -50 → "-¥0.50"; thousands grouped: 12345678 → "¥123,456.78". */
+export function formatFen(fen: number): string {
+  if (!Number.isFinite(fen)) return '—';
+  const n = Math.round(fen);
+  const sign = n < 0 ? '-' : '';
+  const abs = Math.abs(n);
+  const yuan = Math.floor(abs / 100).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  const cents = String(abs % 100).padStart(2, '0');
+  return `${sign}¥${yuan}.${cents}`;
+}
+
+export function formatDateTime(iso: string | null | undefined, lang: string): string {
+  if (!iso) return '—';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  return new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeStyle: 'short' }).format(d);
+}
+
+export function pickName(name: Localized | string | null | undefined, lang: string): string {
+  if (!name) return '';
+  if (typeof name === 'string') return name;
+  return lang === 'en' ? name.en || name.zh : name.zh || name.en;
+}
+
+/** RFC 4122 v4 id. crypto.randomUUID needs a secure context; getRandomValues does not. */
+export function newUuid(): string {
+  if (typeof crypto.randomUUID === 'function' && (globalThis as { isSecureContext?: boolean }).isSecureContext) {
+    return crypto.randomUUID();
+  }
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  b[6] = (b[6] & 0x0f) | 0x40;
+  b[8] = (b[8] & 0x3f) | 0x80;
+  const h = [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
+/** Label separator: full-width colon in Chinese text. */
+export function colon(lang: string): string {
+  return lang === 'en' ? ': ' : '：';
+}
+
+/** Last four digits of a phone number as the user would type them. */
+export function last4(msisdn: string): string {
+  return msisdn.replace(/\D/g, '').slice(-4);
+}

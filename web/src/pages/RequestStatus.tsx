@@ -1,0 +1,196 @@
+import { Alert, Button, Card, Descriptions, Flex, Popconfirm, Result, Table, Timeline, Typography } from 'antd';
+import { DownloadOutlined, SafetyCertificateOutlined, SyncOutlined } from '@ant-design/icons';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { Link, useNavigate, useParams } from 'react-router';
+import {
+  certificatePdfUrl,
+  getCancellation,
+  isApiError,
+  TERMINAL_STATUSES,
+  withdrawCancellation,
+  type CancellationRequest,
+  type TimelineEntry,
+} from '../api.ts';
+import { channelLabel, ErrorAlert, Loading, StatusTag, statusLabel } from '../common.tsx';
+import { colon, formatDateTime, formatFen, pickName } from '../format.ts';
+import { useT } from '../i18n.tsx';
+
+const { Title, Text } = Typography;
+
+const TIMELINE_COLOR: Record<string, string> = {
+  completed: 'green',
+  rejected: 'red',
+  withdrawn: 'gray',
+  needs_attention: 'red',
+};
+
+export default function RequestStatus() {
+  const t = useT();
+  const { id = '' } = useParams();
+  const qc = useQueryClient();
+  const req = useQuery({
+    queryKey: ['cancellation', id],
+    queryFn: () => getCancellation(id),
+    refetchInterval: (q) => {
+      const s = q.state.data?.status;
+      return s && TERMINAL_STATUSES.includes(s) ? false : 2000;
+    },
+  });
+  const withdraw = useMutation({
+    mutationFn: () => withdrawCancellation(id),
+    onSettled: async () => {
+      await Promise.all([
+        qc.invalidateQueries({ queryKey: ['cancellation', id] }),
+        qc.invalidateQueries({ queryKey: ['lines'] }),
+        qc.invalidateQueries({ queryKey: ['my-cancellations'] }),
+      ]);
+    },
+  });
+
+  if (req.isPending) return <Loading />;
+  if (req.isError) {
+    return isApiError(req.error) && req.error.status === 404 ? (
+      <Result status="404" title={t('err.not_found')} extra={<Link to="/portal">{t('request.backToLines')}</Link>} />
+    ) : (
+      <ErrorAlert error={req.error} />
+    );
+  }
+  const r = req.data;
+  const terminal = TERMINAL_STATUSES.includes(r.status);
+
+  return (
+    <Flex vertical gap={16} style={{ maxWidth: 860 }}>
+      <div>
+        <Link to="/portal/requests">← {t('lines.tab.requests')}</Link>
+        <Flex align="center" gap={12} wrap style={{ marginTop: 8 }}>
+          <Title level={2} style={{ margin: 0 }}>
+            {t('request.title')}
+          </Title>
+          <StatusTag status={r.status} />
+          {!terminal ? (
+            <Text type="secondary" data-testid="polling">
+              <SyncOutlined spin /> {t('request.polling')}
+            </Text>
+          ) : null}
+        </Flex>
+      </div>
+
+      {r.status === 'completed' && r.certificateSerial ? <CertificateBox serial={r.certificateSerial} /> : null}
+      {r.status === 'rejected' && r.rejectionReason ? (
+        <Alert type="error" showIcon title={t('request.rejection')} description={r.rejectionReason} data-testid="rejection" />
+      ) : null}
+
+      <Card size="small">
+        <Descriptions size="small" column={{ xs: 1, sm: 2 }} items={facts(r, t)} />
+        {r.status === 'pending_review' ? (
+          <Flex gap={8} style={{ marginTop: 12 }} wrap>
+            <Popconfirm
+              title={t('request.withdrawConfirm')}
+              onConfirm={() => withdraw.mutate()}
+              okButtonProps={{ danger: true, 'data-testid': 'withdraw-confirm' }}
+            >
+              <Button danger loading={withdraw.isPending} data-testid="withdraw-button">
+                {t('request.withdraw')}
+              </Button>
+            </Popconfirm>
+          </Flex>
+        ) : null}
+        {withdraw.isError ? (
+          <div style={{ marginTop: 12 }}>
+            <ErrorAlert error={withdraw.error} />
+          </div>
+        ) : null}
+      </Card>
+
+      <Card size="small" title={t('request.timeline')}>
+        <Timeline data-testid="timeline" items={timelineItems(r.timeline, r.status, terminal, t)} />
+      </Card>
+
+      {r.steps && r.steps.length > 0 ? (
+        <Card size="small" title={t('request.steps')}>
+          <Table
+            size="small"
+            pagination={false}
+            rowKey="step"
+            showHeader={false}
+            dataSource={r.steps}
+            columns={[
+              { key: 'step', dataIndex: 'step', title: t('request.steps') },
+              { key: 'status', dataIndex: 'status', title: '', render: (s: string) => <StatusTag status={s} /> },
+              {
+                key: 'attempts',
+                dataIndex: 'attempts',
+                title: '',
+                align: 'right',
+                render: (n: number) => t('request.attempts', { n }),
+              },
+            ]}
+          />
+        </Card>
+      ) : null}
+    </Flex>
+  );
+}
+
+function facts(r: CancellationRequest, t: ReturnType<typeof useT>) {
+  const items = [
+    { key: 'msisdn', label: t('request.number'), children: r.msisdn },
+    { key: 'carrier', label: t('request.carrier'), children: r.carrierName ? pickName(r.carrierName, t.lang) : t.dyn(`carrier.${r.carrier}`, r.carrier) },
+    { key: 'channel', label: t('request.channel'), children: channelLabel(r.channel, t) },
+    { key: 'created', label: t('request.created'), children: formatDateTime(r.createdAt, t.lang) },
+  ];
+  if (r.slaDueAt) items.push({ key: 'sla', label: t('request.sla'), children: formatDateTime(r.slaDueAt, t.lang) });
+  if (r.completedAt) items.push({ key: 'completed', label: t('verify.completedAt'), children: formatDateTime(r.completedAt, t.lang) });
+  if (r.refundFen != null) items.push({ key: 'refund', label: t('request.refund'), children: formatFen(r.refundFen) });
+  if (r.certificateSerial) items.push({ key: 'serial', label: t('request.serial'), children: r.certificateSerial });
+  return items;
+}
+
+function timelineItems(entries: TimelineEntry[], current: string, terminal: boolean, t: ReturnType<typeof useT>) {
+  const items = entries.map((e, i) => ({
+    key: `${e.status}-${i}`,
+    color: TIMELINE_COLOR[e.status] ?? 'blue',
+    content: (
+      <div>
+        <Text strong>{statusLabel(e.status, t)}</Text>
+        <Text type="secondary" style={{ marginInlineStart: 8 }}>
+          {formatDateTime(e.at, t.lang)}
+        </Text>
+        {e.note ? <div style={{ color: 'rgba(0,0,0,0.65)' }}>{e.note}</div> : null}
+      </div>
+    ),
+  }));
+  if (!terminal && entries.length > 0 && entries[entries.length - 1].status === current) {
+    items.push({ key: 'pending', color: 'gray', content: <Text type="secondary">…</Text> });
+  }
+  return items;
+}
+
+function CertificateBox({ serial }: { serial: string }) {
+  const t = useT();
+  const navigate = useNavigate();
+  return (
+    <Alert
+      type="success"
+      showIcon
+      icon={<SafetyCertificateOutlined />}
+      title={`${t('request.serial')}${colon(t.lang)}${serial}`}
+      description={
+        <Flex gap={12} wrap style={{ marginTop: 8 }}>
+          <Button
+            type="primary"
+            icon={<DownloadOutlined />}
+            href={certificatePdfUrl(serial)}
+            download
+            data-testid="certificate-link"
+          >
+            {t('request.certificate')}
+          </Button>
+          <Button onClick={() => navigate(`/verify/${encodeURIComponent(serial)}`)} data-testid="verify-link">
+            {t('request.verifyLink')}
+          </Button>
+        </Flex>
+      }
+    />
+  );
+}
