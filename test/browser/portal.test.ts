@@ -182,6 +182,16 @@ test('arrears block the cancellation until paid from the checklist', async (t) =
     await page.getByTestId(`cancel-${s.msisdn}`).click();
     await page.getByTestId('wizard-next').click();
     await page.getByTestId('not-eligible').waitFor();
+    const blocker = page.locator('[data-testid^="blocker-"]').first();
+    const cjk = /[\u4e00-\u9fff]/;
+    assert.match(await blocker.innerText(), cjk, 'server messages come in Chinese by default');
+    // switching language re-asks the server, which answers in English
+    await page.getByTestId('lang-switch').click();
+    await page.getByRole('button', { name: 'Pay now online' }).waitFor();
+    await page.waitForFunction(
+      (el) => !!el && !/[\u4e00-\u9fff]/.test((el as { textContent: string | null }).textContent ?? ''),
+      await blocker.elementHandle(),
+    );
     await page.getByTestId('remedy-pay_arrears').click();
     await page.getByTestId('eligible').waitFor();
     await noHorizontalScroll(page, 'checks step after paying');

@@ -1,11 +1,21 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { MutationCache, QueryCache, QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { isApiError } from './api.ts';
 import { I18nProvider } from './i18n.tsx';
 import App from './App.tsx';
 
-const queryClient = new QueryClient({
+// A session that ended (expired, signed out elsewhere) or lost its real-name check makes the pages
+// re-read who is signed in, so they fall back to the sign-in step instead of showing an error.
+function onApiError(error: unknown) {
+  if (isApiError(error) && (error.code === 'unauthenticated' || error.code === 'real_name_required')) {
+    void queryClient.invalidateQueries({ queryKey: ['me'] });
+  }
+}
+
+const queryClient: QueryClient = new QueryClient({
+  queryCache: new QueryCache({ onError: onApiError }),
+  mutationCache: new MutationCache({ onError: onApiError }),
   defaultOptions: {
     queries: {
       // 4xx answers are final (not signed in, not found...); only retry network/5xx errors, once.

@@ -101,8 +101,9 @@ function SignIn({ demo }: { demo: DemoAccounts | null }) {
     enabled: demo !== null && sentTo !== null,
     refetchInterval: (q) => (q.state.data?.some((m) => extractSmsCode(m.text)) ? false : 1000),
   });
-  const latest = outbox.data?.[0];
-  const devCode = latest ? extractSmsCode(latest.text) : null;
+  // newest first: the first message carrying a code is the latest code
+  const withCode = outbox.data?.find((m) => extractSmsCode(m.text));
+  const devCode = withCode ? extractSmsCode(withCode.text) : null;
 
   const onSend = async () => {
     const { msisdn } = await form.validateFields(['msisdn']);

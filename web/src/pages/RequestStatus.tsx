@@ -48,6 +48,19 @@ export default function RequestStatus() {
   });
 
   if (req.isPending) return <Loading />;
+  if (req.isError && isApiError(req.error) && req.error.status === 401) {
+    return (
+      <Result
+        status="403"
+        title={t('err.unauthenticated')}
+        extra={
+          <Link to="/portal">
+            <Button type="primary">{t('signin.submit')}</Button>
+          </Link>
+        }
+      />
+    );
+  }
   if (req.isError) {
     return isApiError(req.error) && req.error.status === 404 ? (
       <Result status="404" title={t('err.not_found')} extra={<Link to="/portal">{t('request.backToLines')}</Link>} />

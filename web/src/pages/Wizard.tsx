@@ -63,6 +63,23 @@ export default function Wizard() {
     </Link>
   );
   if (!line) return <Result status="404" title={t('wizard.lineNotFound')} extra={back} />;
+  if (line.status === 'cancelled' || line.liveRequest?.status === 'completed') {
+    return (
+      <Result
+        status="info"
+        title={t('wizard.isCancelled')}
+        extra={
+          line.liveRequest ? (
+            <Link to={`/portal/requests/${line.liveRequest.id}`} data-testid="live-request-link">
+              <Button type="primary">{t('submit.viewLive')}</Button>
+            </Link>
+          ) : (
+            back
+          )
+        }
+      />
+    );
+  }
   if (line.liveRequest) {
     return (
       <Result
@@ -77,7 +94,6 @@ export default function Wizard() {
       />
     );
   }
-  if (line.status === 'cancelled') return <Result status="info" title={t('wizard.isCancelled')} extra={back} />;
   return <WizardFlow line={line} />;
 }
 
@@ -186,7 +202,7 @@ function WizardFlow({ line }: { line: Line }) {
       if (err.code === 'quote_stale' || err.code === 'not_eligible') {
         setNotice(t('submit.stale'));
         await qc.invalidateQueries({ queryKey: ['quote', line.id] });
-        setStep(err.code === 'quote_stale' ? 2 : 1);
+        setStep(1);
       } else if (err.code === 'acknowledgements_missing') {
         setStep(1);
       } else if (err.code === 'confirmation_mismatch') {
