@@ -91,9 +91,9 @@ export async function executeCancellation(ctx: AppContext, requestId: string): P
 export async function escalate(ctx: AppContext, requestId: string, reason: string): Promise<void> {
   await ctx.db.transaction().execute(async (trx) => {
     const head = await requestHead(trx, requestId);
-    if (!head || head.status !== 'executing') return;
+    if (!head || (head.status !== 'executing' && head.status !== 'approved')) return;
     await moveRequest(ctx, trx, {
-      requestId, from: 'executing', to: 'needs_attention', actor: { kind: 'worker' }, note: reason.slice(0, 500), msisdn: head.msisdn, channel: head.channel,
+      requestId, from: head.status, to: 'needs_attention', actor: { kind: 'worker' }, note: reason.slice(0, 500), msisdn: head.msisdn, channel: head.channel,
     });
   });
 }

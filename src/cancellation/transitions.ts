@@ -14,7 +14,7 @@ export const TERMINAL_STATUSES: RequestStatus[] = ['completed', 'rejected', 'wit
 /** from → to → the action that makes that move. Anything not listed is not a legal move. */
 export const TRANSITIONS: Record<RequestStatus, Partial<Record<RequestStatus, string>>> = {
   pending_review: { approved: 'approve', rejected: 'reject', withdrawn: 'withdraw' },
-  approved: { executing: 'start_execution' },
+  approved: { executing: 'start_execution', needs_attention: 'escalate' },
   executing: { completed: 'complete', needs_attention: 'escalate' },
   needs_attention: { executing: 'retry', completed: 'resolve_by_hand' },
   completed: {},

@@ -341,3 +341,50 @@ export type Carrier = Selectable<CarriersTable>;
 export type MvnoBrand = Selectable<MvnoBrandsTable>;
 export type CancellationRequest = Selectable<CancellationRequestsTable>;
 export type Staff = Selectable<StaffTable>;
+
+// In-store cancellation (migration 0003_store): scanned documents, signed agreements, returned cards.
+export type StoreDocumentKind =
+  | 'agent_id' | 'authorisation_letter' | 'death_certificate' | 'relationship_proof' | 'company_letter' | 'applicant_id' | 'other';
+export type StoreDocumentType = 'image/png' | 'image/jpeg' | 'application/pdf';
+
+export interface StoreDocumentsTable {
+  id: string;
+  request_id: string;
+  kind: StoreDocumentKind;
+  content_type: StoreDocumentType;
+  size_bytes: number;
+  sha256: string;
+  name_enc: string | null;
+  content_enc: string;
+  uploaded_by: string;
+  created_at: Generated<Date>;
+}
+
+export interface StoreAgreementsTable {
+  request_id: string;
+  lang: 'zh-CN' | 'en';
+  content: Json<Record<string, unknown>>;
+  agreement_hash: string;
+  signature_sha256: string;
+  signature_enc: string;
+  pdf_enc: string;
+  signed_at: Timestamp;
+  store_id: string;
+  clerk_id: string;
+}
+
+export interface CardReturnsTable {
+  request_id: string;
+  line_id: string;
+  iccid: string;
+  store_id: string;
+  received_by: string;
+  received_at: Generated<Date>;
+}
+
+// Declaration merging: the store tables join the DB interface above.
+export interface DB {
+  store_documents: StoreDocumentsTable;
+  store_agreements: StoreAgreementsTable;
+  card_returns: CardReturnsTable;
+}

@@ -13,6 +13,8 @@ export const QUEUES = {
   sms: 'notify-sms',
   /** Releases numbers whose freeze period has ended. */
   releaseNumbers: 'numbers-release',
+  /** Execution jobs that failed every retry land here, and their request moves to needs_attention. */
+  executeDead: 'cancellation-execute-dead',
 } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
@@ -40,13 +42,11 @@ export async function startJobQueue(database: Database, retry: RetryPolicy = DEF
     process.emitWarning(`job queue: ${err instanceof Error ? err.message : String(err)}`);
   });
   await boss.start();
+  const policy = { retryLimit: retry.retryLimit, retryDelay: retry.retryDelaySeconds, retryBackoff: retry.retryBackoff, expireInSeconds: 300 };
+  await boss.createQueue(QUEUES.executeDead, policy as never);
   for (const name of Object.values(QUEUES)) {
-    await boss.createQueue(name, {
-      retryLimit: retry.retryLimit,
-      retryDelay: retry.retryDelaySeconds,
-      retryBackoff: retry.retryBackoff,
-      expireInSeconds: 300,
-    } as never);
+    if (name === QUEUES.executeDead) continue;
+    await boss.createQueue(name, { ...policy, ...(name === QUEUES.execute ? { deadLetter: QUEUES.executeDead } : {}) } as never);
   }
   return {
     boss,

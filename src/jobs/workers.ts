@@ -1,7 +1,7 @@
 // The workers: execution of approved requests and SMS notifications. Each handler is idempotent;
 // a handler that throws is retried by the queue with backoff.
 import type { AppContext } from '../context.ts';
-import { executeCancellation } from '../cancellation/execute-cancellation.ts';
+import { escalate, executeCancellation } from '../cancellation/execute-cancellation.ts';
 import { sendSms } from '../notifications/send-sms.ts';
 import { QUEUES } from './queue.ts';
 
@@ -14,6 +14,10 @@ export async function startWorkers(ctx: AppContext): Promise<void> {
       const outcome = await executeCancellation(ctx, job.data.requestId);
       if (outcome === 'retry_later') throw new RetryLater(`request ${job.data.requestId}: a step failed and will be retried`);
     }
+  });
+  // A job that failed every retry (a database outage, a bug) must not leave its request in limbo.
+  await boss.work<{ requestId: string }>(QUEUES.executeDead, { batchSize: 5, pollingIntervalSeconds: 2 } as never, async (jobs) => {
+    for (const job of jobs) await escalate(ctx, job.data.requestId, 'the execution job failed on every retry; see the server log');
   });
   await boss.work<{ to: string; text: string; idempotencyKey: string }>(QUEUES.sms, { batchSize: 20, pollingIntervalSeconds: 0.5 } as never, async (jobs) => {
     for (const job of jobs) await sendSms(ctx, job.data);

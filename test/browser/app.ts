@@ -1,5 +1,6 @@
 // Starts the app for browser tests: the real server (test/helpers/server.ts, dev mode with demo data)
-// when it exists, otherwise web/dist behind the tiny static server. Rebuilds web/dist when stale.
+// when it exists, else the integration tests' app (test/helpers/context.ts startTestApp) listening on
+// a free port, otherwise web/dist behind the tiny static server. Rebuilds web/dist when stale.
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -9,6 +10,7 @@ import { startStaticServer, type ApiHandler } from './static-server.ts';
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const WEB = join(REPO, 'web');
 const SERVER_HELPER = join(REPO, 'test/helpers/server.ts');
+const CONTEXT_HELPER = join(REPO, 'test/helpers/context.ts');
 
 export interface RunningApp {
   url: string;
@@ -54,6 +56,25 @@ export async function startApp(opts: { api?: ApiHandler; forceStatic?: boolean }
     };
     const s = await mod.startTestServer();
     return { url: s.url.replace(/\/$/, ''), real: true, close: async () => void (await s.close()) };
+  }
+  if (!opts.forceStatic && !opts.api && existsSync(CONTEXT_HELPER)) {
+    // Until server.ts exists: the integration tests' in-process app (dev mode, demo data), listening.
+    const mod = (await import(pathToFileURL(CONTEXT_HELPER).href)) as {
+      startTestApp?: () => Promise<{
+        app: { listen(o: { port: number; host: string }): Promise<string> };
+        close(): Promise<void>;
+      }>;
+    };
+    if (typeof mod.startTestApp === 'function') {
+      const t = await mod.startTestApp();
+      try {
+        const url = await t.app.listen({ port: 0, host: '127.0.0.1' });
+        return { url: url.replace(/\/$/, ''), real: true, close: () => t.close() };
+      } catch (err) {
+        await t.close();
+        throw err;
+      }
+    }
   }
   const s = await startStaticServer({ api: opts.api });
   return { ...s, real: false };

@@ -25,7 +25,7 @@ export class ApiClient {
       else this.cookies.set(c.name, c.value);
     }
     const type = String(res.headers['content-type'] ?? '');
-    return { status: res.statusCode, body: type.includes('json') ? res.json() : res.body, headers: res.headers, raw: res.rawPayload };
+    return { status: res.statusCode, body: (type.includes('json') ? res.json() : res.body) as T, headers: res.headers, raw: res.rawPayload };
   }
   get = <T = any>(url: string) => this.call<T>('GET', url);
   post = <T = any>(url: string, body?: unknown, headers?: Record<string, string>) => this.call<T>('POST', url, body ?? {}, headers);
