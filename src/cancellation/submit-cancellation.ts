@@ -63,8 +63,9 @@ export async function submitCancellation(
   lang: Lang,
 ): Promise<{ statusCode: number; body: { id: string; status: string }; replayed: boolean }> {
   await assertOwnsLine(ctx, who.customerId, input.lineId);
+  const scope = `subscriber:${who.customerId}:submit`;
   try {
-    return await withIdempotency(ctx.db, `subscriber:${who.customerId}:submit`, idempotencyKey, input, async (trx) => {
+    return await withIdempotency(ctx.db, scope, idempotencyKey, input, async (trx) => {
       const now = ctx.now();
       const facts = await loadQuoteFacts(trx, { lineId: input.lineId, channel: 'online', acceptPenalty: false, now });
       if (facts.liveRequestId) throw await alreadyRequested(trx, input.lineId);
@@ -94,7 +95,17 @@ export async function submitCancellation(
       return { statusCode: 201, body: { id, status: autoApprove ? 'approved' : 'pending_review' } };
     });
   } catch (e) {
-    if (isUniqueViolation(e)) throw await alreadyRequested(ctx.db, input.lineId);
-    throw e;
+    if (!isUniqueViolation(e) && !(e instanceof AppError && e.code === 'already_requested')) throw e;
+    // Another request holds the line. It may be this very submission sent twice at once (a double
+    // click, a client retrying after a timeout): if it stored its answer under this key, that answer
+    // is ours too, as for any replay.
+    const sameKey = await withIdempotency(ctx.db, scope, idempotencyKey, input, async () => {
+      throw e;
+    }).catch((again: unknown) => {
+      if (again instanceof AppError && again.code === 'idempotency_key_reused') throw again;
+      return null;
+    });
+    if (sameKey) return sameKey;
+    throw isUniqueViolation(e) ? await alreadyRequested(ctx.db, input.lineId) : e;
   }
 }

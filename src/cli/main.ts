@@ -14,6 +14,9 @@ Usage:
                                         prints one JSON object per value
   zhuxiao verify <file.pdf> [--public-key FILE]
                                         verify a certificate offline; exit 0 only if untampered
+  zhuxiao staff create|list|disable|enable|reset-password ...
+                                        manage staff accounts (the first admin is created this way);
+                                        run \`zhuxiao staff\` for the options
 `;
 
 function usage(message?: string): never {
@@ -64,6 +67,7 @@ async function main(argv: string[]): Promise<number> {
       const { verifyOffline } = await import('./verify.ts');
       return verifyOffline(loadConfig(), positionals[0], values['public-key']);
     }
+    case 'staff': return (await import('./staff.ts')).runStaff(loadConfig(), rest);
     case undefined:
     case 'help':
     case '--help':

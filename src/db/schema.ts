@@ -388,3 +388,28 @@ export interface DB {
   store_agreements: StoreAgreementsTable;
   card_returns: CardReturnsTable;
 }
+
+// Operations (0004_ops): the blocking conditions quotes met, and number-recovery codes.
+export interface QuoteBlockersTable {
+  id: Generated<number>;
+  quoted_at: Timestamp;
+  carrier: CarrierCode;
+  channel: 'online' | 'store';
+  code: string;
+}
+
+export interface NumberRecoveryCodesTable {
+  msisdn: string;
+  customer_id: string;
+  sent_to: string;
+  code_hash: string;
+  expires_at: Timestamp;
+  attempts: Generated<number>;
+  created_at: Generated<Date>;
+}
+
+// Declaration merging: the operations tables join the DB interface above.
+export interface DB {
+  quote_blockers: QuoteBlockersTable;
+  number_recovery_codes: NumberRecoveryCodesTable;
+}

@@ -88,7 +88,8 @@ export async function buildApp(ctx: AppContext, opts: { logger?: boolean } = {})
     await app.register(fastifyStatic, { root: WEB_DIST, wildcard: false, index: ['index.html'] });
   }
   app.setNotFoundHandler((req, reply) => {
-    if (req.url.startsWith('/api/') || req.method !== 'GET' || !hasWeb) {
+    // API paths, writes, and missing build files (/assets/…) are real 404s; other GETs are app routes.
+    if (req.url.startsWith('/api/') || req.url.startsWith('/assets/') || req.method !== 'GET' || !hasWeb) {
       return reply.status(404).send({ error: { code: 'not_found', message: `No route for ${req.method} ${req.url.split('?')[0]}.` } });
     }
     return reply.type('text/html').sendFile('index.html');

@@ -12,5 +12,6 @@ export async function registerRoutes(api: FastifyInstance, ctx: AppContext): Pro
   await subscriberRoutes(api, ctx);
   await reviewRoutes(api, ctx);
   await certificateRoutes(api, ctx);
+  await Promise.all([import('./store.ts'), import('./staff-admin.ts')]).then(async ([store, admin]) => { await store.storeRoutes(api, ctx); await admin.staffAdminRoutes(api, ctx); });
   await devRoutes(api, ctx);
 }

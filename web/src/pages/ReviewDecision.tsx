@@ -28,6 +28,7 @@ import {
   type BillItem,
   type StoredRefundRoute,
   type ReviewDetail,
+  type ReviewItem,
 } from '../api.ts';
 import { channelLabel, ErrorAlert, Loading, StatusTag, statusLabel } from '../common.tsx';
 import { RequireStaff } from '../components/RequireStaff.tsx';
@@ -67,6 +68,10 @@ function ReviewDecision() {
 
   const afterDecision = async (text: string) => {
     message.success(text);
+    // drop the decided request from the cached queue at once, then refresh it
+    qc.setQueryData<{ items: ReviewItem[] }>(['review-queue'], (old) =>
+      old ? { items: old.items.filter((x) => x.id !== id) } : old,
+    );
     await qc.invalidateQueries({ queryKey: ['review-queue'] });
     navigate('/staff/review');
   };

@@ -1,0 +1,63 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { Type } from 'typebox';
+import type { AppContext } from '../../context.ts';
+import { AppError } from '../../shared/errors.ts';
+import { createStaff, type CreateStaffInput } from '../../staff/create-staff.ts';
+import { disableStaff, enableStaff } from '../../staff/disable-staff.ts';
+import { resetStaffPassword } from '../../staff/reset-staff-password.ts';
+import { listStaff } from '../../staff/list-staff.ts';
+import { MAX_PASSWORD_LENGTH, type StaffAdminActor } from '../../staff/staff-rules.ts';
+import { requireStaff } from '../session.ts';
+import { IdParams, errors } from '../schemas.ts';
+
+export async function staffAdminRoutes(api: FastifyInstance, ctx: AppContext): Promise<void> {
+  const tags = ['admin'];
+  const admin = (req: FastifyRequest): StaffAdminActor => ({ kind: 'staff', id: requireStaff(req, ['admin']).staffId, ip: req.ip });
+  // Answers that carry a password must not be cached anywhere.
+  const noStore = (reply: FastifyReply) => reply.header('cache-control', 'no-store');
+
+  api.get('/admin/staff', { schema: { tags, summary: 'Every staff account (admin)', response: errors(401, 403) } }, async (req) => {
+    admin(req);
+    return { items: await listStaff(ctx) };
+  });
+
+  api.post('/admin/staff', {
+    schema: {
+      tags, summary: 'Create a staff account; without a password one is generated and returned once (admin)',
+      body: Type.Object({
+        username: Type.String({ minLength: 1, maxLength: 64 }),
+        role: Type.Union([Type.Literal('clerk'), Type.Literal('reviewer'), Type.Literal('ops'), Type.Literal('admin')]),
+        storeId: Type.Optional(Type.Union([Type.String({ maxLength: 64 }), Type.Null()])),
+        displayName: Type.Optional(Type.String({ maxLength: 100 })),
+        password: Type.Optional(Type.String({ maxLength: MAX_PASSWORD_LENGTH })),
+      }),
+      response: errors(400, 401, 403, 409),
+    },
+  }, async (req, reply) => {
+    const r = await createStaff(ctx, admin(req), req.body as CreateStaffInput);
+    noStore(reply);
+    return reply.status(201).send({ staff: r.staff, ...(r.generatedPassword ? { password: r.generatedPassword } : {}) });
+  });
+
+  api.post('/admin/staff/:id/disable', {
+    schema: { tags, summary: 'Disable a staff account: no sign-in, sessions end (admin)', params: IdParams, response: errors(401, 403, 404, 409) },
+  }, async (req) => ({ staff: await disableStaff(ctx, admin(req), { id: (req.params as { id: string }).id }) }));
+
+  api.post('/admin/staff/:id/enable', {
+    schema: { tags, summary: 'Enable a disabled staff account again (admin)', params: IdParams, response: errors(401, 403, 404) },
+  }, async (req) => ({ staff: await enableStaff(ctx, admin(req), { id: (req.params as { id: string }).id }) }));
+
+  api.post('/admin/staff/:id/reset-password', {
+    schema: {
+      tags, summary: 'Set a new password (given, or generated and returned once); lifts a lockout, ends sessions (admin)',
+      params: IdParams, response: errors(400, 401, 403, 404),
+    },
+  }, async (req, reply) => {
+    const who = admin(req);
+    const password = (req.body as { password?: unknown } | undefined | null)?.password;
+    if (password !== undefined && typeof password !== 'string') throw new AppError('validation_failed', 'The password must be a string.');
+    const r = await resetStaffPassword(ctx, who, { id: (req.params as { id: string }).id }, password);
+    noStore(reply);
+    return { staff: r.staff, ...(r.generatedPassword ? { password: r.generatedPassword } : {}) };
+  });
+}

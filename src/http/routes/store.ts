@@ -1,0 +1,121 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { Type } from 'typebox';
+import type { AppContext } from '../../context.ts';
+import { clerkOf } from '../../store/clerk-store.ts';
+import { lookupCustomer, type LookupQuery } from '../../store/lookup-customer.ts';
+import { maskQuoteForClerk, quoteStoreCancellation } from '../../store/quote-store-cancellation.ts';
+import { payAtCounter } from '../../store/pay-at-counter.ts';
+import { submitStoreCancellation, type StoreSubmitInput } from '../../store/submit-store-cancellation.ts';
+import { storeAgreementPdf, storeDocument, viewStoreCancellation, type StaffViewer } from '../../store/view-store-cancellation.ts';
+import { listClerkHistory } from '../../store/list-clerk-history.ts';
+import { DOCUMENT_KINDS, MANDATE_TYPES, MAX_DOCUMENTS, MAX_DOCUMENT_BYTES } from '../../store/documents.ts';
+import { MAX_SIGNATURE_BYTES } from '../../store/signature-png.ts';
+import { requireStaff } from '../session.ts';
+import { IdParams, Uuid, errors } from '../schemas.ts';
+import { RefundRouteBody, langOf } from './subscriber.ts';
+
+const base64Length = (bytes: number) => Math.ceil(bytes / 3) * 4 + 64;
+const literals = <T extends string>(values: readonly T[]) => Type.Union(values.map((v) => Type.Literal(v)));
+
+export async function storeRoutes(api: FastifyInstance, ctx: AppContext): Promise<void> {
+  const tags = ['store'];
+  const clerk = (req: FastifyRequest) => clerkOf(requireStaff(req, ['clerk']), req.ip);
+  const viewer = (req: FastifyRequest): StaffViewer => {
+    const p = requireStaff(req, ['clerk', 'reviewer', 'ops', 'admin']);
+    return { staffId: p.staffId, role: p.role, storeId: p.storeId, ip: req.ip };
+  };
+
+  api.post('/store/customers/lookup', {
+    schema: {
+      tags, summary: 'Find the customer by ID document number or mobile number: masked real-name record and every line under that ID, at every carrier',
+      body: Type.Object({
+        idNumber: Type.Optional(Type.String({ minLength: 1, maxLength: 40 })),
+        idType: Type.Optional(literals(['resident_id', 'passport', 'hk_macao_permit', 'taiwan_permit', 'business_licence'] as const)),
+        msisdn: Type.Optional(Type.String({ minLength: 1, maxLength: 32 })),
+      }),
+      response: errors(400, 401, 403, 404),
+    },
+  }, async (req) => lookupCustomer(ctx, clerk(req), req.body as LookupQuery));
+
+  api.post('/store/quote', {
+    schema: {
+      tags, summary: 'The quote at the counter: conditions, bill, refund (cash at the counter offered), out-of-province handling',
+      body: Type.Object({ lineId: Uuid, acceptPenalty: Type.Optional(Type.Boolean()) }),
+      response: errors(400, 401, 403, 404),
+    },
+  }, async (req) => {
+    const body = req.body as { lineId: string; acceptPenalty?: boolean };
+    return maskQuoteForClerk(await quoteStoreCancellation(ctx, clerk(req), { lineId: body.lineId, acceptPenalty: !!body.acceptPenalty, lang: langOf(req) }));
+  });
+
+  api.post('/store/pay', {
+    schema: {
+      tags, summary: 'Take payment of arrears (and any final-bill shortfall) at the counter, in cash or by card',
+      body: Type.Object({ lineId: Uuid, method: literals(['store_cash', 'store_pos'] as const), acceptPenalty: Type.Optional(Type.Boolean()) }),
+      response: errors(400, 401, 403, 404, 409, 422, 502),
+    },
+  }, async (req) => payAtCounter(ctx, clerk(req), req.body as { lineId: string; method: 'store_cash' | 'store_pos'; acceptPenalty?: boolean }));
+
+  api.post('/store/cancellations', {
+    bodyLimit: (MAX_DOCUMENTS * base64Length(MAX_DOCUMENT_BYTES)) + base64Length(MAX_SIGNATURE_BYTES) + 64 * 1024,
+    schema: {
+      tags, summary: 'Cancel on the spot: card, identity and mandate checked, agreement signed; executes at once (optional header Idempotency-Key)',
+      headers: Type.Object({ 'idempotency-key': Type.Optional(Type.String({ minLength: 1 })) }),
+      body: Type.Object({
+        lineId: Uuid,
+        quoteVersion: Type.String({ minLength: 1, maxLength: 64 }),
+        iccidScanned: Type.Optional(Type.String({ maxLength: 40 })),
+        esimProfileDeleted: Type.Optional(Type.Boolean()),
+        identityCheck: Type.Object({ idNumber: Type.String({ minLength: 1, maxLength: 40 }), faceMatched: Type.Boolean() }),
+        mandate: Type.Object({
+          type: literals(MANDATE_TYPES),
+          documents: Type.Optional(Type.Array(Type.Object({
+            kind: literals(DOCUMENT_KINDS),
+            name: Type.Optional(Type.String({ maxLength: 200 })),
+            contentBase64: Type.String({ minLength: 1, maxLength: base64Length(MAX_DOCUMENT_BYTES) + 1024 }),
+          }), { maxItems: MAX_DOCUMENTS })),
+          applicantIdNumber: Type.Optional(Type.String({ maxLength: 40 })),
+        }),
+        acknowledgements: Type.Array(Type.String({ maxLength: 40 }), { maxItems: 20 }),
+        refundRoute: RefundRouteBody,
+        signaturePng: Type.String({ minLength: 1, maxLength: base64Length(MAX_SIGNATURE_BYTES) + 1024 }),
+        acceptPenalty: Type.Optional(Type.Boolean()),
+        lang: Type.Optional(literals(['zh-CN', 'en'] as const)),
+      }),
+      response: {
+        201: Type.Object({ id: Type.String(), status: Type.String(), agreementHash: Type.String() }),
+        ...errors(400, 401, 403, 404, 409, 422),
+      },
+    },
+  }, async (req, reply) => {
+    const who = clerk(req);
+    const key = req.headers['idempotency-key'];
+    const r = await submitStoreCancellation(ctx, who, req.body as StoreSubmitInput, { lang: langOf(req), ...(typeof key === 'string' ? { idempotencyKey: key } : {}) });
+    if (r.replayed) reply.header('idempotent-replayed', 'true');
+    return reply.status(r.statusCode as 201).send(r.body);
+  });
+
+  api.get('/store/cancellations/:id', {
+    schema: { tags, summary: 'A store request: status, steps, timeline, checks, returned card, agreement, documents (masked)', params: IdParams, response: errors(401, 403, 404) },
+  }, async (req) => viewStoreCancellation(ctx, viewer(req), (req.params as { id: string }).id));
+
+  api.get('/store/cancellations/:id/agreement.pdf', {
+    schema: { tags, summary: 'The signed cancellation agreement PDF', params: IdParams, response: errors(401, 403, 404) },
+  }, async (req, reply) => {
+    const { id } = req.params as { id: string };
+    const pdf = await storeAgreementPdf(ctx, viewer(req), id);
+    return reply.type('application/pdf').header('cache-control', 'no-store').header('content-disposition', `attachment; filename="agreement-${id}.pdf"`).send(pdf);
+  });
+
+  api.get('/store/cancellations/:id/documents/:documentId', {
+    schema: { tags, summary: 'One scanned document of a store request (audited)', params: Type.Object({ id: Uuid, documentId: Uuid }), response: errors(401, 403, 404) },
+  }, async (req, reply) => {
+    const { id, documentId } = req.params as { id: string; documentId: string };
+    const doc = await storeDocument(ctx, viewer(req), id, documentId);
+    return reply.type(doc.contentType).header('cache-control', 'no-store').send(doc.bytes);
+  });
+
+  api.get('/store/history', { schema: { tags, summary: 'The requests this clerk opened today', response: errors(401, 403) } }, async (req) => ({
+    items: await listClerkHistory(ctx, clerk(req)),
+  }));
+}

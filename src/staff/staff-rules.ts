@@ -1,0 +1,68 @@
+// Rules for staff accounts: usernames, passwords, roles, and the shape staff are shown in. Pure.
+import crypto from 'node:crypto';
+import type { Staff, StaffRole } from '../db/schema.ts';
+import { AppError } from '../shared/errors.ts';
+
+export const STAFF_ROLES: readonly StaffRole[] = ['clerk', 'reviewer', 'ops', 'admin'];
+export const MIN_PASSWORD_LENGTH = 10;
+export const MAX_PASSWORD_LENGTH = 256;
+
+/** Who manages an account: an admin through the API, or the operator at the command line. */
+export type StaffAdminActor = { kind: 'staff'; id: string; ip: string } | { kind: 'system'; via: 'cli' };
+
+export function normaliseUsername(username: string): string {
+  const u = username.trim().toLowerCase();
+  if (!/^[a-z0-9][a-z0-9._-]{2,63}$/.test(u)) {
+    throw new AppError('validation_failed', 'A username is 3 to 64 characters: letters, digits, dot, dash or underscore, starting with a letter or digit.');
+  }
+  return u;
+}
+
+export function checkRole(role: string): StaffRole {
+  if (!(STAFF_ROLES as readonly string[]).includes(role)) throw new AppError('validation_failed', `The role must be one of: ${STAFF_ROLES.join(', ')}.`);
+  return role as StaffRole;
+}
+
+export function checkPassword(password: string): string {
+  if (password.length < MIN_PASSWORD_LENGTH || password.length > MAX_PASSWORD_LENGTH) {
+    throw new AppError('validation_failed', `A password has ${MIN_PASSWORD_LENGTH} to ${MAX_PASSWORD_LENGTH} characters.`);
+  }
+  if (new Set(password).size < 4) throw new AppError('validation_failed', 'That password is too easy to guess.');
+  return password;
+}
+
+/** A random password shown once to whoever creates or resets the account (about 96 bits). */
+export function generatePassword(): string {
+  return crypto.randomBytes(12).toString('base64url');
+}
+
+export interface StaffView {
+  id: string;
+  username: string;
+  displayName: string;
+  role: StaffRole;
+  storeId: string | null;
+  disabled: boolean;
+  locked: boolean;
+  lockedUntil: string | null;
+  createdAt: string;
+}
+
+export function staffView(s: Staff, now: Date): StaffView {
+  const lockedUntil = s.locked_until ? new Date(s.locked_until) : null;
+  return {
+    id: s.id,
+    username: s.username,
+    displayName: s.display_name,
+    role: s.role,
+    storeId: s.store_id,
+    disabled: s.disabled,
+    locked: !!lockedUntil && lockedUntil > now,
+    lockedUntil: lockedUntil && lockedUntil > now ? lockedUntil.toISOString() : null,
+    createdAt: s.created_at.toISOString(),
+  };
+}
+
+export const auditActor = (a: StaffAdminActor) =>
+  a.kind === 'staff' ? { actorKind: 'staff' as const, actorId: a.id, ip: a.ip } : { actorKind: 'system' as const, actorId: null, ip: null };
+export const auditVia = (a: StaffAdminActor) => (a.kind === 'staff' ? 'api' : 'cli');
