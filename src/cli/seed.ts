@@ -16,7 +16,10 @@ export async function runSeed(config: Config, customers: number, seed: number): 
     const bar = new cliProgress.SingleBar({ format: 'seeding [{bar}] {percentage}% | {value}/{total} customers | {duration_formatted}', stream: process.stderr }, cliProgress.Presets.shades_classic);
     bar.start(customers, 0);
     const started = Date.now();
-    const result = await seedDemoData(database.db, vault, { customers, seed, onProgress: (done) => bar.update(done) });
+    const result = await seedDemoData(database.db, vault, { customers, seed, onProgress: (done, total) => {
+      bar.setTotal(total);
+      bar.update(done);
+    } });
     bar.stop();
     await seedDemoStaff(database.db, hashPassword);
     const secs = (Date.now() - started) / 1000;

@@ -101,7 +101,7 @@ export function buildAgreementContent(f: AgreementFacts): AgreementContent {
       maskedApplicantIdNumber: f.applicantIdNumber ? maskIdNumber(f.applicantIdNumber) : null,
       documents: f.documents.map((d) => ({ kind: d.kind, contentType: d.contentType, sizeBytes: d.bytes.length, sha256: d.sha256 })),
     },
-    checks: { ...f.checks, idNumberMatched: true, faceMatched: true },
+    checks: { iccidMatched: f.checks.iccidMatched, cardReturned: f.checks.cardReturned, esimProfileDeleted: f.checks.esimProfileDeleted, idNumberMatched: true, faceMatched: true },
     money: {
       items: q.bill.items.map((i) => ({ code: i.code, label: i.label, amountFen: i.amountFen })),
       billTotalFen: q.bill.totalFen,

@@ -46,6 +46,7 @@ export async function renderAgreementPdf(content: AgreementContent, hash: string
     margin: 0,
     font: '',
     autoFirstPage: false,
+    bufferPages: true,
     pdfVersion: '1.7',
     lang: content.lang,
     displayTitle: true,
@@ -175,6 +176,15 @@ export async function renderAgreementPdf(content: AgreementContent, hash: string
   y = put(doc, hash, MARGIN, y + 1, { size: 9.5, color: INK, width: CONTENT_W }) + 4;
   paragraph(w.hashNote, 8, MUTED);
 
+  // Every page names the request and its place, so the pages of a signed agreement stay together.
+  const range = doc.bufferedPageRange();
+  for (let i = range.start; i < range.start + range.count; i++) {
+    doc.switchToPage(i);
+    const fy = PAGE_H - MARGIN + 16;
+    doc.lineWidth(0.4).strokeColor(RULE).moveTo(MARGIN, fy - 4).lineTo(PAGE_W - MARGIN, fy - 4).stroke();
+    put(doc, `${w.labels.requestId} ${content.requestId}`, MARGIN, fy, { size: 7.5, color: MUTED, width: CONTENT_W / 2 });
+    put(doc, w.page(i - range.start + 1, range.count), MARGIN + CONTENT_W / 2, fy, { size: 7.5, color: MUTED, width: CONTENT_W / 2, align: 'right' });
+  }
   doc.end();
   return done;
 }

@@ -24,6 +24,7 @@ export interface AgreementWords {
   signatureNote: string;
   hashNote: string;
   acknowledged: string;
+  page: (page: number, pages: number) => string;
 }
 
 const ZH: AgreementWords = {
@@ -55,6 +56,7 @@ const ZH: AgreementWords = {
   signatureNote: '申请人已在屏幕上签名确认上述内容。',
   hashNote: '本协议以电子方式存档。协议摘要由上述全部内容及签名图像计算得出，可用于核对协议未被改动。',
   acknowledged: '已确认',
+  page: (page, pages) => `第 ${page} 页，共 ${pages} 页`,
 };
 
 const EN: AgreementWords = {
@@ -86,6 +88,7 @@ const EN: AgreementWords = {
   signatureNote: 'The applicant signed on screen to confirm the above.',
   hashNote: 'This agreement is kept electronically. The digest is computed over all of the content above and the signature image; it shows that the agreement was not changed.',
   acknowledged: 'Confirmed',
+  page: (page, pages) => `Page ${page} of ${pages}`,
 };
 
 export const agreementWords = (lang: Lang): AgreementWords => (lang === 'en' ? EN : ZH);

@@ -421,3 +421,344 @@ export const certificatePdfUrl = (serial: string) => `${API_BASE}/certificates/$
 export const publicKeyUrl = `${API_BASE}/certificates/public-key`;
 
 export const TERMINAL_STATUSES: readonly RequestStatus[] = ['completed', 'rejected', 'withdrawn'];
+
+// ================================================================ store console (role clerk)
+
+export type MandateType = 'owner' | 'proxy' | 'deceased_owner' | 'company';
+export type DocumentKind =
+  | 'agent_id'
+  | 'authorisation_letter'
+  | 'death_certificate'
+  | 'relationship_proof'
+  | 'company_letter'
+  | 'applicant_id'
+  | 'other';
+export type IdType = 'resident_id' | 'passport' | 'hk_macao_permit' | 'taiwan_permit' | 'business_licence';
+
+/** The documents each mandate must bring (same table as the server's REQUIRED_DOCUMENTS). */
+export const REQUIRED_DOCUMENTS: Record<MandateType, DocumentKind[]> = {
+  owner: [],
+  proxy: ['agent_id', 'authorisation_letter'],
+  deceased_owner: ['death_certificate', 'relationship_proof'],
+  company: ['company_letter'],
+};
+export const MANDATE_TYPES: readonly MandateType[] = ['owner', 'proxy', 'deceased_owner', 'company'];
+/** Documents larger than this are refused by the server (5 MB each). */
+export const MAX_DOCUMENT_BYTES = 5 * 1024 * 1024;
+
+export interface StoreCustomer {
+  id: string;
+  maskedName: string;
+  maskedIdNumber: string;
+  idType: IdType;
+  kind: 'person' | 'company';
+  deceased: boolean;
+}
+
+/** A line as a clerk sees it: the number masked, plus whether this store can cancel it. */
+export interface StoreLine extends Omit<Line, 'msisdn'> {
+  maskedMsisdn: string;
+  soldBy?: string;
+  outOfProvince: boolean;
+  cancellableHere: boolean;
+  contractEnd?: string | null;
+  hasBroadband?: boolean;
+}
+
+export interface StoreLookup {
+  customer: StoreCustomer;
+  lines: StoreLine[];
+}
+
+export interface StoreQuote extends Quote {
+  lineId?: string;
+  store?: { id: string; province: string; outOfProvince: boolean };
+  forwarding?: null | { province: string; provinceName: string; slaDays: number; message: string; remedy: string };
+}
+
+export interface StoreDocumentUpload {
+  kind: DocumentKind;
+  name?: string;
+  contentBase64: string;
+}
+
+export interface StoreSubmit {
+  lineId: string;
+  quoteVersion: string;
+  iccidScanned?: string;
+  esimProfileDeleted?: boolean;
+  identityCheck: { idNumber: string; faceMatched: boolean };
+  mandate: { type: MandateType; documents?: StoreDocumentUpload[]; applicantIdNumber?: string };
+  acknowledgements: string[];
+  refundRoute: RefundRoute;
+  /** PNG, base64 without the data: prefix. */
+  signaturePng: string;
+  acceptPenalty?: boolean;
+  lang?: 'zh-CN' | 'en';
+}
+
+export interface StoreCancellation {
+  id: string;
+  status: RequestStatus;
+  channel: string;
+  storeId?: string | null;
+  carrier: CarrierCode;
+  carrierName?: Localized;
+  maskedMsisdn: string;
+  maskedIccid?: string;
+  formFactor?: FormFactor;
+  createdAt: string;
+  completedAt?: string | null;
+  slaDueAt?: string | null;
+  refundFen?: number | null;
+  billTotalFen?: number | null;
+  refundRoute?: StoredRefundRoute | null;
+  mandate?: MandateType | null;
+  checks?: {
+    iccidMatched?: boolean | null;
+    cardReturned?: boolean;
+    esimProfileDeleted?: boolean | null;
+    idNumberMatched?: boolean;
+    faceMatched?: boolean;
+  } | null;
+  penalty?: { applies: boolean; amountFen: number; accepted: boolean } | null;
+  outOfProvince?: { homeProvince: string; storeProvince: string; forwarded: boolean } | null;
+  cardReturn?: { returned: boolean; storeId?: string; at?: string };
+  agreement?: { hash: string; lang: string; signedAt: string; pdf: string } | null;
+  documents?: { id: string; kind: DocumentKind; contentType: string; sizeBytes: number; sha256: string }[];
+  timeline: TimelineEntry[];
+  steps?: { step: string; status: string; attempts: number }[];
+  certificateSerial?: string | null;
+  rejectionReason?: string | null;
+}
+
+export interface StoreHistoryItem {
+  id: string;
+  status: RequestStatus;
+  carrier: CarrierCode;
+  maskedMsisdn: string;
+  formFactor?: FormFactor;
+  createdAt: string;
+  billTotalFen?: number | null;
+  refundFen?: number | null;
+  refundRoute?: string;
+  certificateSerial?: string | null;
+}
+
+export const storeLookup = (q: { idNumber: string } | { msisdn: string }) =>
+  post<StoreLookup>('/store/customers/lookup', q);
+export const getStoreQuote = (lineId: string, acceptPenalty: boolean) =>
+  post<StoreQuote>('/store/quote', acceptPenalty ? { lineId, acceptPenalty: true } : { lineId });
+export const payAtCounter = (lineId: string, method: 'store_cash' | 'store_pos', acceptPenalty: boolean) =>
+  post<{ paidFen: number; paymentId: string | null; method: string }>(
+    '/store/pay',
+    acceptPenalty ? { lineId, method, acceptPenalty: true } : { lineId, method },
+  );
+export const submitStoreCancellation = (body: StoreSubmit, idempotencyKey: string) =>
+  post<{ id: string; status: RequestStatus; agreementHash?: string }>('/store/cancellations', body, {
+    'Idempotency-Key': idempotencyKey,
+  });
+export const getStoreCancellation = (id: string) => get<StoreCancellation>(`/store/cancellations/${enc(id)}`);
+export const storeAgreementPdfUrl = (id: string) => `${API_BASE}/store/cancellations/${enc(id)}/agreement.pdf`;
+export const getStoreHistory = () => get<{ items: StoreHistoryItem[] }>('/store/history');
+
+/** Dev mode only: the demo customers with their ID numbers and lines (null when dev mode is off). */
+export interface DemoCustomer {
+  scenario: string;
+  msisdn: string;
+  idNumber: string;
+  carrier?: string;
+  description?: Localized | string;
+  applicant?: { relation: string; idNumber: string };
+  lines: { id: string; msisdn: string; iccid: string; homeProvince: string; carrier?: string }[];
+}
+
+export async function getDemoCustomers(): Promise<DemoCustomer[] | null> {
+  try {
+    const raw = await get<{ subscribers?: unknown }>('/dev/demo-accounts');
+    const list = Array.isArray(raw?.subscribers) ? (raw.subscribers as Record<string, unknown>[]) : [];
+    return list
+      .filter((s) => typeof s.idNumber === 'string' && typeof s.msisdn === 'string')
+      .map((s) => ({
+        scenario: String(s.scenario ?? s.msisdn),
+        msisdn: s.msisdn as string,
+        idNumber: s.idNumber as string,
+        carrier: typeof s.carrier === 'string' ? s.carrier : undefined,
+        description: s.description as Localized | string | undefined,
+        applicant: s.applicant as DemoCustomer['applicant'],
+        lines: Array.isArray(s.lines) ? (s.lines as DemoCustomer['lines']) : [],
+      }));
+  } catch (err) {
+    if (isApiError(err) && (err.status === 404 || err.status === 403)) return null;
+    throw err;
+  }
+}
+
+// ================================================================ staff administration (role admin)
+
+export interface StaffAccount {
+  id: string;
+  username: string;
+  displayName: string;
+  role: StaffRole;
+  storeId: string | null;
+  storeName?: Localized | null;
+  disabled: boolean;
+  locked: boolean;
+  lockedUntil: string | null;
+  createdAt: string;
+}
+
+export interface CreateStaff {
+  username: string;
+  role: StaffRole;
+  storeId?: string | null;
+  displayName?: string;
+  password?: string;
+}
+
+export const listStaffAccounts = () => get<{ items: StaffAccount[] }>('/admin/staff');
+export const createStaffAccount = (body: CreateStaff) =>
+  post<{ staff: StaffAccount; password?: string }>('/admin/staff', body);
+export const disableStaffAccount = (id: string) => post<{ staff: StaffAccount }>(`/admin/staff/${enc(id)}/disable`);
+export const enableStaffAccount = (id: string) => post<{ staff: StaffAccount }>(`/admin/staff/${enc(id)}/enable`);
+export const resetStaffAccountPassword = (id: string) =>
+  post<{ staff: StaffAccount; password?: string }>(`/admin/staff/${enc(id)}/reset-password`);
+
+// ================================================================ operations dashboard (roles ops, admin)
+
+export type Outcome = 'completed' | 'rejected' | 'withdrawn' | 'needs_attention' | 'in_progress';
+
+export interface OpsStats {
+  range: { from: string; to: string; carrier: string | null; timezone?: string };
+  cancellationsPerDay: { date: string; channel: string; carrier: string; outcome: Outcome; count: number }[];
+  byStatus: Partial<Record<RequestStatus, number>>;
+  reviewSla: { decided: number; medianHours: number | null; p90Hours: number | null; decidedLate: number; overdueNow: number };
+  completionTime: { completed: number; medianHours: number | null; p90Hours: number | null };
+  refunds: { paidFen: number; paidRequests: number; owedFen: number; owedRequests: number };
+  topBlockers: { code: string; count: number }[];
+  needsAttention: number;
+}
+
+export interface StatsFilter {
+  from?: string;
+  to?: string;
+  carrier?: string;
+}
+
+function statsQuery(f: StatsFilter): string {
+  const p = new URLSearchParams();
+  if (f.from) p.set('from', f.from);
+  if (f.to) p.set('to', f.to);
+  if (f.carrier) p.set('carrier', f.carrier);
+  const s = p.toString();
+  return s ? `?${s}` : '';
+}
+
+export const getOpsStats = (f: StatsFilter) => get<OpsStats>(`/ops/stats${statsQuery(f)}`);
+export const opsStatsCsvUrl = (f: StatsFilter) => `${API_BASE}/ops/stats.csv${statsQuery(f)}`;
+
+export interface NeedsAttentionItem {
+  id: string;
+  carrier: string;
+  channel: string;
+  maskedMsisdn: string;
+  since: string;
+  step: string | null;
+  lastError: string | null;
+  attempts: number;
+  reason?: string | null;
+}
+
+export const getNeedsAttention = () => get<{ items: NeedsAttentionItem[] }>('/ops/needs-attention');
+export const retryNeedsAttention = (id: string) => post<unknown>(`/ops/needs-attention/${enc(id)}/retry`);
+export const resolveNeedsAttention = (id: string, note: string) =>
+  post<unknown>(`/ops/needs-attention/${enc(id)}/resolve`, { note });
+
+export interface AuditEntry {
+  seq: number;
+  at: string;
+  actorKind: string;
+  actorId: string | null;
+  action: string;
+  requestId: string | null;
+  subject: string | null;
+  details: Record<string, unknown>;
+  ip: string | null;
+}
+
+export function getAuditEntries(f: { requestId?: string; staffId?: string; limit?: number; beforeSeq?: number }) {
+  const p = new URLSearchParams();
+  if (f.requestId) p.set('requestId', f.requestId);
+  if (f.staffId) p.set('staffId', f.staffId);
+  if (f.limit) p.set('limit', String(f.limit));
+  if (f.beforeSeq) p.set('beforeSeq', String(f.beforeSeq));
+  return get<{ entries: AuditEntry[]; nextBeforeSeq?: number | null }>(`/ops/audit?${p.toString()}`);
+}
+
+export interface CarrierSettings {
+  freezeDays: number;
+  reviewSlaHours: number;
+  onlineReviewRequired: boolean;
+  autoApproveMaxRefundFen: number | null;
+  storeOnlyConditions: string[];
+  outOfProvince: 'local' | 'forward';
+  outOfProvinceSlaDays: number;
+  penaltyRemainingFeePercent: number;
+  arrearsDailyPerMille: number;
+  refundRoutes: ('original' | 'bank' | 'line')[];
+}
+
+export interface CarrierAdmin {
+  code: string;
+  nameZh: string;
+  nameEn: string;
+  hotline: string;
+  settings: CarrierSettings;
+  updatedAt?: string;
+}
+
+export interface MvnoBrandAdmin {
+  code: string;
+  nameZh: string;
+  nameEn: string;
+  hostCarrier: string;
+  hotline: string;
+  acceptsForwarded: boolean;
+}
+
+/** A list answer, whatever the key it comes under ({items}, {carriers}, a bare array…). */
+function listOf<T>(raw: unknown, ...keys: string[]): T[] {
+  if (Array.isArray(raw)) return raw as T[];
+  const o = (raw ?? {}) as Record<string, unknown>;
+  for (const k of [...keys, 'items']) if (Array.isArray(o[k])) return o[k] as T[];
+  return [];
+}
+
+export const getCarriersAdmin = async () => listOf<CarrierAdmin>(await get<unknown>('/admin/carriers'), 'carriers');
+export const updateCarrierSettings = (code: string, settings: CarrierSettings) =>
+  request<unknown>('PUT', `/admin/carriers/${enc(code)}/settings`, settings);
+export const getMvnoBrandsAdmin = async () => listOf<MvnoBrandAdmin>(await get<unknown>('/admin/mvno-brands'), 'brands');
+export const updateMvnoBrand = (code: string, body: { acceptsForwarded: boolean; hotline: string }) =>
+  request<unknown>('PUT', `/admin/mvno-brands/${enc(code)}`, body);
+
+export type PoolState = 'assigned' | 'frozen' | 'recovered' | 'available';
+
+export interface PoolNumber {
+  maskedMsisdn: string;
+  carrier: string;
+  state: PoolState;
+  frozenUntil: string | null;
+  recoverable: boolean;
+  releaseDue: boolean;
+  updatedAt: string;
+}
+
+export function getNumberPool(f: { state?: string; msisdn?: string; carrier?: string }) {
+  const p = new URLSearchParams();
+  if (f.state) p.set('state', f.state);
+  if (f.msisdn) p.set('msisdn', f.msisdn);
+  if (f.carrier) p.set('carrier', f.carrier);
+  const s = p.toString();
+  return get<{ items: PoolNumber[]; counts?: Partial<Record<PoolState, number>> }>(`/ops/numbers${s ? `?${s}` : ''}`);
+}

@@ -113,7 +113,7 @@ function definitions(today: string): ScenarioDef[] {
         otherMsisdns: [],
         description: { zh: '普通实体卡，无任何限制', en: 'A physical SIM with nothing in the way' },
       },
-      accounts: [['cmcc', 3560, 1000]],
+      accounts: [['cmcc', 18560, 1000]],
       lines: [line(1, 'cmcc', cm('01'))],
     },
     {
@@ -125,7 +125,7 @@ function definitions(today: string): ScenarioDef[] {
         otherMsisdns: [],
         description: { zh: '已安装的手机 eSIM', en: 'An installed phone eSIM profile' },
       },
-      accounts: [['cmcc', 8820, 500]],
+      accounts: [['cmcc', 23820, 500]],
       lines: [
         line(2, 'cmcc', cm('02'), {
           form_factor: 'esim',
@@ -157,7 +157,7 @@ function definitions(today: string): ScenarioDef[] {
         otherMsisdns: [],
         description: { zh: '合约期内（约 8 个月），按剩余月费比例计违约金', en: 'In a contract for about 8 more months; the penalty is a share of the remaining fees' },
       },
-      accounts: [['cmcc', 12000, 2000]],
+      accounts: [['cmcc', 27000, 2000]],
       lines: [line(4, 'cmcc', cm('04'), { plan_name: '5G 智享套餐 128元（24 个月合约）', monthly_fee_fen: 12800, contract_end: addDays(today, 240), penalty_fen: 0 })],
     },
     {
@@ -169,7 +169,7 @@ function definitions(today: string): ScenarioDef[] {
         otherMsisdns: [cm('51'), cm('52')],
         description: { zh: '亲情套餐主卡，带两张副卡', en: 'Family plan primary card with two secondary cards' },
       },
-      accounts: [['cmcc', 5000, 0]],
+      accounts: [['cmcc', 20000, 0]],
       lines: [
         line(5, 'cmcc', cm('05'), { plan_name: '全家享 亲情套餐 98元', monthly_fee_fen: 9800, bundle_role: 'primary' }),
         line(5, 'cmcc', cm('51'), { plan_name: '亲情副卡 10元', monthly_fee_fen: 1000, bundle_role: 'secondary' }, 2),
@@ -185,7 +185,7 @@ function definitions(today: string): ScenarioDef[] {
         otherMsisdns: [],
         description: { zh: '一号双终端：手表共享本号码', en: 'A watch shares this number (companion eSIM)' },
       },
-      accounts: [['cmcc', 2350, 300]],
+      accounts: [['cmcc', 17350, 300]],
       lines: [line(6, 'cmcc', cm('06'))],
       companion: 'Apple Watch Series 11',
     },
@@ -198,7 +198,7 @@ function definitions(today: string): ScenarioDef[] {
         otherMsisdns: [],
         description: { zh: '携号转网进行中', en: 'A number port-out is in progress' },
       },
-      accounts: [['cmcc', 1880, 0]],
+      accounts: [['cmcc', 16880, 0]],
       lines: [line(7, 'cmcc', cm('07'), { port_out_status: 'pending' })],
     },
     {
@@ -210,7 +210,7 @@ function definitions(today: string): ScenarioDef[] {
         otherMsisdns: [],
         description: { zh: '已挂失，需到营业厅办理', en: 'Reported lost: store only' },
       },
-      accounts: [['cmcc', 4200, 0]],
+      accounts: [['cmcc', 19200, 0]],
       lines: [line(8, 'cmcc', cm('08'), { status: 'lost' })],
     },
     {
@@ -222,7 +222,7 @@ function definitions(today: string): ScenarioDef[] {
         otherMsisdns: [],
         description: { zh: '阿里通信（虚拟运营商）号码，由其办理销户', en: 'An Alibaba Communications (MVNO) line: the MVNO cancels it' },
       },
-      accounts: [['cmcc', 1500, 0]],
+      accounts: [['cmcc', 16500, 0]],
       lines: [line(9, 'cmcc', '+8616500138009', { mvno_code: 'ali_comm', sold_by: 'mvno', plan_name: '阿里宝卡 18元', monthly_fee_fen: 1800 })],
     },
     {
@@ -234,7 +234,7 @@ function definitions(today: string): ScenarioDef[] {
         otherMsisdns: ['+8618600138010', '+8618900138010'],
         description: { zh: '同一证件在移动、联通、电信各有一个号码', en: 'One ID with lines at China Mobile, China Unicom and China Telecom' },
       },
-      accounts: [['cmcc', 3560, 0], ['cucc', 2210, 0], ['ctcc', 990, 0]],
+      accounts: [['cmcc', 18560, 0], ['cucc', 17210, 0], ['ctcc', 15990, 0]],
       lines: [
         line(10, 'cmcc', cm('10')),
         line(10, 'cucc', '+8618600138010', { plan_name: '沃派 39元', monthly_fee_fen: 3900 }, 2, 1),
@@ -251,7 +251,7 @@ function definitions(today: string): ScenarioDef[] {
         otherMsisdns: [],
         description: { zh: '代办：儿子持授权书为母亲办理', en: 'Proxy: her son applies with her authorisation' },
       },
-      accounts: [['cmcc', 6650, 0]],
+      accounts: [['cmcc', 21650, 0]],
       lines: [line(11, 'cmcc', cm('11'), { plan_name: '神州行 保号套餐 8元', monthly_fee_fen: 800, activated_at: '2006-04-18' })],
     },
     {
@@ -265,7 +265,7 @@ function definitions(today: string): ScenarioDef[] {
         description: { zh: '机主已故，由女儿凭死亡证明办理', en: 'The owner has died; his daughter applies with the death certificate' },
       },
       deceased: true,
-      accounts: [['cmcc', 15230, 0]],
+      accounts: [['cmcc', 30230, 0]],
       lines: [line(12, 'cmcc', cm('12'), { plan_name: '全球通 尊享套餐 188元', monthly_fee_fen: 18800, activated_at: '2003-09-01' })],
     },
     {
@@ -278,7 +278,7 @@ function definitions(today: string): ScenarioDef[] {
         otherMsisdns: [],
         description: { zh: '单位号码：需单位证明并加盖公章', en: 'A company line: needs a company letter with its stamp' },
       },
-      accounts: [['cmcc', 48000, 0]],
+      accounts: [['cmcc', 63000, 0]],
       lines: [line(13, 'cmcc', cm('13'), { plan_name: '5G 智享套餐 128元', monthly_fee_fen: 12800 })],
     },
     {
@@ -290,7 +290,7 @@ function definitions(today: string): ScenarioDef[] {
         otherMsisdns: [],
         description: { zh: '广东号码在北京营业厅办理（异地销户）', en: 'A Guangdong line cancelled at a Beijing store (out of province)' },
       },
-      accounts: [['cmcc', 3560, 800]],
+      accounts: [['cmcc', 18560, 800]],
       lines: [line(14, 'cmcc', cm('14'), { home_province: '44' })],
     },
     {
@@ -302,7 +302,7 @@ function definitions(today: string): ScenarioDef[] {
         otherMsisdns: [],
         description: { zh: '融合套餐：含家庭宽带，需先处理宽带', en: 'Converged plan with home broadband to handle first' },
       },
-      accounts: [['cmcc', 7500, 1000]],
+      accounts: [['cmcc', 22500, 1000]],
       lines: [line(15, 'cmcc', cm('15'), { plan_name: '全家享 融合套餐 128元（含千兆宽带）', monthly_fee_fen: 12800, bundle_role: 'primary', has_broadband: true })],
     },
     {
@@ -314,7 +314,7 @@ function definitions(today: string): ScenarioDef[] {
         otherMsisdns: [],
         description: { zh: '靓号：仅限营业厅办理', en: 'A "lucky" number: store only' },
       },
-      accounts: [['cmcc', 2660, 0]],
+      accounts: [['cmcc', 17660, 0]],
       lines: [line(16, 'cmcc', '+8613901388888', { store_only_reason: 'lucky_number', plan_name: '5G 畅享套餐 98元', monthly_fee_fen: 9800 })],
     },
   ];
