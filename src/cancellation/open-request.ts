@@ -52,13 +52,15 @@ export async function openRequest(ctx: AppContext, trx: Transaction<DB>, r: NewR
     ...(r.status === 'approved' ? { decided_at: ctx.now() } : {}),
   }).execute();
   await recordEvent(trx, { requestId: id, from: null, to: r.status, actor: r.actor, note: r.note ?? null });
+  if (r.status === 'approved') await ctx.jobs.send(trx, QUEUES.execute, { requestId: id }, { key: id });
+  await notifyStatus(ctx, trx, { requestId: id, msisdn: r.msisdn, status: r.status });
+  // Last: the audit append takes the log's global lock until the transaction commits, so the less
+  // work that follows it, the less every other audited write waits.
   await appendAudit(trx, {
     actorKind: r.actor.kind, actorId: r.actor.id ?? null, ip: r.actor.ip ?? null,
     action: 'request.submit', requestId: id,
     details: { channel: r.channel, status: r.status, quoteVersion: r.quote.version, refundFen: r.quote.refund.refundableFen, billTotalFen: r.quote.bill.totalFen, route: r.refundRoute.type },
   });
-  if (r.status === 'approved') await ctx.jobs.send(trx, QUEUES.execute, { requestId: id }, { key: id });
-  await notifyStatus(ctx, trx, { requestId: id, msisdn: r.msisdn, status: r.status });
   ctx.metrics.requestTransitions.inc({ from: 'new', to: r.status, channel: r.channel });
   return id;
 }

@@ -99,7 +99,7 @@ export async function submitCancellation(
     // Another request holds the line. It may be this very submission sent twice at once (a double
     // click, a client retrying after a timeout): if it stored its answer under this key, that answer
     // is ours too, as for any replay.
-    const sameKey = await withIdempotency(ctx.db, scope, idempotencyKey, input, async () => {
+    const sameKey = await withIdempotency<{ id: string; status: string }>(ctx.db, scope, idempotencyKey, input, async () => {
       throw e;
     }).catch((again: unknown) => {
       if (again instanceof AppError && again.code === 'idempotency_key_reused') throw again;

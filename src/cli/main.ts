@@ -14,6 +14,7 @@ Usage:
                                         prints one JSON object per value
   zhuxiao verify <file.pdf> [--public-key FILE]
                                         verify a certificate offline; exit 0 only if untampered
+  zhuxiao audit verify [--page-size N]  check the audit log's hash chain; exit 0 only if intact
   zhuxiao staff create|list|disable|enable|reset-password ...
                                         manage staff accounts (the first admin is created this way);
                                         run \`zhuxiao staff\` for the options
@@ -68,6 +69,7 @@ async function main(argv: string[]): Promise<number> {
       return verifyOffline(loadConfig(), positionals[0], values['public-key']);
     }
     case 'staff': return (await import('./staff.ts')).runStaff(loadConfig(), rest);
+    case 'audit': return (await import('./audit.ts')).auditCommand(loadConfig(), rest);
     case undefined:
     case 'help':
     case '--help':

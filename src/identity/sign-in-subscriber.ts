@@ -15,21 +15,29 @@ export async function signInSubscriber(ctx: AppContext, input: { msisdn: string;
   await hitRateLimits(ctx.db, [
     { bucket: `signin-ip:${input.ip}`, max: 60, windowSeconds: 3600, message: 'Too many sign-in attempts from your network. Please try again later.' },
   ], ctx.now());
-  const row = await ctx.db.selectFrom('sms_codes').selectAll().where('msisdn', '=', msisdn).executeTakeFirst();
-  if (!row) throw new AppError('invalid_code', 'No code is waiting for this number. Ask for a new one.');
+  // Count the try before checking it, in one atomic UPDATE: guesses sent all at once are counted one
+  // by one, so a code never gets more than MAX_CODE_ATTEMPTS tries.
+  const row = await ctx.db.updateTable('sms_codes').set((eb) => ({ attempts: eb('attempts', '+', 1) }))
+    .where('msisdn', '=', msisdn).where('attempts', '<', MAX_CODE_ATTEMPTS)
+    .returning(['code_hash', 'attempts', 'expires_at']).executeTakeFirst();
+  if (!row) {
+    const used = await ctx.db.selectFrom('sms_codes').select('attempts').where('msisdn', '=', msisdn).executeTakeFirst();
+    if (!used) throw new AppError('invalid_code', 'No code is waiting for this number. Ask for a new one.');
+    throw new AppError('too_many_attempts', 'Too many wrong codes. Ask for a new one.');
+  }
   if (row.expires_at.getTime() < ctx.now().getTime()) throw new AppError('code_expired', 'The code has expired. Ask for a new one.');
-  if (row.attempts >= MAX_CODE_ATTEMPTS) throw new AppError('too_many_attempts', 'Too many wrong codes. Ask for a new one.');
   const expected = Buffer.from(row.code_hash);
   const given = Buffer.from(codeHash(ctx, msisdn, input.code));
   if (expected.length !== given.length || !crypto.timingSafeEqual(expected, given)) {
-    const attempts = row.attempts + 1;
-    await ctx.db.updateTable('sms_codes').set({ attempts }).where('msisdn', '=', msisdn).execute();
-    throw new AppError('invalid_code', `That code is not right. ${Math.max(0, MAX_CODE_ATTEMPTS - attempts)} tries left.`, { triesLeft: Math.max(0, MAX_CODE_ATTEMPTS - attempts) });
+    const triesLeft = Math.max(0, MAX_CODE_ATTEMPTS - row.attempts);
+    throw new AppError('invalid_code', `That code is not right. ${triesLeft} tries left.`, { triesLeft });
   }
   const line = await ctx.db.selectFrom('lines').select(['customer_id']).where('msisdn', '=', msisdn).where('status', '<>', 'cancelled').executeTakeFirst();
   if (!line) throw new AppError('invalid_code', 'No code is waiting for this number. Ask for a new one.');
   return ctx.db.transaction().execute(async (trx) => {
-    await trx.deleteFrom('sms_codes').where('msisdn', '=', msisdn).execute();
+    // A code signs in once: of two sign-ins with the same code at the same moment, one gets the session.
+    const consumed = await trx.deleteFrom('sms_codes').where('msisdn', '=', msisdn).where('code_hash', '=', row.code_hash).returning('msisdn').executeTakeFirst();
+    if (!consumed) throw new AppError('invalid_code', 'No code is waiting for this number. Ask for a new one.');
     const token = await createSession(trx, { kind: 'subscriber', subjectId: msisdn, customerId: line.customer_id, minutes: SUBSCRIBER_SESSION_MINUTES });
     await appendAudit(trx, { actorKind: 'subscriber', actorId: line.customer_id, action: 'subscriber.sign_in', subject: `msisdn:${maskMsisdn(msisdn)}`, ip: input.ip });
     return { token, msisdn };

@@ -22,4 +22,5 @@ export async function startWorkers(ctx: AppContext): Promise<void> {
   await boss.work<{ to: string; text: string; idempotencyKey: string }>(QUEUES.sms, { batchSize: 20, pollingIntervalSeconds: 0.5 } as never, async (jobs) => {
     for (const job of jobs) await sendSms(ctx, job.data);
   });
+  await (await import('../numbers/schedule-number-release.ts')).scheduleNumberRelease(ctx); // QUEUES.releaseNumbers, every 10 minutes
 }

@@ -92,9 +92,6 @@ export async function recoverNumber(
 
   const lineId = crypto.randomUUID();
   await ctx.db.transaction().execute(async (trx) => {
-    const taken = await trx.updateTable('number_pool').set({ state: 'recovered', line_id: lineId, updated_at: now })
-      .where('msisdn', '=', msisdn).where('state', '=', 'frozen').where('frozen_until', '>', now).executeTakeFirst();
-    if (Number(taken.numUpdatedRows) !== 1) throw new AppError('conflict', 'The number is no longer frozen: it was recovered or released meanwhile.');
     await trx.insertInto('lines').values({
       id: lineId,
       customer_id: former.customer_id,
@@ -124,6 +121,10 @@ export async function recoverNumber(
       activated_at: chinaDate(now),
       cancelled_at: null,
     }).execute();
+    // The number goes to the new line only if it is still frozen; otherwise the whole transaction (new line included) rolls back.
+    const taken = await trx.updateTable('number_pool').set({ state: 'recovered', line_id: lineId, updated_at: now })
+      .where('msisdn', '=', msisdn).where('state', '=', 'frozen').where('frozen_until', '>', now).executeTakeFirst();
+    if (Number(taken.numUpdatedRows) !== 1) throw new AppError('conflict', 'The number is no longer frozen: it was recovered or released meanwhile.');
     await trx.deleteFrom('number_recovery_codes').where('msisdn', '=', msisdn).execute();
     await appendAudit(trx, {
       actorKind: 'subscriber', actorId: who.customerId, ip: input.ip, action: 'number.recover', subject: `msisdn:${maskMsisdn(msisdn)}`,

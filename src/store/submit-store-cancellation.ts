@@ -17,13 +17,14 @@ import { acceptRefundRoute, type RefundRouteInput } from '../cancellation/refund
 import type { Lang } from '../cancellation/messages.ts';
 import { normaliseIdNumber } from '../identity/pii.ts';
 import { maskIdNumber } from '../lines/mask.ts';
+import { AppError } from '../shared/errors.ts';
 import { isUniqueViolation, withIdempotency } from '../shared/idempotency.ts';
 import { loadStore, type Clerk } from './clerk-store.ts';
 import { composeStoreQuote, type StoreQuote } from './quote-store-cancellation.ts';
 import { verifyStoreChecks, type StoreChecksInput } from './verify-store-checks.ts';
 import { checkSignaturePng } from './signature-png.ts';
 import { agreementHash, buildAgreementContent } from './agreement-content.ts';
-import { renderAgreementPdf } from './agreement-pdf.ts';
+import { renderAgreementPdf } from './render-agreement-pdf.ts';
 import { addWorkingDays } from './working-days.ts';
 
 export interface StoreSubmitInput extends StoreChecksInput {
@@ -174,13 +175,23 @@ export async function submitStoreCancellation(
     return { statusCode: 201, body: { id, status, agreementHash: hash } };
   };
 
+  const scope = `staff:${clerk.staffId}:store-submit`;
   try {
-    if (opts.idempotencyKey) {
-      return await withIdempotency(ctx.db, `staff:${clerk.staffId}:store-submit`, opts.idempotencyKey, fingerprint(input), run);
-    }
+    if (opts.idempotencyKey) return await withIdempotency(ctx.db, scope, opts.idempotencyKey, fingerprint(input), run);
     return { ...(await ctx.db.transaction().execute(run)), replayed: false };
   } catch (e) {
-    if (isUniqueViolation(e)) throw await alreadyRequested(ctx.db, input.lineId);
-    throw e;
+    if (!isUniqueViolation(e) && !(e instanceof AppError && e.code === 'already_requested')) throw e;
+    // Another request holds the line. With a key, it may be this very submission sent twice at once
+    // (a double tap, a retry after a timeout): if that one stored its answer under the key, it is ours.
+    if (opts.idempotencyKey) {
+      const sameKey = await withIdempotency<StoreSubmitResult>(ctx.db, scope, opts.idempotencyKey, fingerprint(input), async () => {
+        throw e;
+      }).catch((again: unknown) => {
+        if (again instanceof AppError && again.code === 'idempotency_key_reused') throw again;
+        return null;
+      });
+      if (sameKey) return sameKey;
+    }
+    throw isUniqueViolation(e) ? await alreadyRequested(ctx.db, input.lineId) : e;
   }
 }

@@ -1,32 +1,12 @@
-// Read side of a store request, for staff: its status, steps and timeline, the checks made, the
-// returned card, the agreement (and its PDF again), the scanned documents. Identifiers are masked.
-// A clerk sees the requests of their own store; reviewers (who decide forwarded requests), ops and
-// admins see every store request. Opening a scanned document is audited.
+// A store request as staff see it: its status, steps and timeline, the checks made, the returned
+// card, the agreement, the scanned documents (by digest). Identifiers are masked.
 import type { AppContext } from '../context.ts';
-import type { StaffRole } from '../db/schema.ts';
-import { appendAudit } from '../audit/append-audit.ts';
 import { loadRequestView } from '../cancellation/view-cancellation.ts';
 import { maskIccid, maskMsisdn } from '../lines/mask.ts';
-import { AppError } from '../shared/errors.ts';
-
-export interface StaffViewer { staffId: string; role: StaffRole; storeId: string | null; ip: string }
-
-const notFound = () => new AppError('not_found', 'No store cancellation request of yours has that id.');
-
-async function storeRequest(ctx: AppContext, viewer: StaffViewer, requestId: string) {
-  const r = await ctx.db.selectFrom('cancellation_requests').select(['id', 'channel', 'store_id']).where('id', '=', requestId).executeTakeFirst();
-  if (!r || r.channel !== 'store') throw notFound();
-  if (viewer.role === 'clerk' && r.store_id !== viewer.storeId) throw notFound();
-  return r;
-}
-
-/** A refund route as staff may see it: another line's number masked. */
-export function maskRoute(route: Record<string, unknown>): Record<string, unknown> {
-  return typeof route.msisdn === 'string' ? { ...route, msisdn: maskMsisdn(route.msisdn) } : route;
-}
+import { assertCanReadStoreRequest, maskRoute, type StaffViewer } from './store-access.ts';
 
 export async function viewStoreCancellation(ctx: AppContext, viewer: StaffViewer, requestId: string) {
-  await storeRequest(ctx, viewer, requestId);
+  await assertCanReadStoreRequest(ctx, viewer, requestId);
   const { r, events, steps } = await loadRequestView(ctx, requestId);
   const [agreement, card, documents] = await Promise.all([
     ctx.db.selectFrom('store_agreements').select(['agreement_hash', 'lang', 'signed_at']).where('request_id', '=', requestId).executeTakeFirst(),
@@ -64,22 +44,4 @@ export async function viewStoreCancellation(ctx: AppContext, viewer: StaffViewer
     ...(r.rejection_reason ? { rejectionReason: r.rejection_reason } : {}),
     ...(r.completed_at ? { completedAt: new Date(r.completed_at).toISOString() } : {}),
   };
-}
-
-/** The signed agreement PDF, as it was produced at the counter. */
-export async function storeAgreementPdf(ctx: AppContext, viewer: StaffViewer, requestId: string): Promise<Buffer> {
-  await storeRequest(ctx, viewer, requestId);
-  const a = await ctx.db.selectFrom('store_agreements').select('pdf_enc').where('request_id', '=', requestId).executeTakeFirst();
-  if (!a) throw new AppError('not_found', 'This request has no signed agreement.');
-  return Buffer.from(ctx.vault.decrypt(a.pdf_enc), 'base64');
-}
-
-/** One scanned document (personal data: every opening is audited). */
-export async function storeDocument(ctx: AppContext, viewer: StaffViewer, requestId: string, documentId: string): Promise<{ contentType: string; bytes: Buffer }> {
-  await storeRequest(ctx, viewer, requestId);
-  const d = await ctx.db.selectFrom('store_documents').select(['id', 'kind', 'content_type', 'content_enc'])
-    .where('request_id', '=', requestId).where('id', '=', documentId).executeTakeFirst();
-  if (!d) throw new AppError('not_found', 'This request has no document with that id.');
-  await appendAudit(ctx.db, { actorKind: 'staff', actorId: viewer.staffId, ip: viewer.ip, action: 'store.document_viewed', requestId, details: { documentId: d.id, kind: d.kind } });
-  return { contentType: d.content_type, bytes: Buffer.from(ctx.vault.decrypt(d.content_enc), 'base64') };
 }

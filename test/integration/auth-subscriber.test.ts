@@ -95,10 +95,26 @@ describe('subscriber sign-in', () => {
     assert.equal(api.cookies.size, 0, 'no session was opened');
   });
 
+  test('guesses sent all at once still get five tries in total', async () => {
+    const who = person('deceased_owner');
+    const api = new ApiClient(t.app);
+    const code = await requestCode(api, who.msisdn);
+    const guesses = Array.from({ length: 20 }, (_, i) => String((Number(code) + 1 + i) % 1_000_000).padStart(6, '0'));
+    const answers = await Promise.all(guesses.map((g) => new ApiClient(t.app).post('auth/sign-in', { msisdn: who.msisdn, code: g })));
+    assert.equal(answers.filter((r) => r.body.error?.code === 'invalid_code').length, 5, JSON.stringify(answers.map((r) => r.body.error?.code)));
+    assert.ok(answers.every((r) => r.status === 401 || r.body.error?.code === 'too_many_attempts'));
+    const right = await api.post('auth/sign-in', { msisdn: who.msisdn, code });
+    assert.equal(right.body.error?.code, 'too_many_attempts');
+  });
+
   test('codes for one number are rate limited (429 rate_limited with a retry time)', async () => {
     const who = person('bundle_primary');
     const api = new ApiClient(t.app);
-    await requestCode(api, who.msisdn);
+    // Five requests at the same moment: one code is sent, the others are refused.
+    const burst = await Promise.all(Array.from({ length: 5 }, () => new ApiClient(t.app).post('auth/sms-code', { msisdn: who.msisdn })));
+    assert.deepEqual(burst.map((r) => r.status).sort(), [202, 429, 429, 429, 429]);
+    const sent = await api.get(`dev/outbox?to=${encodeURIComponent(who.msisdn)}`);
+    assert.equal(sent.body.messages.length, 1);
     const again = await api.post('auth/sms-code', { msisdn: who.msisdn });
     assert.equal(again.status, 429);
     assert.equal(again.body.error.code, 'rate_limited');

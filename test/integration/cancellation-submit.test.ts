@@ -208,7 +208,7 @@ describe('refund routes and withdrawal', () => {
     // Give the target line its own account, so the credit is visible apart from the source's.
     const targetRow = await t.ctx.db.selectFrom('lines').select(['customer_id', 'account_id']).where('id', '=', target.id).executeTakeFirstOrThrow();
     const targetAccount = crypto.randomUUID();
-    await t.ctx.db.insertInto('billing_accounts').values({ id: targetAccount, customer_id: targetRow.customer_id, carrier: 'cmcc', cash_balance_fen: 100 }).execute();
+    await t.ctx.db.insertInto('billing_accounts').values({ id: targetAccount, customer_id: targetRow.customer_id, carrier: 'cmcc', cash_balance_fen: 100, promo_credit_fen: 0, arrears_fen: 0, arrears_since: null }).execute();
     await t.ctx.db.updateTable('lines').set({ account_id: targetAccount }).where('id', '=', target.id).execute();
 
     const q = await quoteOf(api, source.id);

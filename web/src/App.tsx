@@ -15,7 +15,10 @@ const RequestStatus = lazy(() => import('./pages/RequestStatus.tsx'));
 const StaffSignIn = lazy(() => import('./pages/StaffSignIn.tsx'));
 const ReviewQueue = lazy(() => import('./pages/ReviewQueue.tsx'));
 const ReviewDecision = lazy(() => import('./pages/ReviewDecision.tsx'));
-const ComingSoon = lazy(() => import('./pages/ComingSoon.tsx'));
+const StoreConsole = lazy(() => import('./pages/store/StoreConsole.tsx'));
+const StoreRequest = lazy(() => import('./pages/store/StoreRequest.tsx'));
+const OpsDashboard = lazy(() => import('./pages/ops/OpsDashboard.tsx'));
+const StaffAdmin = lazy(() => import('./pages/ops/StaffAdmin.tsx'));
 const Verify = lazy(() => import('./pages/Verify.tsx'));
 
 const { Header, Content, Footer } = Layout;
@@ -125,8 +128,10 @@ const router = createBrowserRouter([
       { path: 'staff', element: <StaffSignIn /> },
       { path: 'staff/review', element: <ReviewQueue /> },
       { path: 'staff/review/:id', element: <ReviewDecision /> },
-      { path: 'staff/store', element: <ComingSoon which="store" /> },
-      { path: 'staff/ops', element: <ComingSoon which="ops" /> },
+      { path: 'staff/store', element: <StoreConsole /> },
+      { path: 'staff/store/requests/:id', element: <StoreRequest /> },
+      { path: 'staff/ops', element: <OpsDashboard /> },
+      { path: 'staff/admin', element: <StaffAdmin /> },
       { path: 'verify', element: <Verify /> },
       { path: 'verify/:serial', element: <Verify /> },
       { path: '*', element: <NotFound /> },

@@ -762,3 +762,14 @@ export function getNumberPool(f: { state?: string; msisdn?: string; carrier?: st
   const s = p.toString();
   return get<{ items: PoolNumber[]; counts?: Partial<Record<PoolState, number>> }>(`/ops/numbers${s ? `?${s}` : ''}`);
 }
+
+export interface AuditChainCheck {
+  ok: boolean;
+  entries?: number;
+  entriesChecked?: number;
+  firstBrokenSeq?: number;
+  reason?: string;
+  detail?: string;
+}
+
+export const verifyAuditChain = () => get<AuditChainCheck>('/ops/audit/verify');

@@ -14,14 +14,17 @@ export async function staffAdminRoutes(api: FastifyInstance, ctx: AppContext): P
   const tags = ['admin'];
   const admin = (req: FastifyRequest): StaffAdminActor => ({ kind: 'staff', id: requireStaff(req, ['admin']).staffId, ip: req.ip });
   // Answers that carry a password must not be cached anywhere.
+  // Checked as soon as the request arrives, before its body is read or validated.
+  const adminOnly = { onRequest: async (req: FastifyRequest) => void requireStaff(req, ['admin']) };
   const noStore = (reply: FastifyReply) => reply.header('cache-control', 'no-store');
 
-  api.get('/admin/staff', { schema: { tags, summary: 'Every staff account (admin)', response: errors(401, 403) } }, async (req) => {
+  api.get('/admin/staff', { ...adminOnly, schema: { tags, summary: 'Every staff account (admin)', response: errors(401, 403) } }, async (req) => {
     admin(req);
     return { items: await listStaff(ctx) };
   });
 
   api.post('/admin/staff', {
+    ...adminOnly,
     schema: {
       tags, summary: 'Create a staff account; without a password one is generated and returned once (admin)',
       body: Type.Object({
@@ -40,14 +43,17 @@ export async function staffAdminRoutes(api: FastifyInstance, ctx: AppContext): P
   });
 
   api.post('/admin/staff/:id/disable', {
+    ...adminOnly,
     schema: { tags, summary: 'Disable a staff account: no sign-in, sessions end (admin)', params: IdParams, response: errors(401, 403, 404, 409) },
   }, async (req) => ({ staff: await disableStaff(ctx, admin(req), { id: (req.params as { id: string }).id }) }));
 
   api.post('/admin/staff/:id/enable', {
+    ...adminOnly,
     schema: { tags, summary: 'Enable a disabled staff account again (admin)', params: IdParams, response: errors(401, 403, 404) },
   }, async (req) => ({ staff: await enableStaff(ctx, admin(req), { id: (req.params as { id: string }).id }) }));
 
   api.post('/admin/staff/:id/reset-password', {
+    ...adminOnly,
     schema: {
       tags, summary: 'Set a new password (given, or generated and returned once); lifts a lockout, ends sessions (admin)',
       params: IdParams, response: errors(400, 401, 403, 404),

@@ -1,12 +1,16 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import type { AppContext } from '../../context.ts';
+import type { StaffRole } from '../../db/schema.ts';
 import { clerkOf } from '../../store/clerk-store.ts';
 import { lookupCustomer, type LookupQuery } from '../../store/lookup-customer.ts';
 import { maskQuoteForClerk, quoteStoreCancellation } from '../../store/quote-store-cancellation.ts';
 import { payAtCounter } from '../../store/pay-at-counter.ts';
 import { submitStoreCancellation, type StoreSubmitInput } from '../../store/submit-store-cancellation.ts';
-import { storeAgreementPdf, storeDocument, viewStoreCancellation, type StaffViewer } from '../../store/view-store-cancellation.ts';
+import { viewStoreCancellation } from '../../store/view-store-cancellation.ts';
+import { downloadAgreementPdf } from '../../store/download-agreement-pdf.ts';
+import { openStoreDocument } from '../../store/open-store-document.ts';
+import type { StaffViewer } from '../../store/store-access.ts';
 import { listClerkHistory } from '../../store/list-clerk-history.ts';
 import { DOCUMENT_KINDS, MANDATE_TYPES, MAX_DOCUMENTS, MAX_DOCUMENT_BYTES } from '../../store/documents.ts';
 import { MAX_SIGNATURE_BYTES } from '../../store/signature-png.ts';
@@ -15,17 +19,21 @@ import { IdParams, Uuid, errors } from '../schemas.ts';
 import { RefundRouteBody, langOf } from './subscriber.ts';
 
 const base64Length = (bytes: number) => Math.ceil(bytes / 3) * 4 + 64;
+const VIEWERS: StaffRole[] = ['clerk', 'reviewer', 'ops', 'admin'];
 const literals = <T extends string>(values: readonly T[]) => Type.Union(values.map((v) => Type.Literal(v)));
 
 export async function storeRoutes(api: FastifyInstance, ctx: AppContext): Promise<void> {
   const tags = ['store'];
   const clerk = (req: FastifyRequest) => clerkOf(requireStaff(req, ['clerk']), req.ip);
   const viewer = (req: FastifyRequest): StaffViewer => {
-    const p = requireStaff(req, ['clerk', 'reviewer', 'ops', 'admin']);
+    const p = requireStaff(req, VIEWERS);
     return { staffId: p.staffId, role: p.role, storeId: p.storeId, ip: req.ip };
   };
+  // The role is checked as soon as the request arrives: before its body (up to tens of MB of scans) is read or validated.
+  const only = (roles: StaffRole[]) => ({ onRequest: async (req: FastifyRequest) => void requireStaff(req, roles) });
 
   api.post('/store/customers/lookup', {
+    ...only(['clerk']),
     schema: {
       tags, summary: 'Find the customer by ID document number or mobile number: masked real-name record and every line under that ID, at every carrier',
       body: Type.Object({
@@ -38,6 +46,7 @@ export async function storeRoutes(api: FastifyInstance, ctx: AppContext): Promis
   }, async (req) => lookupCustomer(ctx, clerk(req), req.body as LookupQuery));
 
   api.post('/store/quote', {
+    ...only(['clerk']),
     schema: {
       tags, summary: 'The quote at the counter: conditions, bill, refund (cash at the counter offered), out-of-province handling',
       body: Type.Object({ lineId: Uuid, acceptPenalty: Type.Optional(Type.Boolean()) }),
@@ -49,6 +58,7 @@ export async function storeRoutes(api: FastifyInstance, ctx: AppContext): Promis
   });
 
   api.post('/store/pay', {
+    ...only(['clerk']),
     schema: {
       tags, summary: 'Take payment of arrears (and any final-bill shortfall) at the counter, in cash or by card',
       body: Type.Object({ lineId: Uuid, method: literals(['store_cash', 'store_pos'] as const), acceptPenalty: Type.Optional(Type.Boolean()) }),
@@ -57,6 +67,7 @@ export async function storeRoutes(api: FastifyInstance, ctx: AppContext): Promis
   }, async (req) => payAtCounter(ctx, clerk(req), req.body as { lineId: string; method: 'store_cash' | 'store_pos'; acceptPenalty?: boolean }));
 
   api.post('/store/cancellations', {
+    ...only(['clerk']),
     bodyLimit: (MAX_DOCUMENTS * base64Length(MAX_DOCUMENT_BYTES)) + base64Length(MAX_SIGNATURE_BYTES) + 64 * 1024,
     schema: {
       tags, summary: 'Cancel on the spot: card, identity and mandate checked, agreement signed; executes at once (optional header Idempotency-Key)',
@@ -96,26 +107,29 @@ export async function storeRoutes(api: FastifyInstance, ctx: AppContext): Promis
   });
 
   api.get('/store/cancellations/:id', {
+    ...only(VIEWERS),
     schema: { tags, summary: 'A store request: status, steps, timeline, checks, returned card, agreement, documents (masked)', params: IdParams, response: errors(401, 403, 404) },
   }, async (req) => viewStoreCancellation(ctx, viewer(req), (req.params as { id: string }).id));
 
   api.get('/store/cancellations/:id/agreement.pdf', {
+    ...only(VIEWERS),
     schema: { tags, summary: 'The signed cancellation agreement PDF', params: IdParams, response: errors(401, 403, 404) },
   }, async (req, reply) => {
     const { id } = req.params as { id: string };
-    const pdf = await storeAgreementPdf(ctx, viewer(req), id);
+    const pdf = await downloadAgreementPdf(ctx, viewer(req), id);
     return reply.type('application/pdf').header('cache-control', 'no-store').header('content-disposition', `attachment; filename="agreement-${id}.pdf"`).send(pdf);
   });
 
   api.get('/store/cancellations/:id/documents/:documentId', {
+    ...only(VIEWERS),
     schema: { tags, summary: 'One scanned document of a store request (audited)', params: Type.Object({ id: Uuid, documentId: Uuid }), response: errors(401, 403, 404) },
   }, async (req, reply) => {
     const { id, documentId } = req.params as { id: string; documentId: string };
-    const doc = await storeDocument(ctx, viewer(req), id, documentId);
+    const doc = await openStoreDocument(ctx, viewer(req), id, documentId);
     return reply.type(doc.contentType).header('cache-control', 'no-store').send(doc.bytes);
   });
 
-  api.get('/store/history', { schema: { tags, summary: 'The requests this clerk opened today', response: errors(401, 403) } }, async (req) => ({
+  api.get('/store/history', { ...only(['clerk']), schema: { tags, summary: 'The requests this clerk opened today', response: errors(401, 403) } }, async (req) => ({
     items: await listClerkHistory(ctx, clerk(req)),
   }));
 }

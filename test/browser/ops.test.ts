@@ -1,0 +1,267 @@
+// The operations dashboard end to end, through the real API (dev mode, demo data). Two store
+// cancellations are made through the API first: one completes, one stops on a network failure and
+// waits in the needs-attention queue. An ops user then sees the figures and the charts drawn, exports
+// the CSV, retries the stopped request from the queue and reads its audit trail.
+import { after, before, test, type TestContext } from 'node:test';
+import assert from 'node:assert/strict';
+import zlib from 'node:zlib';
+import type { Browser, Page } from 'playwright-core';
+import { DESKTOP, horizontalOverflow, launchBrowser, PHONE, screenshot } from './browser.ts';
+import { startApp, type RunningApp } from './app.ts';
+import { addDays, chinaToday, daysBetween } from '../../web/src/pages/ops/ops-rules.ts';
+
+interface DemoLine { id: string; msisdn: string; iccid: string }
+interface Demo {
+  subscribers: { scenario: string; msisdn: string; idNumber: string; lines: DemoLine[] }[];
+  staff: { username: string; password: string; role: string }[];
+}
+
+let app: RunningApp;
+let browser: Browser | undefined;
+let demo: Demo;
+let completedId = '';
+let stoppedId = '';
+let resolvedId = '';
+
+/** A 1×1 grey PNG, built by hand: what the signature pad would send. */
+function tinyPng(): string {
+  const chunk = (type: string, data: Buffer) => {
+    const len = Buffer.alloc(4);
+    len.writeUInt32BE(data.length);
+    const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(zlib.crc32(body));
+    return Buffer.concat([len, body, crc]);
+  };
+  const ihdr = Buffer.from([0, 0, 0, 1, 0, 0, 0, 1, 8, 0, 0, 0, 0]);
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', zlib.deflateSync(Buffer.from([0, 128]))),
+    chunk('IEND', Buffer.alloc(0)),
+  ]).toString('base64');
+}
+
+/** A tiny API client with a cookie, as a browser would be. */
+function client(base: string) {
+  let cookie = '';
+  return async <T>(method: string, path: string, body?: unknown): Promise<T> => {
+    const res = await fetch(`${base}/api/v1${path}`, {
+      method,
+      headers: {
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        origin: base,
+        ...(cookie ? { cookie } : {}),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const set = res.headers.getSetCookie?.() ?? [];
+    if (set.length) cookie = set.map((c) => c.split(';')[0]).join('; ');
+    const text = await res.text();
+    if (!res.ok) throw new Error(`${method} ${path} → ${res.status} ${text}`);
+    return (text ? JSON.parse(text) : undefined) as T;
+  };
+}
+
+type Quote = { version: string; eligible: boolean; requiredAcknowledgements: string[]; refund: { refundableFen: number }; blockers: { code: string }[] };
+
+/** Takes a store cancellation of a demo scenario's line through the API; returns the request id. */
+async function cancelAtStore(api: ReturnType<typeof client>, name: string): Promise<string> {
+  const s = demo.subscribers.find((x) => x.scenario === name);
+  assert.ok(s, `demo scenario ${name}`);
+  const line = s.lines.find((l) => l.msisdn === s.msisdn)!;
+  const found = await api<{ lines: { id: string; formFactor: string }[] }>('POST', '/store/customers/lookup', { idNumber: s.idNumber });
+  const view = found.lines.find((l) => l.id === line.id)!;
+  let quote = await api<Quote>('POST', '/store/quote', { lineId: line.id });
+  if (!quote.eligible) {
+    await api('POST', '/store/pay', { lineId: line.id, method: 'store_cash' });
+    quote = await api<Quote>('POST', '/store/quote', { lineId: line.id });
+  }
+  assert.ok(quote.eligible, `${name} can be cancelled: ${JSON.stringify(quote.blockers)}`);
+  const r = await api<{ id: string }>('POST', '/store/cancellations', {
+    lineId: line.id,
+    quoteVersion: String(quote.version),
+    ...(view.formFactor === 'physical' ? { iccidScanned: line.iccid } : { esimProfileDeleted: true }),
+    identityCheck: { idNumber: s.idNumber, faceMatched: true },
+    mandate: { type: 'owner' },
+    acknowledgements: quote.requiredAcknowledgements,
+    refundRoute: { type: quote.refund.refundableFen > 0 ? 'cash' : 'original' },
+    signaturePng: tinyPng(),
+  });
+  return r.id;
+}
+
+async function waitForStatus(api: ReturnType<typeof client>, id: string, want: string): Promise<void> {
+  for (let i = 0; i < 120; i++) {
+    const r = await api<{ status: string }>('GET', `/store/cancellations/${id}`);
+    if (r.status === want) return;
+    await new Promise((ok) => setTimeout(ok, 500));
+  }
+  assert.fail(`request ${id} did not reach ${want}`);
+}
+
+before(async () => {
+  app = await startApp();
+  if (!app.real) return;
+  browser = await launchBrowser();
+  demo = (await (await fetch(`${app.url}/api/v1/dev/demo-accounts`)).json()) as Demo;
+  const clerk = demo.staff.find((s) => s.role === 'clerk')!;
+  const api = client(app.url);
+  await api('POST', '/staff/sign-in', { username: clerk.username, password: clerk.password });
+  completedId = await cancelAtStore(api, 'clean_physical');
+  await waitForStatus(api, completedId, 'completed');
+  await api('PUT', '/dev/simulators/network', { permanentFailNext: 1 });
+  stoppedId = await cancelAtStore(api, 'clean_esim');
+  await waitForStatus(api, stoppedId, 'needs_attention');
+  await api('PUT', '/dev/simulators/network', { permanentFailNext: 1 });
+  resolvedId = await cancelAtStore(api, 'multi_line');
+  await waitForStatus(api, resolvedId, 'needs_attention');
+});
+
+after(async () => {
+  await browser?.close();
+  await app?.close();
+});
+
+async function withPage(
+  t: TestContext,
+  name: string,
+  viewport: { width: number; height: number },
+  fn: (page: Page) => Promise<void>,
+): Promise<void> {
+  if (!app.real || !browser) {
+    t.skip('needs the API server (test/helpers/context.ts or ZHUXIAO_TEST_URL)');
+    return;
+  }
+  const context = await browser.newContext({ viewport });
+  const page = await context.newPage();
+  const pageErrors: string[] = [];
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  try {
+    await fn(page);
+    assert.deepEqual(pageErrors, [], 'no uncaught errors in the page');
+  } catch (err) {
+    console.error(`screenshot saved: ${await screenshot(page, `${name}-failure`)}`);
+    throw err;
+  } finally {
+    await context.close();
+  }
+}
+
+async function signInOps(page: Page) {
+  const ops = demo.staff.find((s) => s.role === 'ops');
+  assert.ok(ops, 'a demo ops user exists');
+  await page.goto(`${app.url}/staff`);
+  await page.getByTestId('staff-username').fill(ops.username);
+  await page.getByTestId('staff-password').fill(ops.password);
+  await page.getByTestId('staff-sign-in-button').click();
+  await page.waitForURL(/\/staff\/ops$/);
+}
+
+/** The chart's drawing (SVG) once ECharts has rendered it, with its size. */
+async function chartSize(page: Page, testId: string): Promise<{ width: number; height: number; marks: number }> {
+  const svg = page.getByTestId(testId).locator('svg').first();
+  await svg.waitFor();
+  const box = await svg.boundingBox();
+  const marks = await page.getByTestId(testId).locator('svg path, svg rect').count();
+  return { width: box?.width ?? 0, height: box?.height ?? 0, marks };
+}
+
+test('an ops user sees the figures and the charts drawn, and can export the CSV', async (t) => {
+  await withPage(t, 'ops-dashboard', DESKTOP, async (page) => {
+    await signInOps(page);
+    await page.getByTestId('ops-overview').waitFor();
+    await page.getByTestId('fig-total').waitFor();
+
+    for (const id of ['chart-per-day', 'chart-by-status']) {
+      const c = await chartSize(page, id);
+      assert.ok(c.width > 100 && c.height > 100, `${id} is drawn with a real size (${c.width}×${c.height})`);
+      assert.ok(c.marks > 0, `${id} has marks`);
+    }
+    assert.equal(await page.locator('[role="alert"][data-testid$="error"], [data-testid="error-alert"]').count(), 0, 'no error alert');
+    assert.ok(Number(await page.getByTestId('fig-total').locator('.ant-statistic-content-value').innerText()) >= 2, 'both requests are counted');
+    assert.match(await page.getByTestId('fig-attention').innerText(), /[1-9]/, 'the stopped request is counted as needing attention');
+    await page.getByTestId('ops-attention-alert').waitFor();
+
+    // Per channel, the store shows in the legend.
+    await page.getByTestId('ops-dimension').getByText('渠道').click();
+    await page.getByTestId('chart-per-day').getByText('营业厅').first().waitFor();
+
+    // The CSV of the rows behind the figures.
+    const href = await page.getByTestId('ops-csv').getAttribute('href');
+    assert.match(href!, /^\/api\/v1\/ops\/stats\.csv\?from=\d{4}-\d\d-\d\d&to=\d{4}-\d\d-\d\d$/);
+    const csv = await page.request.get(`${app.url}${href}`);
+    assert.equal(csv.status(), 200);
+    const text = await csv.text();
+    assert.match(text.split(/\r?\n/)[0], /^id,created_at,carrier,channel,status/);
+    assert.ok(text.includes(completedId), 'the completed request is a row of the export');
+    assert.ok(!/\+86\d{11}|1[3-9]\d{9}/.test(text), 'no full phone number in the export');
+  });
+});
+
+test('the stopped request is retried from the needs-attention queue and its audit trail is shown', async (t) => {
+  await withPage(t, 'ops-needs-attention', DESKTOP, async (page) => {
+    await signInOps(page);
+    await page.goto(`${app.url}/staff/ops?tab=attention`);
+    const row = page.getByTestId(`na-row-${stoppedId}`);
+    await row.waitFor();
+    assert.match(await row.innerText(), /网络侧注销/, 'the failed step is named');
+
+    await page.getByTestId(`na-retry-${stoppedId}`).click();
+    await page.getByTestId(`na-retry-confirm-${stoppedId}`).click();
+    await row.waitFor({ state: 'detached', timeout: 30_000 });
+    const status = async () => (await (await page.request.get(`${app.url}/api/v1/store/cancellations/${stoppedId}`)).json()).status;
+    for (let i = 0; i < 60 && (await status()) !== 'completed'; i++) await page.waitForTimeout(500);
+    assert.equal(await status(), 'completed', 'the retried request completes');
+
+    await page.goto(`${app.url}/staff/ops?tab=audit&requestId=${stoppedId}`);
+    await page.getByTestId('audit-table').waitFor();
+    const actions = await page.getByTestId('audit-table').locator('.ant-tag').allInnerTexts();
+    assert.ok(actions.length >= 3, 'the request has several audit entries');
+    assert.ok(actions.some((a) => /retry/i.test(a)), `the retry is in the trail: ${actions.join(', ')}`);
+    await page.getByTestId('audit-verify').click();
+    assert.match(await page.getByTestId('audit-verify-result').innerText(), /审计日志完整/, 'the hash chain is intact');
+  });
+});
+
+test('a stopped request is resolved by hand with a note, and gets its certificate', async (t) => {
+  await withPage(t, 'ops-resolve', PHONE, async (page) => {
+    await signInOps(page);
+    await page.goto(`${app.url}/staff/ops?tab=attention`);
+    const row = page.getByTestId(`na-row-${resolvedId}`);
+    await row.waitFor();
+    await page.getByTestId(`na-resolve-${resolvedId}`).click();
+    assert.equal(await page.getByTestId('na-resolve-ok').isDisabled(), true, 'a note is required');
+    await page.getByTestId('na-note').fill('已在 BOSS 系统手工完成网络侧注销，工单 OPS-1234');
+    await page.getByTestId('na-resolve-ok').click();
+    await row.waitFor({ state: 'detached' });
+    const r = (await (await page.request.get(`${app.url}/api/v1/store/cancellations/${resolvedId}`)).json()) as {
+      status: string;
+      certificateSerial?: string;
+      timeline: { note?: string }[];
+    };
+    assert.equal(r.status, 'completed');
+    assert.ok(r.certificateSerial, 'a certificate was issued');
+    assert.ok(r.timeline.some((e) => e.note?.includes('OPS-1234')), 'the note is on the timeline');
+    assert.equal(await horizontalOverflow(page), 0, 'the queue fits a phone');
+  });
+});
+
+test('on a phone the dashboard fits the screen with its charts', async (t) => {
+  await withPage(t, 'ops-phone', PHONE, async (page) => {
+    await signInOps(page);
+    const c = await chartSize(page, 'chart-per-day');
+    assert.ok(c.width > 200 && c.height > 100, `the chart fits a phone (${c.width}×${c.height})`);
+    await page.waitForTimeout(300);
+    const overflow = await horizontalOverflow(page);
+    assert.equal(overflow, 0, 'the dashboard is not wider than the screen');
+  });
+});
+
+test('China calendar days for the dashboard range', () => {
+  assert.equal(chinaToday(new Date('2026-03-01T15:59:00Z')), '2026-03-01');
+  assert.equal(chinaToday(new Date('2026-03-01T16:00:00Z')), '2026-03-02', 'midnight in Beijing is 16:00 UTC');
+  assert.equal(addDays('2026-03-01', -1), '2026-02-28');
+  assert.deepEqual(daysBetween('2024-02-28', '2024-03-01'), ['2024-02-28', '2024-02-29', '2024-03-01']);
+  assert.deepEqual(daysBetween('2026-03-02', '2026-03-01'), []);
+});

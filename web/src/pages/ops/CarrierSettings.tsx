@@ -1,0 +1,254 @@
+// Carrier settings and MVNO brands. Ops see them; admins change them (every change is audited by the
+// server). Money is entered in yuan and sent in fen.
+import { useState } from 'react';
+import {
+  App as AntApp,
+  Button,
+  Card,
+  Checkbox,
+  Col,
+  Collapse,
+  Flex,
+  Form,
+  Input,
+  InputNumber,
+  Radio,
+  Row,
+  Switch,
+  Tag,
+  Typography,
+} from 'antd';
+import { SaveOutlined } from '@ant-design/icons';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import {
+  getCarriersAdmin,
+  getMvnoBrandsAdmin,
+  updateCarrierSettings,
+  updateMvnoBrand,
+  type CarrierAdmin,
+  type CarrierSettings,
+  type MvnoBrandAdmin,
+} from '../../api.ts';
+import { ErrorAlert, errorText, Loading } from '../../common.tsx';
+import { formatDateTime, pickName } from '../../format.ts';
+import { useT } from '../../i18n.tsx';
+
+const { Text } = Typography;
+const STORE_ONLY = ['arrears', 'contract_lock_in', 'bundle_primary', 'port_out_pending', 'lost_or_suspended', 'store_only_number'] as const;
+const ROUTES = ['original', 'bank', 'line'] as const;
+const HOTLINE = /^[0-9]+(-[0-9]+)*$/;
+
+interface FormValues extends Omit<CarrierSettings, 'autoApproveMaxRefundFen'> {
+  autoApprove: boolean;
+  autoApproveYuan: number | null;
+}
+
+export function toForm(s: CarrierSettings): FormValues {
+  const { autoApproveMaxRefundFen, ...rest } = s;
+  return { ...rest, autoApprove: autoApproveMaxRefundFen !== null, autoApproveYuan: autoApproveMaxRefundFen === null ? null : autoApproveMaxRefundFen / 100 };
+}
+
+export function fromForm(v: FormValues): CarrierSettings {
+  const { autoApprove, autoApproveYuan, ...rest } = v;
+  return { ...rest, autoApproveMaxRefundFen: autoApprove ? Math.round((autoApproveYuan ?? 0) * 100) : null };
+}
+
+export function CarrierSettingsEditor({ canEdit }: { canEdit: boolean }) {
+  const t = useT();
+  const carriers = useQuery({ queryKey: ['admin-carriers'], queryFn: getCarriersAdmin });
+  const brands = useQuery({ queryKey: ['admin-mvno'], queryFn: getMvnoBrandsAdmin });
+  return (
+    <Flex vertical gap={16} data-testid="carrier-settings">
+      {!canEdit ? <Text type="secondary">{t('ops.settings.readOnly')}</Text> : null}
+      {carriers.isPending ? <Loading /> : null}
+      {carriers.isError ? <ErrorAlert error={carriers.error} /> : null}
+      {carriers.data ? (
+        <Collapse
+          defaultActiveKey={carriers.data[0] ? [carriers.data[0].code] : []}
+          items={carriers.data.map((c) => ({
+            key: c.code,
+            label: (
+              <Flex gap={8} wrap align="center">
+                <Text strong>{t.lang === 'en' ? c.nameEn : c.nameZh}</Text>
+                <Tag>{c.code}</Tag>
+                {c.updatedAt ? (
+                  <Text type="secondary" style={{ fontSize: 12 }}>
+                    {t('ops.settings.updated', { at: formatDateTime(c.updatedAt, t.lang) })}
+                  </Text>
+                ) : null}
+              </Flex>
+            ),
+            children: <CarrierForm carrier={c} canEdit={canEdit} />,
+          }))}
+        />
+      ) : null}
+
+      <Card size="small" title={t('ops.mvno.title')}>
+        {brands.isPending ? <Loading /> : null}
+        {brands.isError ? <ErrorAlert error={brands.error} /> : null}
+        {brands.data ? (
+          <Flex vertical gap={8}>
+            {brands.data.map((b) => (
+              <MvnoRow key={b.code} brand={b} canEdit={canEdit} />
+            ))}
+          </Flex>
+        ) : null}
+      </Card>
+    </Flex>
+  );
+}
+
+function CarrierForm({ carrier, canEdit }: { carrier: CarrierAdmin; canEdit: boolean }) {
+  const t = useT();
+  const qc = useQueryClient();
+  const { message } = AntApp.useApp();
+  const [form] = Form.useForm<FormValues>();
+  const autoApprove = Form.useWatch('autoApprove', form);
+  const save = useMutation({
+    mutationFn: (v: FormValues) => updateCarrierSettings(carrier.code, fromForm(v)),
+    onSuccess: async () => {
+      message.success(t('ops.settings.saved'));
+      await qc.invalidateQueries({ queryKey: ['admin-carriers'] });
+    },
+  });
+  const num = (name: keyof FormValues, label: string, min: number, max: number, extra?: { step?: number; suffix?: string }) => (
+    <Col xs={24} sm={12} lg={8}>
+      <Form.Item name={name} label={label} rules={[{ required: true, message: t('common.required') }]}>
+        <InputNumber min={min} max={max} step={extra?.step ?? 1} suffix={extra?.suffix} style={{ width: '100%' }} data-testid={`setting-${carrier.code}-${name}`} />
+      </Form.Item>
+    </Col>
+  );
+
+  return (
+    <Form<FormValues>
+      form={form}
+      layout="vertical"
+      initialValues={toForm(carrier.settings)}
+      disabled={!canEdit}
+      onFinish={(v) => save.mutate(v)}
+      data-testid={`carrier-form-${carrier.code}`}
+    >
+      <Row gutter={16}>
+        {num('freezeDays', t('ops.settings.freezeDays'), 1, 365, { suffix: t('ops.settings.daysUnit') })}
+        {num('reviewSlaHours', t('ops.settings.reviewSlaHours'), 1, 720, { suffix: t('ops.settings.hoursUnit') })}
+        {num('outOfProvinceSlaDays', t('ops.settings.outOfProvinceSlaDays'), 1, 60, { suffix: t('ops.settings.workingDaysUnit') })}
+        {num('penaltyRemainingFeePercent', t('ops.settings.penaltyPercent'), 0, 100, { suffix: '%' })}
+        {num('arrearsDailyPerMille', t('ops.settings.arrearsPerMille'), 0, 10, { step: 0.1, suffix: '‰' })}
+        <Col xs={24} sm={12} lg={8}>
+          <Form.Item name="onlineReviewRequired" label={t('ops.settings.onlineReview')} valuePropName="checked">
+            <Switch />
+          </Form.Item>
+        </Col>
+        <Col xs={24} sm={12} lg={8}>
+          <Form.Item label={t('ops.settings.autoApprove')}>
+            <Flex gap={8} align="center">
+              <Form.Item name="autoApprove" valuePropName="checked" noStyle>
+                <Switch />
+              </Form.Item>
+              <Form.Item
+                name="autoApproveYuan"
+                noStyle
+                rules={autoApprove ? [{ required: true, message: t('common.required') }] : []}
+              >
+                <InputNumber min={0} max={100000} precision={2} prefix="¥" disabled={!canEdit || !autoApprove} style={{ flex: 1 }} aria-label={t('ops.settings.autoApprove')} />
+              </Form.Item>
+            </Flex>
+            <Text type="secondary" style={{ fontSize: 12 }}>
+              {t('ops.settings.autoApproveHint')}
+            </Text>
+          </Form.Item>
+        </Col>
+        <Col xs={24} sm={12} lg={8}>
+          <Form.Item name="outOfProvince" label={t('ops.settings.outOfProvince')}>
+            <Radio.Group
+              options={[
+                { value: 'local', label: t('ops.settings.oop.local') },
+                { value: 'forward', label: t('ops.settings.oop.forward') },
+              ]}
+            />
+          </Form.Item>
+        </Col>
+        <Col xs={24} lg={16}>
+          <Form.Item name="storeOnlyConditions" label={t('ops.settings.storeOnly')}>
+            <Checkbox.Group options={STORE_ONLY.map((c) => ({ value: c, label: t.dyn(`blocker.${c}`, c) }))} />
+          </Form.Item>
+        </Col>
+        <Col xs={24} lg={8}>
+          <Form.Item
+            name="refundRoutes"
+            label={t('ops.settings.refundRoutes')}
+            rules={[{ type: 'array', min: 1, message: t('ops.settings.oneRoute') }]}
+          >
+            <Checkbox.Group options={ROUTES.map((r) => ({ value: r, label: t.dyn(`refund.route.${r}`, r) }))} />
+          </Form.Item>
+        </Col>
+      </Row>
+      {save.isError ? (
+        <div style={{ marginBottom: 12 }}>
+          <ErrorAlert error={save.error} />
+        </div>
+      ) : null}
+      {canEdit ? (
+        <Flex gap={8}>
+          <Button type="primary" htmlType="submit" icon={<SaveOutlined />} loading={save.isPending} data-testid={`save-carrier-${carrier.code}`}>
+            {t('ops.settings.save')}
+          </Button>
+          <Button onClick={() => form.resetFields()}>{t('ops.settings.reset')}</Button>
+        </Flex>
+      ) : null}
+    </Form>
+  );
+}
+
+function MvnoRow({ brand, canEdit }: { brand: MvnoBrandAdmin; canEdit: boolean }) {
+  const t = useT();
+  const qc = useQueryClient();
+  const { message } = AntApp.useApp();
+  const [hotline, setHotline] = useState(brand.hotline);
+  const [accepts, setAccepts] = useState(brand.acceptsForwarded);
+  const digits = hotline.replace(/-/g, '').length;
+  const hotlineOk = HOTLINE.test(hotline.trim()) && digits >= 5 && digits <= 20;
+  const dirty = hotline.trim() !== brand.hotline || accepts !== brand.acceptsForwarded;
+  const save = useMutation({
+    mutationFn: () => updateMvnoBrand(brand.code, { acceptsForwarded: accepts, hotline: hotline.trim() }),
+    onSuccess: async () => {
+      message.success(t('ops.settings.saved'));
+      await qc.invalidateQueries({ queryKey: ['admin-mvno'] });
+    },
+    onError: (err) => message.error(errorText(err, t).title),
+  });
+  return (
+    <Flex
+      gap={8}
+      align="center"
+      wrap
+      data-testid={`mvno-${brand.code}`}
+      style={{ padding: '8px 0', borderBottom: '1px solid #f0f0f0' }}
+    >
+      <Flex vertical style={{ flex: '1 1 200px', minWidth: 0 }}>
+        <Text strong>{pickName({ zh: brand.nameZh, en: brand.nameEn }, t.lang)}</Text>
+        <Text type="secondary" style={{ fontSize: 12 }}>
+          {brand.code} · {t.dyn(`carrier.${brand.hostCarrier}`, brand.hostCarrier)}
+        </Text>
+      </Flex>
+      <Input
+        value={hotline}
+        onChange={(e) => setHotline(e.target.value)}
+        disabled={!canEdit}
+        status={hotlineOk ? undefined : 'error'}
+        aria-label={t('ops.mvno.hotline')}
+        prefix={<Text type="secondary">{t('ops.mvno.hotline')}</Text>}
+        style={{ width: 220, maxWidth: '100%' }}
+      />
+      <Flex gap={6} align="center">
+        <Switch checked={accepts} onChange={setAccepts} disabled={!canEdit} aria-label={t('ops.mvno.accepts')} />
+        <Text>{t('ops.mvno.accepts')}</Text>
+      </Flex>
+      {canEdit ? (
+        <Button size="small" type="primary" icon={<SaveOutlined />} disabled={!dirty || !hotlineOk} loading={save.isPending} onClick={() => save.mutate()}>
+          {t('ops.settings.save')}
+        </Button>
+      ) : null}
+    </Flex>
+  );
+}

@@ -1,0 +1,75 @@
+// The operations dashboard (roles ops and admin): figures and charts, the needs-attention queue, the
+// audit trail, the number pool, and — for admins — carrier and MVNO settings. One tab each; the tab
+// is in the URL (?tab=) so a link can open it. The charts load in their own chunk.
+import { lazy, Suspense } from 'react';
+import { Button, Flex, Tabs, Typography } from 'antd';
+import { TeamOutlined } from '@ant-design/icons';
+import { Link, useSearchParams } from 'react-router';
+import { Loading, useMe } from '../../common.tsx';
+import { RequireStaff } from '../../components/RequireStaff.tsx';
+import { useT } from '../../i18n.tsx';
+import { NeedsAttention } from './NeedsAttention.tsx';
+import { AuditView } from './AuditView.tsx';
+import { NumberPool } from './NumberPool.tsx';
+import { CarrierSettingsEditor } from './CarrierSettings.tsx';
+
+const Overview = lazy(() => import('./Overview.tsx'));
+
+const { Title } = Typography;
+const TABS = ['overview', 'attention', 'audit', 'numbers', 'settings'] as const;
+type Tab = (typeof TABS)[number];
+
+export default function OpsDashboardPage() {
+  return (
+    <RequireStaff roles={['ops']}>
+      <OpsDashboard />
+    </RequireStaff>
+  );
+}
+
+function OpsDashboard() {
+  const t = useT();
+  const me = useMe();
+  const [params, setParams] = useSearchParams();
+  const isAdmin = me.data?.kind === 'staff' && me.data.role === 'admin';
+  const raw = params.get('tab') as Tab | null;
+  const tab: Tab = raw && TABS.includes(raw) ? raw : 'overview';
+
+  const open = (next: Tab, extra: Record<string, string> = {}) =>
+    setParams(next === 'overview' ? { ...extra } : { tab: next, ...extra }, { replace: false });
+
+  return (
+    <Flex vertical gap={12}>
+      <Flex align="center" justify="space-between" gap={12} wrap>
+        <Title level={2} style={{ margin: 0 }}>
+          {t('ops.title')}
+        </Title>
+        {isAdmin ? (
+          <Link to="/staff/admin" data-testid="staff-admin-link">
+            <Button icon={<TeamOutlined />}>{t('admin.title')}</Button>
+          </Link>
+        ) : null}
+      </Flex>
+      <Tabs
+        activeKey={tab}
+        onChange={(k) => open(k as Tab)}
+        destroyOnHidden
+        items={[
+          {
+            key: 'overview',
+            label: t('ops.tab.overview'),
+            children: (
+              <Suspense fallback={<Loading />}>
+                <Overview onOpenAttention={() => open('attention')} />
+              </Suspense>
+            ),
+          },
+          { key: 'attention', label: t('ops.tab.attention'), children: <NeedsAttention onAudit={(id) => open('audit', { requestId: id })} /> },
+          { key: 'audit', label: t('ops.tab.audit'), children: <AuditView initialRequestId={params.get('requestId') ?? ''} /> },
+          { key: 'numbers', label: t('ops.tab.numbers'), children: <NumberPool /> },
+          { key: 'settings', label: t('ops.tab.settings'), children: <CarrierSettingsEditor canEdit={isAdmin} /> },
+        ]}
+      />
+    </Flex>
+  );
+}
