@@ -119,6 +119,10 @@ export interface DemoStaffAccount {
 
 export const DEMO_STAFF: readonly DemoStaffAccount[] = [
   { username: 'clerk', password: 'clerk-demo-1', role: 'clerk', displayName: '王店员', storeId: 'cmcc-bj-001' },
+  // A store cancels its own carrier's lines: one demo clerk per carrier, in different provinces.
+  { username: 'clerk-cucc', password: 'clerk-demo-1', role: 'clerk', displayName: '刘店员', storeId: 'cucc-sh-001' },
+  { username: 'clerk-ctcc', password: 'clerk-demo-1', role: 'clerk', displayName: '张店员', storeId: 'ctcc-gd-001' },
+  { username: 'clerk-cbn', password: 'clerk-demo-1', role: 'clerk', displayName: '周店员', storeId: 'cbn-bj-001' },
   { username: 'reviewer', password: 'reviewer-demo-1', role: 'reviewer', displayName: '李审核', storeId: null },
   { username: 'ops', password: 'ops-demo-1', role: 'ops', displayName: '赵运维', storeId: null },
   { username: 'admin', password: 'admin-demo-1', role: 'admin', displayName: '陈管理', storeId: null },

@@ -11,6 +11,7 @@ import { payOutstanding } from '../../billing/pay-outstanding.ts';
 import { forwardToMvno } from '../../partners/forward-to-mvno.ts';
 import { pickLang } from '../../cancellation/messages.ts';
 import { AppError } from '../../shared/errors.ts';
+import { maskMsisdn } from '../../lines/mask.ts';
 import { requireSubscriber } from '../session.ts';
 import { IdParams, Uuid, errors } from '../schemas.ts';
 
@@ -85,7 +86,8 @@ export async function subscriberRoutes(api: FastifyInstance, ctx: AppContext): P
     if (p?.kind === 'staff') {
       const owner = await ctx.db.selectFrom('cancellation_requests').select('customer_id').where('id', '=', id).executeTakeFirst();
       if (!owner) throw new AppError('not_found', 'The request was not found.');
-      return viewCancellationForOwner(ctx, [owner.customer_id], id);
+      const view = await viewCancellationForOwner(ctx, [owner.customer_id], id);
+      return { ...view, msisdn: maskMsisdn(view.msisdn) }; // staff see masked identifiers
     }
     const who = requireSubscriber(req);
     return viewCancellationForOwner(ctx, await sameIdCustomerIds(ctx.db, who.customerId), id);
