@@ -44,6 +44,9 @@ export function entryHash(prevHash: string, e: HashedFields): string {
 
 /** Appends inside the caller's transaction, so the entry commits with the change it records. */
 export async function appendAudit(trx: Transaction<DB> | Kysely<DB>, entry: AuditEntry): Promise<void> {
+  // The lock below lasts as long as the transaction: outside one, make one, or two appends at the
+  // same moment could take the same sequence number.
+  if (!trx.isTransaction) return trx.transaction().execute((t) => appendAudit(t, entry));
   await sql`SELECT pg_advisory_xact_lock(${AUDIT_LOCK})`.execute(trx);
   const last = await trx.selectFrom('audit_log').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
   const seq = (last?.seq ?? 0) + 1;

@@ -55,9 +55,14 @@ export async function executeCancellation(ctx: AppContext, requestId: string): P
     try {
       const { result, local } = await STEPS[step](ctx, req, stepKey(requestId, step));
       await ctx.db.transaction().execute(async (trx) => {
+        // Mark the step done first, conditionally: if another worker finished it meanwhile, its local
+        // effects (balance changes, the certificate) must not be applied a second time.
+        const marked = await trx.updateTable('execution_steps')
+          .set((eb) => ({ status: 'done', attempts: eb('attempts', '+', 1), last_error: null, updated_at: new Date() }))
+          .where('request_id', '=', requestId).where('step', '=', step).where('status', '<>', 'done').executeTakeFirst();
+        if (Number(marked.numUpdatedRows) !== 1) return;
         const localResult = local ? await local(trx) : undefined;
-        await trx.updateTable('execution_steps')
-          .set((eb) => ({ status: 'done', attempts: eb('attempts', '+', 1), last_error: null, result: JSON.stringify(localResult ?? result ?? null), updated_at: new Date() }))
+        await trx.updateTable('execution_steps').set({ result: JSON.stringify(localResult ?? result ?? null) })
           .where('request_id', '=', requestId).where('step', '=', step).execute();
       });
       ctx.metrics.stepRuns.inc({ step, outcome: 'done' });

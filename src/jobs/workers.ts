@@ -4,6 +4,7 @@ import type { AppContext } from '../context.ts';
 import { escalate, executeCancellation } from '../cancellation/execute-cancellation.ts';
 import { sendSms } from '../notifications/send-sms.ts';
 import { QUEUES } from './queue.ts';
+import { scheduleNumberRelease } from '../numbers/schedule-number-release.ts';
 
 export class RetryLater extends Error {}
 
@@ -22,5 +23,5 @@ export async function startWorkers(ctx: AppContext): Promise<void> {
   await boss.work<{ to: string; text: string; idempotencyKey: string }>(QUEUES.sms, { batchSize: 20, pollingIntervalSeconds: 0.5 } as never, async (jobs) => {
     for (const job of jobs) await sendSms(ctx, job.data);
   });
-  await (await import('../numbers/schedule-number-release.ts')).scheduleNumberRelease(ctx); // QUEUES.releaseNumbers, every 10 minutes
+  await scheduleNumberRelease(ctx); // QUEUES.releaseNumbers, every 10 minutes
 }

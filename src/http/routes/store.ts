@@ -5,6 +5,7 @@ import type { StaffRole } from '../../db/schema.ts';
 import { clerkOf } from '../../store/clerk-store.ts';
 import { lookupCustomer, type LookupQuery } from '../../store/lookup-customer.ts';
 import { maskQuoteForClerk, quoteStoreCancellation } from '../../store/quote-store-cancellation.ts';
+import { recordQuoteBlockers } from '../../ops/record-quote-blockers.ts';
 import { payAtCounter } from '../../store/pay-at-counter.ts';
 import { submitStoreCancellation, type StoreSubmitInput } from '../../store/submit-store-cancellation.ts';
 import { viewStoreCancellation } from '../../store/view-store-cancellation.ts';
@@ -54,7 +55,9 @@ export async function storeRoutes(api: FastifyInstance, ctx: AppContext): Promis
     },
   }, async (req) => {
     const body = req.body as { lineId: string; acceptPenalty?: boolean };
-    return maskQuoteForClerk(await quoteStoreCancellation(ctx, clerk(req), { lineId: body.lineId, acceptPenalty: !!body.acceptPenalty, lang: langOf(req) }));
+    const quote = await quoteStoreCancellation(ctx, clerk(req), { lineId: body.lineId, acceptPenalty: !!body.acceptPenalty, lang: langOf(req) });
+    await recordQuoteBlockers(ctx, quote);
+    return maskQuoteForClerk(quote);
   });
 
   api.post('/store/pay', {

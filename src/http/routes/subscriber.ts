@@ -10,6 +10,7 @@ import { listMyCancellations, viewCancellationForOwner } from '../../cancellatio
 import { payOutstanding } from '../../billing/pay-outstanding.ts';
 import { forwardToMvno } from '../../partners/forward-to-mvno.ts';
 import { pickLang } from '../../cancellation/messages.ts';
+import { recordQuoteBlockers } from '../../ops/record-quote-blockers.ts';
 import { AppError } from '../../shared/errors.ts';
 import { maskMsisdn } from '../../lines/mask.ts';
 import { requireSubscriber } from '../session.ts';
@@ -55,7 +56,9 @@ export async function subscriberRoutes(api: FastifyInstance, ctx: AppContext): P
     const who = requireSubscriber(req);
     const body = req.body as { lineId: string; acceptPenalty?: boolean };
     await assertOwnsLine(ctx, who.customerId, body.lineId);
-    return quoteCancellation(ctx, { lineId: body.lineId, channel: 'online', acceptPenalty: !!body.acceptPenalty, lang: langOf(req) });
+    const quote = await quoteCancellation(ctx, { lineId: body.lineId, channel: 'online', acceptPenalty: !!body.acceptPenalty, lang: langOf(req) });
+    await recordQuoteBlockers(ctx, quote);
+    return quote;
   });
 
   api.post('/cancellations', {
