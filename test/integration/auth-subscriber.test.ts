@@ -63,17 +63,19 @@ describe('subscriber sign-in', () => {
   test('a code expires after 5 minutes', async () => {
     const who = person('arrears');
     const api = new ApiClient(t.app);
-    const start = Date.now();
     const first = await requestCode(api, who.msisdn);
-    t.ctx.now = () => new Date(start + 5 * 60_000 + 2_000);
+    const sent = await t.ctx.db.selectFrom('sms_codes').select(['created_at', 'expires_at']).where('msisdn', '=', who.msisdn).executeTakeFirstOrThrow();
+    assert.equal(sent.expires_at.getTime() - sent.created_at.getTime(), 5 * 60_000);
+    t.ctx.now = () => new Date(sent.expires_at.getTime() + 1_000);
     const late = await api.post('auth/sign-in', { msisdn: who.msisdn, code: first });
     assert.equal(late.status, 401);
     assert.equal(late.body.error.code, 'code_expired');
 
-    // A new code (the one-a-minute limit has passed by now) still works at 4:50.
-    t.ctx.now = () => new Date(start + 6 * 60_000);
+    // A new code (the one-a-minute limit has passed by now) still works 4:50 after it was sent.
+    const later = sent.expires_at.getTime() + 60_000;
+    t.ctx.now = () => new Date(later);
     const second = await requestCode(api, who.msisdn);
-    t.ctx.now = () => new Date(start + 6 * 60_000 + 4 * 60_000 + 50_000);
+    t.ctx.now = () => new Date(later + 4 * 60_000 + 50_000);
     const inTime = await api.post('auth/sign-in', { msisdn: who.msisdn, code: second });
     assert.equal(inTime.status, 200, JSON.stringify(inTime.body));
   });
