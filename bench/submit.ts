@@ -4,7 +4,7 @@
 //   npm run bench:submit                         # embedded PGlite in a temporary directory
 //   DATABASE_URL=postgres://… npm run bench:submit   # a fresh database on that PostgreSQL server
 //
-// Tuning (environment): BENCH_CUSTOMERS (3000), BENCH_CONNECTIONS (200), BENCH_SECONDS (10).
+// Tuning (environment): BENCH_CUSTOMERS (4000), BENCH_CONNECTIONS (200), BENCH_SECONDS (10).
 import crypto from 'node:crypto';
 import fs from 'node:fs/promises';
 import os from 'node:os';
@@ -19,7 +19,7 @@ import { startServer, type RunningServer } from '../src/http/server.ts';
 import { createSession, hashToken, SESSION_COOKIE, SUBSCRIBER_SESSION_MINUTES } from '../src/identity/sessions.ts';
 import { quoteCancellation } from '../src/cancellation/quote-cancellation.ts';
 
-const CUSTOMERS = Number(process.env.BENCH_CUSTOMERS ?? 3000);
+const CUSTOMERS = Number(process.env.BENCH_CUSTOMERS ?? 4000);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 200);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 

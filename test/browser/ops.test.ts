@@ -108,6 +108,10 @@ before(async () => {
   const clerk = demo.staff.find((s) => s.role === 'clerk')!;
   const api = client(app.url);
   await api('POST', '/staff/sign-in', { username: clerk.username, password: clerk.password });
+  // A quote that is blocked (arrears) is remembered for the "most frequent blocking conditions" chart.
+  const arrears = demo.subscribers.find((x) => x.scenario === 'arrears')!;
+  const blocked = await api<Quote>('POST', '/store/quote', { lineId: arrears.lines.find((l) => l.msisdn === arrears.msisdn)!.id });
+  assert.ok(blocked.blockers.some((b) => b.code === 'arrears'), 'the arrears line is blocked');
   completedId = await cancelAtStore(api, 'clean_physical');
   await waitForStatus(api, completedId, 'completed');
   await api('PUT', '/dev/simulators/network', { permanentFailNext: 1 });
@@ -173,7 +177,8 @@ test('an ops user sees the figures and the charts drawn, and can export the CSV'
     await page.getByTestId('ops-overview').waitFor();
     await page.getByTestId('fig-total').waitFor();
 
-    for (const id of ['chart-per-day', 'chart-by-status']) {
+    // The arrears quote made above gives the blocker chart a bar.
+    for (const id of ['chart-per-day', 'chart-by-status', 'chart-blockers']) {
       const c = await chartSize(page, id);
       assert.ok(c.width > 100 && c.height > 100, `${id} is drawn with a real size (${c.width}×${c.height})`);
       assert.ok(c.marks > 0, `${id} has marks`);

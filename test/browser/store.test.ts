@@ -1,5 +1,5 @@
 // The store console end to end, through the real API (dev mode, demo data): a clerk finds a customer
-// by ID number, picks the line, scans its card, checks identity, takes payment, reads the reminders,
+// by ID number, picks the line, scans its card, checks identity, takes payment if any is due, reads the reminders,
 // gets the agreement signed on the canvas and submits; the request is carried out at once and the
 // certificate and the signed agreement can be printed. Also the pure helpers of the console.
 import { after, before, test, type TestContext } from 'node:test';
@@ -93,7 +93,7 @@ async function sign(page: Page) {
   await page.mouse.up();
 }
 
-test('a clerk cancels a physical line at the counter: card, identity, payment, reminders, signature, certificate', async (t) => {
+test('a clerk cancels a physical line at the counter: card, identity, settlement, reminders, signature, certificate', async (t) => {
   await withPage(t, 'store-cancel', DESKTOP, async (page) => {
     const s = scenario('multi_line');
     await signInClerk(page);
@@ -197,6 +197,32 @@ test('on a phone the console fits the screen, a wrong card is caught before subm
     await page.getByTestId('flow-next').click();
     await page.getByTestId('bill-table').waitFor();
     await noHorizontalScroll(page, 'settlement step');
+  });
+});
+
+test('arrears are taken in cash at the counter, and then the line can be cancelled', async (t) => {
+  await withPage(t, 'store-arrears', DESKTOP, async (page) => {
+    const s = scenario('arrears');
+    await signInClerk(page);
+    await page.getByTestId('lookup-input').fill(s.idNumber);
+    await page.getByTestId('lookup-button').click();
+    await page.getByTestId(`pick-line-${s.line.id}`).click();
+    await page.getByTestId('iccid-input').fill(s.line.iccid);
+    await page.getByTestId('id-number-input').fill(s.idNumber);
+    await page.getByTestId('face-matched').check();
+    await page.getByTestId('flow-next').click();
+
+    await page.getByTestId('not-eligible').waitFor();
+    await page.getByTestId('blocker-arrears').waitFor();
+    assert.equal(await page.getByTestId('flow-next').isDisabled(), true, 'blocked until paid');
+    const amount = await page.getByTestId('pay-amount').innerText();
+    assert.match(amount, /^¥\d+\.\d\d$/);
+    assert.notEqual(amount, '¥0.00');
+    await page.getByTestId('pay-store_cash').click();
+    await page.getByTestId('pay-confirm-store_cash').click();
+    await page.getByTestId('eligible').waitFor();
+    assert.equal(await page.getByTestId('blocker-arrears').count(), 0, 'the arrears are gone');
+    assert.equal(await page.getByTestId('flow-next').isDisabled(), false);
   });
 });
 

@@ -225,9 +225,6 @@ const zh = {
   'role.clerk': '营业员',
   'role.ops': '运维',
   'role.admin': '管理员',
-  'soon.title': '即将推出',
-  'soon.store': '营业厅受理台正在建设中。',
-  'soon.ops': '运维看板正在建设中。',
 
   'warn.companion_devices': '共享设备',
   'warn.esim_profile': 'eSIM 配置文件',
@@ -866,9 +863,6 @@ const en: Record<MessageKey, string> = {
   'role.clerk': 'Store clerk',
   'role.ops': 'Operations',
   'role.admin': 'Administrator',
-  'soon.title': 'Coming soon',
-  'soon.store': 'The store console is being built.',
-  'soon.ops': 'The operations dashboard is being built.',
 
   'warn.companion_devices': 'Companion devices',
   'warn.esim_profile': 'eSIM profile',
