@@ -26,6 +26,8 @@ export interface QuoteFacts {
   /** The store's province, for the out-of-province rule (store channel only). */
   storeProvince?: string;
   forwardedTicket?: string | null;
+  /** The registered owner: a deceased owner's or a company's line needs documents checked in a store. */
+  owner?: { kind: 'person' | 'company'; deceased: boolean };
 }
 
 export interface Blocker { code: string; message: string; remedy: string; remedyAction: RemedyAction; params: Record<string, string | number> }
@@ -99,6 +101,8 @@ export function composeQuote(f: QuoteFacts, lang: Lang): Quote {
     add('lost_or_suspended', { status: line.status }, storeOnly('lost_or_suspended') ? 'visit_store' : null);
   }
   if (line.store_only_reason && f.channel === 'online') add('store_only_number', { reason: line.store_only_reason }, 'visit_store');
+  if (f.owner?.deceased && f.channel === 'online') add('deceased_owner', {}, 'visit_store');
+  if (f.owner?.kind === 'company' && f.channel === 'online') add('company_line', {}, 'visit_store');
   if (f.channel === 'store' && f.storeProvince && f.storeProvince !== line.home_province && s.outOfProvince === 'forward') {
     add('out_of_province_forwarded', { province: provinceName(line.home_province, lang === 'en' ? 'en' : 'zh'), days: s.outOfProvinceSlaDays });
   }

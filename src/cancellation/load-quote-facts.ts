@@ -11,7 +11,7 @@ export async function loadQuoteFacts(
 ): Promise<QuoteFacts> {
   const line = await db.selectFrom('lines').selectAll().where('id', '=', q.lineId).executeTakeFirst();
   if (!line) throw new AppError('not_found', 'The line was not found.');
-  const [account, carrier, mvno, secondaries, companions, live, sameCarrier, forward] = await Promise.all([
+  const [account, carrier, mvno, secondaries, companions, live, sameCarrier, forward, owner] = await Promise.all([
     db.selectFrom('billing_accounts').selectAll().where('id', '=', line.account_id).executeTakeFirstOrThrow(),
     db.selectFrom('carriers').selectAll().where('code', '=', line.carrier).executeTakeFirstOrThrow(),
     line.mvno_code ? db.selectFrom('mvno_brands').selectAll().where('code', '=', line.mvno_code).executeTakeFirst() : Promise.resolve(undefined),
@@ -21,6 +21,7 @@ export async function loadQuoteFacts(
     db.selectFrom('lines').select(['id', 'msisdn']).where('customer_id', '=', line.customer_id).where('carrier', '=', line.carrier)
       .where('status', '=', 'active').where('id', '<>', line.id).where('sold_by', '=', 'carrier').orderBy('msisdn').execute(),
     db.selectFrom('partner_forwards').select('ticket').where('line_id', '=', line.id).executeTakeFirst(),
+    db.selectFrom('customers').select(['kind', 'deceased']).where('id', '=', line.customer_id).executeTakeFirstOrThrow(),
   ]);
   return {
     channel: q.channel,
@@ -36,5 +37,6 @@ export async function loadQuoteFacts(
     acceptPenalty: q.acceptPenalty,
     storeProvince: q.storeProvince,
     forwardedTicket: forward?.ticket ?? null,
+    owner: { kind: owner.kind, deceased: owner.deceased },
   };
 }

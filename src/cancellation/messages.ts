@@ -42,6 +42,14 @@ const BLOCKERS: Record<Lang, Record<string, Text>> = {
       message: (p) => `The final bill (${y(p.billTotalFen)}) is more than the cash balance (${y(p.cashBalanceFen)}).`,
       remedy: (p) => `Pay the difference of ${y(p.shortfallFen)} online first.`,
     },
+    deceased_owner: {
+      message: () => 'The registered owner of this line has died.',
+      remedy: () => 'A family member can cancel it in any store with the death certificate, proof of relationship and their own ID card.',
+    },
+    company_line: {
+      message: () => 'This line is registered to a company.',
+      remedy: () => 'The company\'s representative can cancel it in a store with a letter bearing the company stamp and their own ID card.',
+    },
     out_of_province_forwarded: {
       message: (p) => `The line's home province is ${p.province}; this carrier sends out-of-province cancellations there.`,
       remedy: (p) => `The request will be forwarded and decided within ${p.days} working days.`,
@@ -73,6 +81,14 @@ const BLOCKERS: Record<Lang, Record<string, Text>> = {
     final_bill_shortfall: {
       message: (p) => `最终账单 ${y(p.billTotalFen)} 超过账户现金余额 ${y(p.cashBalanceFen)}。`,
       remedy: (p) => `请先在线补缴差额 ${y(p.shortfallFen)}。`,
+    },
+    deceased_owner: {
+      message: () => '该号码的登记机主已身故。',
+      remedy: () => '家属可持死亡证明、亲属关系证明及本人身份证到任一营业厅办理注销。',
+    },
+    company_line: {
+      message: () => '该号码登记在单位名下。',
+      remedy: () => '请单位经办人持加盖公章的单位介绍信及本人身份证到营业厅办理。',
     },
     out_of_province_forwarded: {
       message: (p) => `该号码归属地为${p.province}，本运营商的异地注销需转归属地处理。`,

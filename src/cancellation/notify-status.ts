@@ -22,5 +22,5 @@ export async function notifyStatus(
   if (n.status === 'executing') return; // the 'approved' message already says it is being carried out
   const text = TEXT[n.status]({ tail: n.msisdn.slice(-4), reason: n.reason, serial: n.serial });
   const key = `${n.requestId}:${n.status}`;
-  await ctx.jobs.send(trx, QUEUES.sms, { to: n.msisdn, text, idempotencyKey: key }, { key });
+  await ctx.jobs.send(trx, QUEUES.sms, { to: n.msisdn, text, idempotencyKey: key, queuedAt: Date.now() }, { key });
 }

@@ -39,7 +39,8 @@ function rejectCrossSite(req: FastifyRequest): void {
     } catch {
       throw new AppError('csrf_rejected', 'The Origin header is not a valid URL.');
     }
-    if (host !== req.headers.host) throw new AppError('csrf_rejected', 'Cross-site requests cannot change anything here.');
+    // req.host honours X-Forwarded-Host from a trusted proxy, so a same-site POST behind one passes.
+    if (host !== req.host) throw new AppError('csrf_rejected', 'Cross-site requests cannot change anything here.');
   }
 }
 

@@ -20,8 +20,10 @@ export async function startWorkers(ctx: AppContext): Promise<void> {
   await boss.work<{ requestId: string }>(QUEUES.executeDead, { batchSize: 5, pollingIntervalSeconds: 2 } as never, async (jobs) => {
     for (const job of jobs) await escalate(ctx, job.data.requestId, 'the execution job failed on every retry; see the server log');
   });
-  await boss.work<{ to: string; text: string; idempotencyKey: string }>(QUEUES.sms, { batchSize: 20, pollingIntervalSeconds: 0.5 } as never, async (jobs) => {
-    for (const job of jobs) await sendSms(ctx, job.data);
+  await boss.work<{ to: string; text: string; idempotencyKey: string; queuedAt?: number }>(QUEUES.sms, { batchSize: 20, pollingIntervalSeconds: 0.5 } as never, async (jobs) => {
+    // Oldest first, so a subscriber reads "received" before "approved".
+    const ordered = [...jobs].sort((a, b) => (a.data.queuedAt ?? 0) - (b.data.queuedAt ?? 0));
+    for (const job of ordered) await sendSms(ctx, job.data);
   });
   await scheduleNumberRelease(ctx); // QUEUES.releaseNumbers, every 10 minutes
 }

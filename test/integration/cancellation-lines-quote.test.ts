@@ -252,6 +252,17 @@ describe('quote: one scenario per condition', () => {
     assert.equal(q.eligible, false);
   });
 
+  test('a deceased owner\'s line and a company line: blocked online, the documents are checked in a store', async () => {
+    for (const [scenario, code] of [['deceased_owner', 'deceased_owner'], ['company', 'company_line']] as const) {
+      const { api, who } = await as(scenario);
+      const q = await quote(api, mainLine(who).id);
+      const b = blocker(q, code);
+      assert.ok(b, `${scenario}: ${JSON.stringify(q.blockers)}`);
+      assert.equal(b.remedyAction, 'visit_store');
+      assert.equal(q.eligible, false);
+    }
+  });
+
   test('companion devices and an eSIM profile are warnings that must be acknowledged', async () => {
     const { api: watchApi, who: watchOwner } = await as('companion_devices');
     const w = await quote(watchApi, mainLine(watchOwner).id);
