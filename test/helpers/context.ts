@@ -2,11 +2,14 @@
 // context (PGlite: dumpDataDir/loadDataDir; PostgreSQL: CREATE DATABASE … TEMPLATE), so every test
 // starts from the same known data in well under a second.
 import crypto from 'node:crypto';
+import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import argon2 from 'argon2';
 import pg from 'pg';
 import { loadConfig, type Config } from '../../src/config.ts';
-import { createContext, closeContext, hashPassword, type ContextOptions } from '../../src/bootstrap.ts';
+import { createContext, closeContext, type ContextOptions } from '../../src/bootstrap.ts';
 import type { AppContext } from '../../src/context.ts';
 import { openDatabase, type Database } from '../../src/db/database.ts';
 import { migrateToLatest } from '../../src/db/migrate.ts';
@@ -15,9 +18,29 @@ import { seedDemoData, seedDemoStaff } from '../../src/db/seed/demo-data.ts';
 import { createPiiVault } from '../../src/identity/pii.ts';
 import { buildApp, type App } from '../../src/http/app.ts';
 
-// One master key per test process: the template's encrypted columns must decrypt in every clone.
-process.env.ZHUXIAO_MASTER_KEY ??= crypto.randomBytes(32).toString('base64');
 const DEMO_CUSTOMERS = Number(process.env.ZHUXIAO_TEST_CUSTOMERS ?? 150);
+
+/**
+ * The embedded template is cached on disk between test processes, keyed by everything that shapes it
+ * (migrations, seed code, customer count): building it costs seconds, loading it a fraction of that.
+ */
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+function templateKey(): string {
+  const h = crypto.createHash('sha256').update(`customers=${DEMO_CUSTOMERS}\n`);
+  for (const dir of ['src/db/migrations', 'src/db/seed', 'src/identifiers', 'src/lines']) {
+    for (const f of fs.readdirSync(path.join(ROOT, dir)).sort()) h.update(f).update(fs.readFileSync(path.join(ROOT, dir, f)));
+  }
+  for (const f of ['src/db/migrate.ts', 'src/identity/pii.ts', 'test/helpers/context.ts']) h.update(fs.readFileSync(path.join(ROOT, f)));
+  return h.digest('hex').slice(0, 16);
+}
+const TEMPLATE_KEY = templateKey();
+const TEMPLATE_FILE = path.join(os.tmpdir(), `zhuxiao-test-template-${TEMPLATE_KEY}.tar`);
+
+// The master key follows the template key: encrypted columns in a cached template decrypt in every clone.
+process.env.ZHUXIAO_MASTER_KEY ??= crypto.createHash('sha256').update(`zhuxiao test key ${TEMPLATE_KEY}`).digest('base64');
+
+/** Demo staff passwords hashed with argon2id at a low cost: verification reads the cost from the hash. */
+const cheapHash = (p: string) => argon2.hash(p, { type: argon2.argon2id, memoryCost: 1024, timeCost: 1, parallelism: 1 });
 export const onPostgres = !!process.env.DATABASE_URL;
 
 let template: Promise<{ dump?: Blob; dbName?: string }> | undefined;
@@ -26,7 +49,7 @@ async function seedInto(database: Database): Promise<void> {
   await migrateToLatest(database.db);
   await seedReferenceData(database.db);
   await seedDemoData(database.db, createPiiVault(Buffer.from(process.env.ZHUXIAO_MASTER_KEY!, 'base64')), { customers: DEMO_CUSTOMERS, seed: 1 });
-  await seedDemoStaff(database.db, hashPassword);
+  await seedDemoStaff(database.db, cheapHash);
 }
 
 function serverUrl(dbName: string): string {
@@ -56,10 +79,15 @@ function buildTemplate() {
       process.once('exit', () => undefined);
       return { dbName };
     }
+    if (fs.existsSync(TEMPLATE_FILE)) return { dump: new Blob([fs.readFileSync(TEMPLATE_FILE)]) };
     const database = await openDatabase({ dataDir: 'memory://' });
     await seedInto(database);
     const dump = await database.pglite!.dumpDataDir('none');
     await database.close();
+    // Written under a temporary name and renamed, so a concurrent test process never reads half a file.
+    const tmp = `${TEMPLATE_FILE}.${process.pid}`;
+    fs.writeFileSync(tmp, Buffer.from(await dump.arrayBuffer()));
+    fs.renameSync(tmp, TEMPLATE_FILE);
     return { dump };
   })());
 }
