@@ -4,6 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { dropTemplate, startTestApp, type TestApp } from '../helpers/context.ts';
 import { ApiClient, quoteAndSubmit, staffFor, waitForStatus } from '../helpers/api.ts';
+import { plainLines, type PlainLine } from '../helpers/plain-lines.ts';
 
 let t: TestApp;
 let reviewer: ApiClient;
@@ -16,44 +17,9 @@ after(async () => {
   await dropTemplate();
 });
 
-interface Person { api: ApiClient; lineId: string; msisdn: string; carrier: string }
-
-async function signInAs(msisdn: string): Promise<ApiClient> {
-  const api = new ApiClient(t.app);
-  assert.equal((await api.post('auth/sms-code', { msisdn })).status, 202);
-  const outbox = await api.get(`dev/outbox?to=${encodeURIComponent(msisdn)}&limit=1`);
-  const code = /\b(\d{6})\b/.exec(outbox.body.messages[0].text)![1];
-  assert.equal((await api.post('auth/sign-in', { msisdn, code })).status, 200);
-  const owner = await t.ctx.db.selectFrom('lines as l').innerJoin('customers as c', 'c.id', 'l.customer_id').select('c.id_number_enc')
-    .where('l.msisdn', '=', msisdn).where('l.status', '<>', 'cancelled').executeTakeFirstOrThrow();
-  assert.equal((await api.post('auth/real-name', { idLast6: t.ctx.vault.decrypt(owner.id_number_enc).slice(-6) })).status, 200);
-  return api;
-}
-
+type Person = PlainLine;
 const taken = new Set<string>();
-/** Plain lines of generated customers (one per person), funded so the bill is covered. */
-async function cleanLines(n: number): Promise<Person[]> {
-  const today = new Date(t.ctx.now().getTime() + 8 * 3600_000).toISOString().slice(0, 10);
-  const rows = await t.ctx.db.selectFrom('lines as l').innerJoin('billing_accounts as a', 'a.id', 'l.account_id')
-    .select(['l.id', 'l.msisdn', 'l.customer_id', 'l.account_id', 'l.carrier'])
-    .where('l.status', '=', 'active').where('l.sold_by', '=', 'carrier').where('l.form_factor', '=', 'physical')
-    .where('l.bundle_role', '=', 'none').where('l.has_broadband', '=', false).where('l.port_out_status', '=', 'none')
-    .where('l.store_only_reason', 'is', null).where('a.arrears_fen', '=', 0)
-    .where((eb) => eb.or([eb('l.contract_end', 'is', null), eb('l.contract_end', '<=', today)]))
-    .where((eb) => eb.not(eb.exists(eb.selectFrom('companion_devices as c').select('c.id').whereRef('c.line_id', '=', 'l.id'))))
-    .where((eb) => eb.not(eb.exists(eb.selectFrom('demo_scenarios as s').select('s.scenario').whereRef('s.customer_id', '=', 'l.customer_id'))))
-    .orderBy('l.msisdn', 'desc').limit(200).execute();
-  const out: Person[] = [];
-  for (const r of rows) {
-    if (out.length === n) break;
-    if (taken.has(r.customer_id)) continue;
-    taken.add(r.customer_id);
-    await t.ctx.db.updateTable('billing_accounts').set((eb) => ({ cash_balance_fen: 50_000, version: eb('version', '+', 1) })).where('id', '=', r.account_id).execute();
-    out.push({ api: await signInAs(r.msisdn), lineId: r.id, msisdn: r.msisdn, carrier: r.carrier });
-  }
-  assert.equal(out.length, n, 'enough plain lines in the demo data');
-  return out;
-}
+const cleanLines = (n: number) => plainLines(t, n, taken);
 
 async function submitted(p: Person): Promise<string> {
   const { quote, submit } = await quoteAndSubmit(p.api, p.lineId, p.msisdn);

@@ -5,6 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { dropTemplate, onPostgres, startTestApp, type TestApp } from '../helpers/context.ts';
 import { ApiClient, staffFor, subscriberFor, waitForStatus } from '../helpers/api.ts';
+import { plainLines } from '../helpers/plain-lines.ts';
 
 let t: TestApp;
 before(async () => {
@@ -15,54 +16,8 @@ after(async () => {
   await dropTemplate();
 });
 
-interface Person { api: ApiClient; lineId: string; msisdn: string; customerId: string }
-
-/** Signs in as the owner of a line the way a subscriber does: SMS code from the outbox, then the ID tail. */
-async function signInAs(msisdn: string): Promise<ApiClient> {
-  const api = new ApiClient(t.app);
-  assert.equal((await api.post('auth/sms-code', { msisdn })).status, 202);
-  const outbox = await api.get(`dev/outbox?to=${encodeURIComponent(msisdn)}&limit=1`);
-  const code = /\b(\d{6})\b/.exec(outbox.body.messages[0].text)![1];
-  assert.equal((await api.post('auth/sign-in', { msisdn, code })).status, 200);
-  const owner = await t.ctx.db.selectFrom('lines as l').innerJoin('customers as c', 'c.id', 'l.customer_id').select('c.id_number_enc')
-    .where('l.msisdn', '=', msisdn).where('l.status', '<>', 'cancelled').executeTakeFirstOrThrow();
-  const rn = await api.post('auth/real-name', { idLast6: t.ctx.vault.decrypt(owner.id_number_enc).slice(-6) });
-  assert.equal(rn.status, 200, JSON.stringify(rn.body));
-  return api;
-}
-
 const taken = new Set<string>();
-/**
- * Plain lines of the generated customers (carrier-sold, physical, active, no bundle, contract,
- * port-out, companion or store-only rule), one per person, with enough cash on the account that
- * the final bill is covered and a refund is due.
- */
-async function cleanLines(n: number): Promise<Person[]> {
-  const today = new Date(t.ctx.now().getTime() + 8 * 3600_000).toISOString().slice(0, 10);
-  const rows = await t.ctx.db.selectFrom('lines as l').innerJoin('billing_accounts as a', 'a.id', 'l.account_id')
-    .select(['l.id', 'l.msisdn', 'l.customer_id', 'l.account_id'])
-    .where('l.status', '=', 'active').where('l.sold_by', '=', 'carrier').where('l.form_factor', '=', 'physical')
-    .where('l.bundle_role', '=', 'none').where('l.has_broadband', '=', false).where('l.port_out_status', '=', 'none')
-    .where('l.store_only_reason', 'is', null).where('a.arrears_fen', '=', 0)
-    .where((eb) => eb.or([eb('l.contract_end', 'is', null), eb('l.contract_end', '<=', today)]))
-    .where((eb) => eb.not(eb.exists(eb.selectFrom('companion_devices as c').select('c.id').whereRef('c.line_id', '=', 'l.id'))))
-    .where((eb) => eb.not(eb.exists(eb.selectFrom('demo_scenarios as s').select('s.scenario').whereRef('s.customer_id', '=', 'l.customer_id'))))
-    .orderBy('l.msisdn').limit(200).execute();
-  const picked: typeof rows = [];
-  for (const r of rows) {
-    if (picked.length === n) break;
-    if (taken.has(r.customer_id)) continue;
-    taken.add(r.customer_id);
-    picked.push(r);
-  }
-  assert.equal(picked.length, n, 'enough plain lines in the demo data');
-  const out: Person[] = [];
-  for (const r of picked) {
-    await t.ctx.db.updateTable('billing_accounts').set((eb) => ({ cash_balance_fen: 50_000, version: eb('version', '+', 1) })).where('id', '=', r.account_id).execute();
-    out.push({ api: await signInAs(r.msisdn), lineId: r.id, msisdn: r.msisdn, customerId: r.customer_id });
-  }
-  return out;
-}
+const cleanLines = (n: number) => plainLines(t, n, taken);
 
 async function quoteOf(api: ApiClient, lineId: string) {
   const q = await api.post('cancellations/quote', { lineId });

@@ -1,4 +1,6 @@
 import { useState } from 'react';
+import { RefundRouteDetails } from '../components/RefundRouteDetails.tsx';
+import { buildRefundRoute, type RouteDraft } from '../refund-route.ts';
 import {
   Alert,
   App as AntApp,
@@ -12,7 +14,6 @@ import {
   Progress,
   Radio,
   Result,
-  Select,
   Steps,
   Table,
   Tag,
@@ -97,40 +98,6 @@ export default function Wizard() {
   return <WizardFlow line={line} />;
 }
 
-type RouteDraft = {
-  type: RefundRouteType | null;
-  accountName: string;
-  bankAccount: string;
-  bankName: string;
-  lineId?: string;
-};
-
-/** Bank account numbers are 12 to 19 digits (spaces allowed while typing). */
-export function validBankAccount(raw: string): boolean {
-  return /^\d{12,19}$/.test(raw.replace(/\s/g, ''));
-}
-
-function buildRoute(draft: RouteDraft, quote: Quote): RefundRoute | null {
-  if (quote.refund.refundableFen <= 0) return { type: 'original' }; // nothing to pay out
-  switch (draft.type) {
-    case 'original':
-      return { type: 'original' };
-    case 'cash':
-      return { type: 'cash' };
-    case 'bank': {
-      const bankAccount = draft.bankAccount.replace(/\s/g, '');
-      const accountName = draft.accountName.trim();
-      const bankName = draft.bankName.trim();
-      return validBankAccount(bankAccount) && accountName && bankName
-        ? { type: 'bank', bankAccount, accountName, bankName }
-        : null;
-    }
-    case 'line':
-      return draft.lineId ? { type: 'line', lineId: draft.lineId } : null;
-    default:
-      return null;
-  }
-}
 
 function WizardFlow({ line }: { line: Line }) {
   const t = useT();
@@ -161,7 +128,7 @@ function WizardFlow({ line }: { line: Line }) {
   const required = q?.requiredAcknowledgements ?? [];
   const allAcked = required.every((c) => acks.has(c));
   const routeChoice = q ? (draft.type ?? q.refundRoutes[0]?.type ?? null) : null;
-  const route = q ? buildRoute({ ...draft, type: routeChoice }, q) : null;
+  const route = q ? buildRefundRoute({ ...draft, type: routeChoice }, q) : null;
   const confirmOk = confirm4 === last4(line.msisdn);
 
   const pay = useMutation({
@@ -656,49 +623,7 @@ function BillAndRefund({
               label: <span data-testid={`route-${o.type}`}>{o.label || t.dyn(`refund.route.${o.type}`, o.type)}</span>,
             }))}
           />
-          {draft.type === 'bank' ? (
-            <Flex vertical gap={8} style={{ marginTop: 12, maxWidth: 420 }}>
-              <Input
-                data-testid="bank-account-name"
-                placeholder={t('refund.accountName')}
-                aria-label={t('refund.accountName')}
-                value={draft.accountName}
-                onChange={(e) => setDraft({ ...draft, accountName: e.target.value })}
-                autoComplete="name"
-              />
-              <Input
-                data-testid="bank-name"
-                placeholder={t('refund.bankName')}
-                aria-label={t('refund.bankName')}
-                value={draft.bankName}
-                onChange={(e) => setDraft({ ...draft, bankName: e.target.value })}
-              />
-              <Input
-                data-testid="bank-account-number"
-                placeholder={t('refund.bankAccount')}
-                aria-label={t('refund.bankAccount')}
-                value={draft.bankAccount}
-                inputMode="numeric"
-                onChange={(e) => setDraft({ ...draft, bankAccount: e.target.value })}
-                autoComplete="off"
-                status={draft.bankAccount.trim() && !validBankAccount(draft.bankAccount) ? 'error' : undefined}
-              />
-              {draft.bankAccount.trim() && !validBankAccount(draft.bankAccount) ? (
-                <Text type="danger">{t('refund.bankAccountInvalid')}</Text>
-              ) : null}
-            </Flex>
-          ) : null}
-          {draft.type === 'line' ? (
-            <Select
-              data-testid="refund-line"
-              style={{ marginTop: 12, width: '100%', maxWidth: 320, display: 'block' }}
-              placeholder={t('refund.toLine')}
-              aria-label={t('refund.toLine')}
-              value={draft.lineId}
-              onChange={(v: string) => setDraft({ ...draft, lineId: v })}
-              options={(selected?.lines ?? []).map((l) => ({ value: l.id, label: l.msisdn }))}
-            />
-          ) : null}
+          <RefundRouteDetails draft={draft} setDraft={setDraft} lines={selected?.lines ?? []} />
         </Card>
       ) : (
         <Text type="secondary">{t('refund.none')}</Text>

@@ -2,6 +2,7 @@
 // document and the face, who applies and their documents; (2) the quote — conditions, payment at the
 // counter, the penalty, the bill, the refund and how it is paid; (3) the reminders read to the
 // customer; (4) the agreement, signed on screen, then submitted. The request is carried out at once.
+import { RefundRouteDetails } from '../../components/RefundRouteDetails.tsx';
 import { useRef, useState } from 'react';
 import {
   Alert,
@@ -16,7 +17,6 @@ import {
   Popconfirm,
   Progress,
   Radio,
-  Select,
   Steps,
   Table,
   Tag,
@@ -50,7 +50,6 @@ import {
   matchesMask,
   missingKinds,
   normaliseTyped,
-  validBankAccount,
   type PickedDocument,
   type RouteDraft,
 } from './store-rules.ts';
@@ -690,49 +689,7 @@ function MoneyCards({ quote, draft, setDraft }: { quote: StoreQuote; draft: Rout
               title={t('store.refund.cashNow', { amount: formatFen(r.refundableFen) })}
             />
           ) : null}
-          {draft.type === 'bank' ? (
-            <Flex vertical gap={8} style={{ marginTop: 12, maxWidth: 420 }}>
-              <Input
-                data-testid="bank-account-name"
-                placeholder={t('refund.accountName')}
-                aria-label={t('refund.accountName')}
-                value={draft.accountName}
-                onChange={(e) => setDraft({ ...draft, accountName: e.target.value })}
-                autoComplete="off"
-              />
-              <Input
-                data-testid="bank-name"
-                placeholder={t('refund.bankName')}
-                aria-label={t('refund.bankName')}
-                value={draft.bankName}
-                onChange={(e) => setDraft({ ...draft, bankName: e.target.value })}
-              />
-              <Input
-                data-testid="bank-account-number"
-                placeholder={t('refund.bankAccount')}
-                aria-label={t('refund.bankAccount')}
-                value={draft.bankAccount}
-                inputMode="numeric"
-                onChange={(e) => setDraft({ ...draft, bankAccount: e.target.value })}
-                autoComplete="off"
-                status={draft.bankAccount.trim() && !validBankAccount(draft.bankAccount) ? 'error' : undefined}
-              />
-              {draft.bankAccount.trim() && !validBankAccount(draft.bankAccount) ? (
-                <Text type="danger">{t('refund.bankAccountInvalid')}</Text>
-              ) : null}
-            </Flex>
-          ) : null}
-          {draft.type === 'line' ? (
-            <Select
-              data-testid="refund-line"
-              style={{ marginTop: 12, width: '100%', maxWidth: 320, display: 'block' }}
-              placeholder={t('refund.toLine')}
-              aria-label={t('refund.toLine')}
-              value={draft.lineId}
-              onChange={(v: string) => setDraft({ ...draft, lineId: v })}
-              options={(selected?.lines ?? []).map((l) => ({ value: l.id, label: l.msisdn }))}
-            />
-          ) : null}
+          <RefundRouteDetails draft={draft} setDraft={setDraft} lines={selected?.lines ?? []} />
         </Card>
       ) : (
         <Text type="secondary">{t('refund.none')}</Text>

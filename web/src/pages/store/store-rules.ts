@@ -1,6 +1,6 @@
 // Pure helpers of the store console: early checks a clerk sees while typing (the server makes the
 // real ones at submit), the refund route built from the form, documents read from files.
-import type { DocumentKind, MandateType, RefundRoute, RefundRouteType, StoreCustomer, StoreQuote } from '../../api.ts';
+import type { DocumentKind, MandateType, StoreCustomer, StoreQuote } from '../../api.ts';
 import { MAX_DOCUMENT_BYTES, REQUIRED_DOCUMENTS } from '../../api.ts';
 
 /** What a scanned or typed identifier becomes before comparing: no spaces or dashes, upper case. */
@@ -77,38 +77,7 @@ export async function readDocument(
   return { kind, name: file.name, size: file.size, contentType, contentBase64: bytesToBase64(bytes) };
 }
 
-export interface RouteDraft {
-  type: RefundRouteType | null;
-  accountName: string;
-  bankAccount: string;
-  bankName: string;
-  lineId?: string;
-}
-
-export function validBankAccount(raw: string): boolean {
-  return /^\d{12,19}$/.test(raw.replace(/\s/g, ''));
-}
-
-/** The refund route to send, or null while the form is incomplete. Nothing to refund: 'original'. */
-export function buildRefundRoute(draft: RouteDraft, quote: Pick<StoreQuote, 'refund'>): RefundRoute | null {
-  if (quote.refund.refundableFen <= 0) return { type: 'original' };
-  switch (draft.type) {
-    case 'original':
-      return { type: 'original' };
-    case 'cash':
-      return { type: 'cash' };
-    case 'bank': {
-      const bankAccount = draft.bankAccount.replace(/\s/g, '');
-      const accountName = draft.accountName.trim();
-      const bankName = draft.bankName.trim();
-      return validBankAccount(bankAccount) && accountName && bankName ? { type: 'bank', bankAccount, accountName, bankName } : null;
-    }
-    case 'line':
-      return draft.lineId ? { type: 'line', lineId: draft.lineId } : null;
-    default:
-      return null;
-  }
-}
+export { buildRefundRoute, validBankAccount, type RouteDraft } from '../../refund-route.ts';
 
 /**
  * What taking payment at the counter charges: the arrears with their overdue charge, plus whatever the
