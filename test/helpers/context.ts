@@ -99,10 +99,23 @@ export async function cloneDatabase(): Promise<Database & { drop(): Promise<void
     const name = `zx_t_${process.pid}_${crypto.randomBytes(4).toString('hex')}`;
     await admin((c) => c.query(`CREATE DATABASE ${name} TEMPLATE ${t.dbName}`));
     const database = await openDatabase({ databaseUrl: serverUrl(name), poolSize: 8 });
-    return { ...database, drop: () => admin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined) };
+    return { ...database, drop: () => dropDatabase(name) };
   }
   const database = await openDatabase({ dataDir: 'memory://', loadDataDir: t.dump });
   return { ...database, drop: async () => undefined };
+}
+
+/** Drops a test database, giving connections that are closing a moment before forcing them. */
+async function dropDatabase(name: string): Promise<void> {
+  for (let i = 0; i < 10; i++) {
+    try {
+      await admin((c) => c.query(`DROP DATABASE IF EXISTS ${name}`));
+      return;
+    } catch {
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+  await admin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
 }
 
 /** Drops the PostgreSQL template at the end of the process (call from an after() hook). */
