@@ -100,7 +100,7 @@ export type RequestStatus =
 
 export type Me =
   | { kind: 'subscriber'; msisdn: string; realNameVerified: boolean; maskedName?: string | null }
-  | { kind: 'staff'; username: string; role: StaffRole; storeId?: string | null; displayName?: string }
+  | { kind: 'staff'; username: string; role: StaffRole; storeId?: string | null; storeName?: { zh: string; en: string } | null; displayName?: string }
   | { kind: null };
 
 export type StaffRole = 'reviewer' | 'clerk' | 'ops' | 'admin' | (string & {});

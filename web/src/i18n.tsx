@@ -301,7 +301,7 @@ const zh = {
 
   // ---------------------------------------------------------------- store console
   'store.title': '营业厅受理台',
-  'store.atStore': '营业厅 {store}',
+  'store.atStore': '{store}',
   'store.adminView': '您以管理员身份查看：查找客户和受理注销需要营业员账号，已受理的单据可以查看。',
   'store.tab.counter': '受理',
   'store.tab.history': '今日受理记录',
@@ -939,7 +939,7 @@ const en: Record<MessageKey, string> = {
 
   // ---------------------------------------------------------------- store console
   'store.title': 'Store console',
-  'store.atStore': 'Store {store}',
+  'store.atStore': '{store}',
   'store.adminView': 'You are viewing as an administrator: looking customers up and taking cancellations needs a clerk account. Requests already taken can be viewed.',
   'store.tab.counter': 'Counter',
   'store.tab.history': "Today's requests",

@@ -52,7 +52,13 @@ export async function authRoutes(api: FastifyInstance, ctx: AppContext): Promise
   api.get('/auth/me', { schema: { tags, summary: 'Who is signed in' } }, async (req) => {
     const p = req.principal;
     if (!p) return { kind: null };
-    if (p.kind === 'staff') return { kind: 'staff', username: p.username, role: p.role, storeId: p.storeId, displayName: p.displayName };
+    if (p.kind === 'staff') {
+      const store = p.storeId ? await ctx.db.selectFrom('stores').select(['name_zh', 'name_en', 'province']).where('id', '=', p.storeId).executeTakeFirst() : undefined;
+      return {
+        kind: 'staff', username: p.username, role: p.role, storeId: p.storeId, displayName: p.displayName,
+        storeName: store ? { zh: store.name_zh, en: store.name_en } : null,
+      };
+    }
     let maskedName: string | null = null;
     if (p.realNameVerified) {
       const c = await ctx.db.selectFrom('customers').select('name_enc').where('id', '=', p.customerId).executeTakeFirst();

@@ -47,6 +47,7 @@ function StoreConsole() {
   const tab = params.get('tab') === 'history' ? 'history' : 'counter';
   const isClerk = me.data?.kind === 'staff' && me.data.role === 'clerk';
   const storeId = me.data?.kind === 'staff' ? me.data.storeId : null;
+  const storeName = me.data?.kind === 'staff' && me.data.storeName ? pickName(me.data.storeName, t.lang) : storeId;
 
   return (
     <Flex vertical gap={16}>
@@ -56,7 +57,7 @@ function StoreConsole() {
         </Title>
         {storeId ? (
           <Text type="secondary" data-testid="store-id">
-            {t('store.atStore', { store: storeId })}
+            {t('store.atStore', { store: storeName ?? storeId })}
           </Text>
         ) : null}
       </Flex>
