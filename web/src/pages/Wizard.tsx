@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { RefundSummary } from '../components/RefundSummary.tsx';
 import { RefundRouteDetails } from '../components/RefundRouteDetails.tsx';
 import { buildRefundRoute, type RouteDraft } from '../refund-route.ts';
 import {
@@ -16,7 +17,6 @@ import {
   Result,
   Steps,
   Table,
-  Tag,
   Typography,
 } from 'antd';
 import { CheckCircleFilled, StopOutlined } from '@ant-design/icons';
@@ -576,40 +576,7 @@ function BillAndRefund({
         />
       </Card>
 
-      <Card size="small" title={t('refund.title')}>
-        <Descriptions
-          size="small"
-          column={1}
-          items={[
-            { key: 'cash', label: t('refund.cash'), children: formatFen(r.cashBalanceFen) },
-            {
-              key: 'promo',
-              label: t('refund.promo'),
-              children: (
-                <span data-testid="promo-credit">
-                  <Text delete={r.promotionalCreditFen > 0}>{formatFen(r.promotionalCreditFen)}</Text>{' '}
-                  <Tag color="default">{t('refund.notRefundable')}</Tag>
-                </span>
-              ),
-            },
-            { key: 'owed', label: t('refund.owed'), children: formatFen(r.owedFen) },
-            {
-              key: 'refundable',
-              label: t('refund.refundable'),
-              children: (
-                <Text strong style={{ fontSize: 18, color: '#389e0d' }} data-testid="refundable">
-                  {formatFen(r.refundableFen)}
-                </Text>
-              ),
-            },
-          ]}
-        />
-        {r.note ? (
-          <Paragraph type="secondary" style={{ marginBottom: 0 }}>
-            {r.note}
-          </Paragraph>
-        ) : null}
-      </Card>
+      <RefundSummary refund={r} refundableLabel={t('refund.refundable')} />
 
       {needsRoute ? (
         <Card size="small" title={t('refund.route')}>

@@ -2,6 +2,7 @@
 // document and the face, who applies and their documents; (2) the quote — conditions, payment at the
 // counter, the penalty, the bill, the refund and how it is paid; (3) the reminders read to the
 // customer; (4) the agreement, signed on screen, then submitted. The request is carried out at once.
+import { RefundSummary } from '../../components/RefundSummary.tsx';
 import { RefundRouteDetails } from '../../components/RefundRouteDetails.tsx';
 import { useRef, useState } from 'react';
 import {
@@ -10,7 +11,6 @@ import {
   Button,
   Card,
   Checkbox,
-  Descriptions,
   Flex,
   Grid,
   Input,
@@ -633,40 +633,7 @@ function MoneyCards({ quote, draft, setDraft }: { quote: StoreQuote; draft: Rout
         ) : null}
       </Card>
 
-      <Card size="small" title={t('refund.title')}>
-        <Descriptions
-          size="small"
-          column={1}
-          items={[
-            { key: 'cash', label: t('refund.cash'), children: formatFen(r.cashBalanceFen) },
-            {
-              key: 'promo',
-              label: t('refund.promo'),
-              children: (
-                <span data-testid="promo-credit">
-                  <Text delete={r.promotionalCreditFen > 0}>{formatFen(r.promotionalCreditFen)}</Text>{' '}
-                  <Tag color="default">{t('refund.notRefundable')}</Tag>
-                </span>
-              ),
-            },
-            { key: 'owed', label: t('refund.owed'), children: formatFen(r.owedFen) },
-            {
-              key: 'refundable',
-              label: t('store.quote.refundable'),
-              children: (
-                <Text strong style={{ fontSize: 18, color: '#389e0d' }} data-testid="refundable">
-                  {formatFen(r.refundableFen)}
-                </Text>
-              ),
-            },
-          ]}
-        />
-        {r.note ? (
-          <Paragraph type="secondary" style={{ marginBottom: 0 }}>
-            {r.note}
-          </Paragraph>
-        ) : null}
-      </Card>
+      <RefundSummary refund={r} refundableLabel={t('store.quote.refundable')} />
 
       {r.refundableFen > 0 ? (
         <Card size="small" title={t('refund.route')}>
