@@ -3,7 +3,8 @@ import { mkdir } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import assert from 'node:assert/strict';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const RESULTS_DIR = fileURLToPath(new URL('../../test-results/', import.meta.url));
@@ -40,4 +41,34 @@ export async function horizontalOverflow(page: Page): Promise<number> {
   return page.evaluate<number>(
     '(() => { const d = document.documentElement; return Math.max(d.scrollWidth, document.body.scrollWidth) - d.clientWidth; })()',
   );
+}
+
+/**
+ * Runs `fn` on a fresh page in its own browser context: it fails on any uncaught error in the page,
+ * saves a screenshot to test-results/ when it fails, and always closes the context.
+ */
+export async function onPage(
+  browser: Browser,
+  name: string,
+  viewport: { width: number; height: number },
+  fn: (page: Page, context: BrowserContext) => Promise<void>,
+  opts: { locale?: string } = {},
+): Promise<void> {
+  const context = await browser.newContext({ viewport, ...(opts.locale ? { locale: opts.locale } : {}) });
+  const page = await context.newPage();
+  const pageErrors: string[] = [];
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  try {
+    await fn(page, context);
+    assert.deepEqual(pageErrors, [], 'no uncaught errors in the page');
+  } catch (err) {
+    console.error(`screenshot saved: ${await screenshot(page, `${name}-failure`)}`);
+    throw err;
+  } finally {
+    await context.close();
+  }
+}
+
+export async function noHorizontalScroll(page: Page, where: string): Promise<void> {
+  assert.equal(await horizontalOverflow(page), 0, `${where} is wider than the screen`);
 }

@@ -1,7 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
-import { DESKTOP, horizontalOverflow, launchBrowser, PHONE, screenshot } from './browser.ts';
+import { DESKTOP, horizontalOverflow, launchBrowser, onPage, PHONE } from './browser.ts';
 import { startApp, type RunningApp } from './app.ts';
 
 let app: RunningApp;
@@ -22,17 +22,7 @@ async function withPage(
   viewport: { width: number; height: number },
   fn: (page: Page) => Promise<void>,
 ): Promise<void> {
-  const context = await browser.newContext({ viewport, locale: 'en-US' });
-  const page = await context.newPage();
-  try {
-    await fn(page);
-  } catch (err) {
-    const path = await screenshot(page, `${name}-failure`);
-    console.error(`screenshot saved: ${path}`);
-    throw err;
-  } finally {
-    await context.close();
-  }
+  await onPage(browser, name, viewport, fn, { locale: 'en-US' });
 }
 
 const h1Text = (page: Page) => page.locator('h1').first().innerText();

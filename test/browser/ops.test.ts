@@ -5,8 +5,8 @@
 import { after, before, test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import zlib from 'node:zlib';
-import type { Browser, Page } from 'playwright-core';
-import { DESKTOP, horizontalOverflow, launchBrowser, PHONE, screenshot } from './browser.ts';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { DESKTOP, horizontalOverflow, launchBrowser, onPage, PHONE } from './browser.ts';
 import { startApp, type RunningApp } from './app.ts';
 import { addDays, chinaToday, daysBetween } from '../../web/src/pages/ops/ops-rules.ts';
 
@@ -131,25 +131,13 @@ async function withPage(
   t: TestContext,
   name: string,
   viewport: { width: number; height: number },
-  fn: (page: Page) => Promise<void>,
+  fn: (page: Page, context: BrowserContext) => Promise<void>,
 ): Promise<void> {
   if (!app.real || !browser) {
     t.skip('needs the API server (test/helpers/context.ts or ZHUXIAO_TEST_URL)');
     return;
   }
-  const context = await browser.newContext({ viewport });
-  const page = await context.newPage();
-  const pageErrors: string[] = [];
-  page.on('pageerror', (e) => pageErrors.push(e.message));
-  try {
-    await fn(page);
-    assert.deepEqual(pageErrors, [], 'no uncaught errors in the page');
-  } catch (err) {
-    console.error(`screenshot saved: ${await screenshot(page, `${name}-failure`)}`);
-    throw err;
-  } finally {
-    await context.close();
-  }
+  await onPage(browser, name, viewport, fn);
 }
 
 async function signInOps(page: Page) {

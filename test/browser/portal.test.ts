@@ -3,7 +3,7 @@
 import { after, before, test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { horizontalOverflow, launchBrowser, PHONE, DESKTOP, screenshot } from './browser.ts';
+import { DESKTOP, launchBrowser, noHorizontalScroll, onPage, PHONE } from './browser.ts';
 import { startApp, type RunningApp } from './app.ts';
 
 interface Demo {
@@ -40,26 +40,10 @@ async function withPage(
   fn: (page: Page, context: BrowserContext) => Promise<void>,
 ): Promise<void> {
   if (!app.real || !browser) {
-    t.skip('needs the API server (test/helpers/server.ts or ZHUXIAO_TEST_URL)');
+    t.skip('needs the API server (test/helpers/context.ts or ZHUXIAO_TEST_URL)');
     return;
   }
-  const context = await browser.newContext({ viewport });
-  const page = await context.newPage();
-  const pageErrors: string[] = [];
-  page.on('pageerror', (e) => pageErrors.push(e.message));
-  try {
-    await fn(page, context);
-    assert.deepEqual(pageErrors, [], 'no uncaught errors in the page');
-  } catch (err) {
-    console.error(`screenshot saved: ${await screenshot(page, `${name}-failure`)}`);
-    throw err;
-  } finally {
-    await context.close();
-  }
-}
-
-async function noHorizontalScroll(page: Page, where: string) {
-  assert.equal(await horizontalOverflow(page), 0, `${where} is wider than the screen`);
+  await onPage(browser, name, viewport, fn);
 }
 
 /** Signs a demo subscriber in through the portal UI, using the dev outbox for the SMS code. */

@@ -4,8 +4,8 @@
 // certificate and the signed agreement can be printed. Also the pure helpers of the console.
 import { after, before, test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser, Page } from 'playwright-core';
-import { DESKTOP, horizontalOverflow, launchBrowser, PHONE, screenshot } from './browser.ts';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { DESKTOP, launchBrowser, noHorizontalScroll, onPage, PHONE } from './browser.ts';
 import { startApp, type RunningApp } from './app.ts';
 import { amountToPay, buildRefundRoute, matchesMask, missingKinds, sniffType } from '../../web/src/pages/store/store-rules.ts';
 
@@ -43,29 +43,13 @@ async function withPage(
   t: TestContext,
   name: string,
   viewport: { width: number; height: number },
-  fn: (page: Page) => Promise<void>,
+  fn: (page: Page, context: BrowserContext) => Promise<void>,
 ): Promise<void> {
   if (!app.real || !browser) {
     t.skip('needs the API server (test/helpers/context.ts or ZHUXIAO_TEST_URL)');
     return;
   }
-  const context = await browser.newContext({ viewport });
-  const page = await context.newPage();
-  const pageErrors: string[] = [];
-  page.on('pageerror', (e) => pageErrors.push(e.message));
-  try {
-    await fn(page);
-    assert.deepEqual(pageErrors, [], 'no uncaught errors in the page');
-  } catch (err) {
-    console.error(`screenshot saved: ${await screenshot(page, `${name}-failure`)}`);
-    throw err;
-  } finally {
-    await context.close();
-  }
-}
-
-async function noHorizontalScroll(page: Page, where: string) {
-  assert.equal(await horizontalOverflow(page), 0, `${where} is wider than the screen`);
+  await onPage(browser, name, viewport, fn);
 }
 
 async function signInClerk(page: Page) {
