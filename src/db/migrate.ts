@@ -5,12 +5,14 @@ import * as m0001 from './migrations/0001_core.ts';
 import * as m0002 from './migrations/0002_cancellation.ts';
 import * as m0003 from './migrations/0003_store.ts';
 import * as m0004 from './migrations/0004_ops.ts';
+import * as m0005 from './migrations/0005_promises.ts';
 
 const migrations: Record<string, Migration> = {
   '0001_core': m0001,
   '0002_cancellation': m0002,
   '0003_store': m0003,
   '0004_ops': m0004,
+  '0005_promises': m0005,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -174,6 +174,12 @@ export interface CancellationRequestsTable {
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
   completed_at: Timestamp | null;
+  /** 受理编号: a reference people can read aloud (e.g. ZX-2612-7K4M-9QPD). */
+  reference: string | null;
+  /** Optional e-mail address for the certificate, encrypted. */
+  contact_email_enc: string | null;
+  /** Stable reason code when the request needs attention (e.g. refund_exceeds_balance). */
+  attention_reason: string | null;
 }
 
 export interface RequestEventsTable {
@@ -236,6 +242,8 @@ export interface CertificatesTable {
   payload_signature: string;
   pdf: Uint8Array;
   issued_at: Generated<Date>;
+  /** sha256 hex of the verification code carried by the QR code. */
+  verify_code_hash: string | null;
 }
 
 export interface EsimEventsTable {
@@ -412,4 +420,21 @@ export interface NumberRecoveryCodesTable {
 export interface DB {
   quote_blockers: QuoteBlockersTable;
   number_recovery_codes: NumberRecoveryCodesTable;
+}
+
+// The promises (0005_promises): e-mail dev outbox.
+export interface EmailOutboxTable {
+  id: Generated<number>;
+  to_address_enc: string;
+  to_masked: string;
+  subject: string;
+  text: string;
+  attachment_name: string | null;
+  request_id: string | null;
+  idempotency_key: string | null;
+  sent_at: Generated<Date>;
+}
+
+export interface DB {
+  email_outbox: EmailOutboxTable;
 }
