@@ -34,12 +34,44 @@ export interface OpenOptions {
   poolSize?: number;
 }
 
+/** How long a query waits for a new connection to the server before failing. */
+export const CONNECT_TIMEOUT_MS = 5_000;
+
+/**
+ * A warning per connection error would flood the log during an outage (every pooled connection
+ * fails at once, then every attempt to reconnect): one per distinct message per 10 seconds.
+ */
+export function throttledWarning(prefix: string, intervalMs = 10_000): (err: unknown) => void {
+  const last = new Map<string, number>();
+  return (err) => {
+    const message = err instanceof Error ? err.message : String(err);
+    const key = message.replace(/ \(Queue: [^)]*\)$/, ''); // pg-boss names the worker: one key for all
+    const now = Date.now();
+    if ((last.get(key) ?? -Infinity) > now - intervalMs) return;
+    if (last.size > 100) last.clear();
+    last.set(key, now);
+    process.emitWarning(`${prefix}: ${message}`);
+  };
+}
+
 export async function openDatabase(opts: OpenOptions): Promise<Database> {
   if (opts.databaseUrl) {
-    const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: opts.poolSize ?? 10 });
-    // An idle connection the server closes (restart, failover, an administrator) is dropped from the
-    // pool and replaced on next use; without a listener the pool would crash the process instead.
-    pool.on('error', (err) => process.emitWarning(`database pool: ${err.message}`));
+    const pool = new pg.Pool({
+      connectionString: opts.databaseUrl,
+      max: opts.poolSize ?? 10,
+      // While the server is down or unreachable, a request fails fast (503) instead of hanging.
+      connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+      // Notice a peer that vanished without closing the socket (a host gone, a cut network).
+      keepAlive: true,
+    });
+    const warn = throttledWarning('database pool');
+    // A connection the server closes (restart, failover, pg_terminate_backend) emits 'error'. The pool
+    // listens on idle connections only and drops them; a checked-out connection (inside a
+    // transaction, between two queries) has no listener, and an unheard 'error' event crashes the
+    // process. So every connection gets one when it is made: the query in flight, if any, rejects
+    // with the same error, and the pool discards the broken connection when it is released.
+    pool.on('error', warn);
+    pool.on('connect', (client) => client.on('error', warn));
     const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
     return { db, kind: 'postgres', url: opts.databaseUrl, close: () => db.destroy() };
   }

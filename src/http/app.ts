@@ -12,6 +12,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { sql } from 'kysely';
 import type { AppContext } from '../context.ts';
 import { AppError } from '../shared/errors.ts';
+import { isConnectionError, RETRY_AFTER_SECONDS } from '../db/connection-errors.ts';
 import { REDACT_PATHS } from '../shared/logger.ts';
 import { sessionPlugin } from './session.ts';
 import { registerRoutes } from './routes/index.ts';
@@ -40,6 +41,13 @@ export async function buildApp(ctx: AppContext, opts: { logger?: boolean } = {})
     const status = (err as FastifyError).statusCode;
     if (status && status >= 400 && status < 500) {
       return reply.status(status).send({ error: { code: (err as FastifyError).code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? 'bad_request' : 'bad_request', message: err.message } });
+    }
+    if (isConnectionError(err)) {
+      // The database is down or cut off: not a bug, and worth trying again shortly.
+      req.log.warn({ err: err.message }, 'database unavailable');
+      return reply.status(503).header('retry-after', String(RETRY_AFTER_SECONDS)).send({
+        error: { code: 'unavailable', message: 'The service cannot reach its database right now. Try again in a few seconds; a retried submission with the same Idempotency-Key is applied once.' },
+      });
     }
     req.log.error({ err }, 'unhandled error');
     return reply.status(500).send({ error: { code: 'internal', message: 'Something went wrong on our side. The request was not applied.' } });
