@@ -3,7 +3,7 @@
 // state change and the work it triggers commit together or not at all.
 import { PgBoss, fromKysely, fromPglite } from 'pg-boss';
 import type { Kysely, Transaction } from 'kysely';
-import type { Database } from '../db/database.ts';
+import { CONNECT_TIMEOUT_MS, throttledWarning, type Database } from '../db/database.ts';
 import type { DB } from '../db/schema.ts';
 
 export const QUEUES = {
@@ -26,6 +26,18 @@ export interface RetryPolicy {
 
 export const DEFAULT_RETRY: RetryPolicy = { retryLimit: 6, retryDelaySeconds: 2, retryBackoff: true };
 
+/**
+ * Crash recovery. A worker refreshes the heartbeat of each job it holds every HEARTBEAT_SECONDS / 2;
+ * the monitor (every MONITOR_SECONDS, in whichever instance claims the pass) fails a job whose
+ * heartbeat is older than HEARTBEAT_SECONDS, and it is retried. So a job held by a process that was
+ * killed runs again about 10-15 s later (plus its retry delay), not after EXPIRE_SECONDS. The
+ * handlers are idempotent (execution steps are keyed per request and step), so running an
+ * interrupted job again is safe. EXPIRE_SECONDS only bounds a handler that is alive but stuck.
+ */
+export const HEARTBEAT_SECONDS = 10; // pg-boss's minimum
+export const MONITOR_SECONDS = 5;
+export const EXPIRE_SECONDS = 300;
+
 export interface JobQueue {
   boss: PgBoss;
   /** Enqueue within `trx` (a Kysely transaction); `key` makes the job a singleton while queued or active. */
@@ -34,19 +46,30 @@ export interface JobQueue {
 }
 
 export async function startJobQueue(database: Database, retry: RetryPolicy = DEFAULT_RETRY): Promise<JobQueue> {
+  const supervision = { supervise: true, schedule: true, superviseIntervalSeconds: MONITOR_SECONDS, monitorIntervalSeconds: MONITOR_SECONDS };
+  // On PostgreSQL pg-boss has a pool of its own. It survives connections the server drops (its
+  // queries listen for connection errors, and idle ones are reported through 'error' below), and
+  // its workers keep polling through an outage and pick up again once the server is back.
   const boss = database.kind === 'pglite'
-    ? new PgBoss({ db: fromPglite(database.pglite!), schema: 'pgboss', supervise: true, schedule: true } as ConstructorParameters<typeof PgBoss>[0])
-    : new PgBoss({ connectionString: database.url!, schema: 'pgboss', max: 4 } as ConstructorParameters<typeof PgBoss>[0]);
-  boss.on('error', (err: unknown) => {
-    // pg-boss reports background (maintenance, polling) errors here; they must not crash the process.
-    process.emitWarning(`job queue: ${err instanceof Error ? err.message : String(err)}`);
-  });
+    ? new PgBoss({ db: fromPglite(database.pglite!), schema: 'pgboss', ...supervision } as ConstructorParameters<typeof PgBoss>[0])
+    : new PgBoss({ connectionString: database.url!, schema: 'pgboss', max: 4, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, ...supervision } as ConstructorParameters<typeof PgBoss>[0]);
+  // pg-boss reports background (maintenance, polling, heartbeat) errors here; they must not crash
+  // the process. During an outage every poll fails: one warning per distinct message per 10 s.
+  boss.on('error', throttledWarning('job queue'));
   await boss.start();
-  const policy = { retryLimit: retry.retryLimit, retryDelay: retry.retryDelaySeconds, retryBackoff: retry.retryBackoff, expireInSeconds: 300 };
-  await boss.createQueue(QUEUES.executeDead, policy as never);
+  const policy = {
+    retryLimit: retry.retryLimit, retryDelay: retry.retryDelaySeconds, retryBackoff: retry.retryBackoff,
+    expireInSeconds: EXPIRE_SECONDS, heartbeatSeconds: HEARTBEAT_SECONDS,
+  };
+  const ensureQueue = async (name: QueueName, options: object) => {
+    await boss.createQueue(name, options as never);
+    // createQueue leaves an existing queue as it was: bring its policy up to date too.
+    await boss.updateQueue(name, options as never);
+  };
+  await ensureQueue(QUEUES.executeDead, policy);
   for (const name of Object.values(QUEUES)) {
     if (name === QUEUES.executeDead) continue;
-    await boss.createQueue(name, { ...policy, ...(name === QUEUES.execute ? { deadLetter: QUEUES.executeDead } : {}) } as never);
+    await ensureQueue(name, { ...policy, ...(name === QUEUES.execute ? { deadLetter: QUEUES.executeDead } : {}) });
   }
   return {
     boss,

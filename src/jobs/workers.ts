@@ -1,6 +1,9 @@
 // The workers: execution of approved requests and SMS notifications. Each handler is idempotent;
 // a handler that throws is retried by the queue with backoff.
+import { setTimeout as sleep } from 'node:timers/promises';
+import { sql } from 'kysely';
 import type { AppContext } from '../context.ts';
+import { isConnectionError } from '../db/connection-errors.ts';
 import { escalate, executeCancellation } from '../cancellation/execute-cancellation.ts';
 import { sendSms } from '../notifications/send-sms.ts';
 import { QUEUES } from './queue.ts';
@@ -8,22 +11,57 @@ import { scheduleNumberRelease } from '../numbers/schedule-number-release.ts';
 
 export class RetryLater extends Error {}
 
+/** How long a handler keeps a job through a database outage before it lets the queue retry it. */
+export const OUTAGE_WAIT_MS = 60_000;
+
+/**
+ * Runs one job's work; if it fails because the database went away, waits for the database to answer
+ * again and runs it again (the work is idempotent). Without this, the failed job could not even be
+ * recorded as failed while the database is down, so it would stay active until its heartbeat went
+ * stale, 10-20 s after the database came back; this way it carries on within a second. Gives up
+ * (throws, and the queue retries the job) after OUTAGE_WAIT_MS, or when pg-boss takes the job back.
+ */
+export async function throughOutages<T>(ctx: AppContext, job: { signal?: AbortSignal }, work: () => Promise<T>): Promise<T> {
+  const until = Date.now() + OUTAGE_WAIT_MS;
+  for (;;) {
+    try {
+      return await work();
+    } catch (err) {
+      if (!isConnectionError(err) || Date.now() >= until || job.signal?.aborted) throw err;
+      ctx.logger.warn({ err: (err as Error).message }, 'database unavailable; the job waits for it');
+      while (!(await databaseAnswers(ctx))) {
+        if (Date.now() >= until || job.signal?.aborted) throw err;
+        await sleep(500);
+      }
+    }
+  }
+}
+
+async function databaseAnswers(ctx: AppContext): Promise<boolean> {
+  try {
+    await sql`SELECT 1`.execute(ctx.db);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export async function startWorkers(ctx: AppContext): Promise<void> {
   const boss = ctx.jobs.boss;
   await boss.work<{ requestId: string }>(QUEUES.execute, { batchSize: 1, localConcurrency: 2, pollingIntervalSeconds: 0.5 } as never, async (jobs) => {
     for (const job of jobs) {
-      const outcome = await executeCancellation(ctx, job.data.requestId);
+      const outcome = await throughOutages(ctx, job, () => executeCancellation(ctx, job.data.requestId));
       if (outcome === 'retry_later') throw new RetryLater(`request ${job.data.requestId}: a step failed and will be retried`);
     }
   });
   // A job that failed every retry (a database outage, a bug) must not leave its request in limbo.
   await boss.work<{ requestId: string }>(QUEUES.executeDead, { batchSize: 5, pollingIntervalSeconds: 2 } as never, async (jobs) => {
-    for (const job of jobs) await escalate(ctx, job.data.requestId, 'the execution job failed on every retry; see the server log');
+    for (const job of jobs) await throughOutages(ctx, job, () => escalate(ctx, job.data.requestId, 'the execution job failed on every retry; see the server log'));
   });
   await boss.work<{ to: string; text: string; idempotencyKey: string; queuedAt?: number }>(QUEUES.sms, { batchSize: 20, pollingIntervalSeconds: 0.5 } as never, async (jobs) => {
     // Oldest first, so a subscriber reads "received" before "approved".
     const ordered = [...jobs].sort((a, b) => (a.data.queuedAt ?? 0) - (b.data.queuedAt ?? 0));
-    for (const job of ordered) await sendSms(ctx, job.data);
+    for (const job of ordered) await throughOutages(ctx, job, () => sendSms(ctx, job.data));
   });
   await scheduleNumberRelease(ctx); // QUEUES.releaseNumbers, every 10 minutes
 }
