@@ -1,31 +1,75 @@
-// `zhuxiao audit verify`: checks the audit log's hash chain in the configured database (DATABASE_URL,
-// or the embedded one under ZHUXIAO_DATA_DIR). Prints one JSON object: the entry count and the head
-// (record it elsewhere to detect a truncated tail later) and exits 0 when intact; the first broken
-// entry and why, exit 1, otherwise. Usage errors exit 2.
+// `zhuxiao audit verify|checkpoint`, on the configured database (DATABASE_URL, or the embedded one
+// under ZHUXIAO_DATA_DIR). Each prints one JSON object.
+//
+//   verify [--checkpoint FILE] [--public-key FILE] [--page-size N]
+//       checks every sealed entry against the signed checkpoints and, with --checkpoint, against a
+//       checkpoint saved earlier (catches a deleted tail). --public-key trusts only that audit key
+//       instead of the keys stored in the database. Exit 0 intact, 1 tampered (the first broken
+//       entry and why).
+//   checkpoint
+//       prints the newest signed checkpoint with its public key: save it somewhere else. Exit 1 when
+//       nothing has been sealed yet.
+//
+// Usage errors (and an unreadable checkpoint or key file) exit 2.
+import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { Config } from '../config.ts';
 import { openConfiguredDatabase } from '../bootstrap.ts';
-import { verifyAuditChain } from '../audit/verify-chain.ts';
+import { latestCheckpoint, verifyAuditChain } from '../audit/verify-chain.ts';
+import { parseSignedCheckpoint, type SignedCheckpoint } from '../audit/audit-tree.ts';
+
+const USAGE = 'zhuxiao: usage: zhuxiao audit verify [--checkpoint FILE] [--public-key FILE] [--page-size N] | zhuxiao audit checkpoint\n';
+
+function usage(message?: string): number {
+  if (message) process.stderr.write(`zhuxiao: ${message}\n`);
+  process.stderr.write(USAGE);
+  return 2;
+}
 
 export async function auditCommand(config: Config, args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args, options: { 'page-size': { type: 'string' } }, allowPositionals: true, strict: true });
+  const { values, positionals } = parseArgs({
+    args, options: { 'page-size': { type: 'string' }, checkpoint: { type: 'string' }, 'public-key': { type: 'string' } }, allowPositionals: true, strict: true,
+  });
+  const [sub, ...extra] = positionals;
+  if (extra.length || (sub !== 'verify' && sub !== 'checkpoint')) return usage();
+  if (sub === 'checkpoint' && (values['page-size'] || values.checkpoint || values['public-key'])) return usage('audit checkpoint takes no options');
   const pageSize = Number(values['page-size'] ?? 1000);
-  if (positionals.length !== 1 || positionals[0] !== 'verify' || !Number.isInteger(pageSize) || pageSize < 1) {
-    process.stderr.write('zhuxiao: usage: zhuxiao audit verify [--page-size N]\n');
-    return 2;
+  if (!Number.isInteger(pageSize) || pageSize < 1) return usage('--page-size takes a positive whole number');
+
+  let saved: SignedCheckpoint | undefined;
+  let trustedKeys: string[] | undefined;
+  try {
+    if (values.checkpoint) saved = parseSignedCheckpoint(fs.readFileSync(values.checkpoint, 'utf8'));
+    if (values['public-key']) trustedKeys = [fs.readFileSync(values['public-key'], 'utf8')];
+  } catch (err) {
+    return usage(err instanceof Error ? err.message : String(err));
   }
+
   const database = await openConfiguredDatabase(config);
   try {
-    const r = await verifyAuditChain(database.db, { pageSize });
+    if (sub === 'checkpoint') {
+      const cp = await latestCheckpoint(database.db);
+      if (!cp) {
+        process.stderr.write('zhuxiao: the audit log has no checkpoint yet: nothing has been sealed (is the server running?)\n');
+        return 1;
+      }
+      process.stdout.write(`${JSON.stringify(cp)}\n`);
+      return 0;
+    }
+    const r = await verifyAuditChain(database.db, { pageSize, saved, trustedKeys });
     if (r.ok) {
-      process.stdout.write(`${JSON.stringify({ ok: true, entries: r.entries, headSeq: r.headSeq, headHash: r.headHash })}\n`);
+      process.stdout.write(`${JSON.stringify(r)}\n`);
       return 0;
     }
     const e = r.entry;
     const entry = e
-      ? { seq: Number(e.seq), at: new Date(e.at).toISOString(), actorKind: e.actor_kind, actorId: e.actor_id, action: e.action, requestId: e.request_id, subject: e.subject, prevHash: e.prev_hash, hash: e.hash }
+      ? {
+        seq: Number(e.seq), leafIndex: e.leaf_index === null ? null : Number(e.leaf_index), at: new Date(e.at).toISOString(), actorKind: e.actor_kind,
+        actorId: e.actor_id, action: e.action, requestId: e.request_id, subject: e.subject, leafHash: e.leaf_hash,
+      }
       : null;
-    process.stdout.write(`${JSON.stringify({ ok: false, firstBrokenSeq: r.firstBrokenSeq, reason: r.reason, detail: r.detail, entriesChecked: r.entriesChecked, entry })}\n`);
+    const { ok, reason, detail, firstBrokenLeafIndex, firstBrokenSeq, entriesChecked } = r;
+    process.stdout.write(`${JSON.stringify({ ok, reason, detail, firstBrokenLeafIndex, firstBrokenSeq, entriesChecked, entry })}\n`);
     return 1;
   } finally {
     await database.close();

@@ -14,7 +14,10 @@ Usage:
                                         prints one JSON object per value
   zhuxiao verify <file.pdf> [--public-key FILE]
                                         verify a certificate offline; exit 0 only if untampered
-  zhuxiao audit verify [--page-size N]  check the audit log's hash chain; exit 0 only if intact
+  zhuxiao audit verify [--checkpoint FILE] [--public-key FILE] [--page-size N]
+                                        check the sealed audit log against its signed checkpoints
+                                        (and a saved earlier one); exit 0 only if intact
+  zhuxiao audit checkpoint              print the newest signed audit checkpoint (keep it elsewhere)
   zhuxiao staff create|list|disable|enable|reset-password ...
                                         manage staff accounts (the first admin is created this way);
                                         run \`zhuxiao staff\` for the options

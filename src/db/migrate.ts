@@ -6,6 +6,7 @@ import * as m0002 from './migrations/0002_cancellation.ts';
 import * as m0003 from './migrations/0003_store.ts';
 import * as m0004 from './migrations/0004_ops.ts';
 import * as m0005 from './migrations/0005_promises.ts';
+import * as m0006 from './migrations/0006_audit_sealing.ts';
 
 const migrations: Record<string, Migration> = {
   '0001_core': m0001,
@@ -13,6 +14,7 @@ const migrations: Record<string, Migration> = {
   '0003_store': m0003,
   '0004_ops': m0004,
   '0005_promises': m0005,
+  '0006_audit_sealing': m0006,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -304,8 +304,12 @@ export interface AuditLogTable {
   subject: string | null;
   details: Json<Record<string, unknown>>;
   ip: string | null;
-  prev_hash: string;
-  hash: string;
+  /** The pre-0006 hash chain; null for entries written since (they are sealed in the Merkle tree). */
+  prev_hash: string | null;
+  hash: string | null;
+  /** Position in the audit Merkle tree and the entry's leaf hash (hex); null until sealed. */
+  leaf_index: number | null;
+  leaf_hash: string | null;
 }
 
 export interface DemoScenariosTable {
@@ -437,4 +441,27 @@ export interface EmailOutboxTable {
 
 export interface DB {
   email_outbox: EmailOutboxTable;
+}
+
+// Audit sealing (0006_audit_sealing): the checkpoint signing key and the signed checkpoints.
+export interface AuditSigningKeysTable {
+  key_id: string;
+  public_key_pem: string;
+  private_key_enc: string;
+  active: Generated<boolean>;
+  created_at: Generated<Date>;
+}
+
+export interface AuditCheckpointsTable {
+  tree_size: number;
+  root_hash: string;
+  signed_at: Timestamp;
+  key_id: string;
+  signature: string;
+  frontier: Json<string[]>;
+}
+
+export interface DB {
+  audit_signing_keys: AuditSigningKeysTable;
+  audit_checkpoints: AuditCheckpointsTable;
 }
