@@ -15,6 +15,7 @@ import { createLogger } from './shared/logger.ts';
 import { seedReferenceData } from './db/seed/reference-data.ts';
 import { seedDemoData, seedDemoStaff } from './db/seed/demo-data.ts';
 import { ensureSigningKeys } from './certificates/signing-keys.ts';
+import { startAuditSealer } from './audit/seal-audit-log.ts';
 
 export interface ContextOptions {
   database?: Database;
@@ -23,6 +24,8 @@ export interface ContextOptions {
   /** Seed demo customers on first start (dev mode): how many. */
   demoCustomers?: number;
   workers?: boolean;
+  /** How often the audit sealer runs (ms; default 250); 0: only when asked (ctx.auditSealer.sealNow). */
+  auditSealIntervalMs?: number;
   maxStepAttempts?: number;
   now?: () => Date;
 }
@@ -62,6 +65,7 @@ export async function createContext(config: Config, opts: ContextOptions = {}): 
     execution: { maxStepAttempts: opts.maxStepAttempts ?? 5 },
   };
   await ensureSigningKeys(ctx);
+  ctx.auditSealer = startAuditSealer(ctx, { intervalMs: opts.auditSealIntervalMs });
   if ('es2plusSimulator' in adapters) await registerSimulatedProfiles(ctx, adapters as SimulatedAdapters);
   if (opts.workers ?? config.workers) await startWorkers(ctx);
   return ctx;
@@ -81,6 +85,7 @@ async function registerSimulatedProfiles(ctx: AppContext, adapters: SimulatedAda
 
 export async function closeContext(ctx: AppContext): Promise<void> {
   await ctx.jobs.stop().catch(() => undefined);
+  await ctx.auditSealer?.stop().catch(() => undefined);
   await ctx.adapters.close().catch(() => undefined);
   await ctx.database.close();
 }

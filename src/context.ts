@@ -8,6 +8,7 @@ import type { PiiVault } from './identity/pii.ts';
 import type { JobQueue } from './jobs/queue.ts';
 import type { Adapters } from './adapters/index.ts';
 import type { Metrics } from './http/metrics.ts';
+import type { AuditSealer } from './audit/seal-audit-log.ts';
 
 export interface AppContext {
   config: Config;
@@ -22,4 +23,6 @@ export interface AppContext {
   now(): Date;
   /** Execution tuning: how many attempts a step gets before the request needs attention. */
   execution: { maxStepAttempts: number };
+  /** Seals audit entries into the signed Merkle tree, in the background; started and stopped with the context. */
+  auditSealer?: AuditSealer;
 }
