@@ -18,7 +18,7 @@ Usage:
                                         check the sealed audit log against its signed checkpoints
                                         (and a saved earlier one); exit 0 only if intact
   zhuxiao audit checkpoint              print the newest signed audit checkpoint (keep it elsewhere)
-  zhuxiao staff create|list|disable|enable|reset-password ...
+  zhuxiao staff create|list|disable|enable|unlock|reset-password ...
                                         manage staff accounts (the first admin is created this way);
                                         run \`zhuxiao staff\` for the options
 `;

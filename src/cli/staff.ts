@@ -11,6 +11,7 @@ import { createStaff } from '../staff/create-staff.ts';
 import { disableStaff, enableStaff } from '../staff/disable-staff.ts';
 import { resetStaffPassword } from '../staff/reset-staff-password.ts';
 import { listStaff } from '../staff/list-staff.ts';
+import { unlockStaff } from '../staff/unlock-staff.ts';
 import { STAFF_ROLES, type StaffAdminActor } from '../staff/staff-rules.ts';
 import { AppError } from '../shared/errors.ts';
 
@@ -19,6 +20,7 @@ export const STAFF_USAGE = `Usage:
   zhuxiao staff list
   zhuxiao staff disable USERNAME
   zhuxiao staff enable USERNAME
+  zhuxiao staff unlock USERNAME
   zhuxiao staff reset-password USERNAME [--password-stdin]
 
 Without --password-stdin a password is generated and printed once. A clerk needs --store.
@@ -45,7 +47,7 @@ function printPassword(password: string | null): void {
 
 export async function runStaff(config: Config, args: string[]): Promise<number> {
   const [sub, ...rest] = args;
-  const known = ['create', 'list', 'disable', 'enable', 'reset-password'];
+  const known = ['create', 'list', 'disable', 'enable', 'unlock', 'reset-password'];
   if (!sub || !known.includes(sub)) return usage(sub ? `unknown staff command: ${sub}` : 'which staff command?');
   const { values, positionals } = parseArgs({
     args: rest,
@@ -61,7 +63,7 @@ export async function runStaff(config: Config, args: string[]): Promise<number> 
   });
   const target = positionals[0];
   if (sub === 'create' && (!values.username || !values.role || positionals.length)) return usage('create needs --username and --role');
-  if ((sub === 'disable' || sub === 'enable' || sub === 'reset-password') && (!target || positionals.length !== 1)) return usage(`${sub} takes one USERNAME`);
+  if ((sub === 'disable' || sub === 'enable' || sub === 'unlock' || sub === 'reset-password') && (!target || positionals.length !== 1)) return usage(`${sub} takes one USERNAME`);
   if (sub === 'list' && positionals.length) return usage('list takes no arguments');
   const password = values['password-stdin'] ? await readStdinPassword() : undefined;
 
@@ -84,7 +86,7 @@ export async function runStaff(config: Config, args: string[]): Promise<number> 
           return 0;
         }
         const table = [['USERNAME', 'ROLE', 'STORE', 'STATUS', 'CREATED'], ...rows.map((s) => [
-          s.username, s.role, s.storeId ?? '-', s.disabled ? 'disabled' : s.locked ? `locked until ${s.lockedUntil}` : 'active', s.createdAt.slice(0, 10),
+          s.username, s.role, s.storeId ?? '-', s.disabled ? 'disabled' : s.locked ? `locked (${s.lockedAddresses} address${s.lockedAddresses === 1 ? '' : 'es'}) until ${s.lockedUntil}` : 'active', s.createdAt.slice(0, 10),
         ])];
         const widths = table[0].map((_, i) => Math.max(...table.map((r) => r[i].length)));
         for (const r of table) process.stdout.write(`${r.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd()}\n`);
@@ -94,6 +96,13 @@ export async function runStaff(config: Config, args: string[]): Promise<number> 
       case 'enable': {
         const s = await (sub === 'disable' ? disableStaff : enableStaff)(ctx, CLI, { username: target });
         process.stdout.write(`${s.username} is ${s.disabled ? 'disabled' : 'enabled'}\n`);
+        return 0;
+      }
+      case 'unlock': {
+        const r = await unlockStaff(ctx, CLI, { username: target });
+        process.stdout.write(r.unlockedAddresses
+          ? `${r.staff.username} is unlocked (${r.unlockedAddresses} address${r.unlockedAddresses === 1 ? '' : 'es'} may sign in again)\n`
+          : `${r.staff.username} was not locked; failure counts are reset\n`);
         return 0;
       }
       default: {

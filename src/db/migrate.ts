@@ -7,6 +7,7 @@ import * as m0003 from './migrations/0003_store.ts';
 import * as m0004 from './migrations/0004_ops.ts';
 import * as m0005 from './migrations/0005_promises.ts';
 import * as m0006 from './migrations/0006_audit_sealing.ts';
+import * as m0007 from './migrations/0007_edges.ts';
 
 const migrations: Record<string, Migration> = {
   '0001_core': m0001,
@@ -15,6 +16,7 @@ const migrations: Record<string, Migration> = {
   '0004_ops': m0004,
   '0005_promises': m0005,
   '0006_audit_sealing': m0006,
+  '0007_edges': m0007,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -443,6 +443,19 @@ export interface DB {
   email_outbox: EmailOutboxTable;
 }
 
+// Hardening the edges (0007_edges): failed staff sign-ins per (username, client address).
+export interface StaffSignInFailuresTable {
+  username: string;
+  client: string;
+  failures: number;
+  last_failed_at: Timestamp;
+  locked_until: Timestamp | null;
+}
+
+export interface DB {
+  staff_sign_in_failures: StaffSignInFailuresTable;
+}
+
 // Audit sealing (0006_audit_sealing): the checkpoint signing key and the signed checkpoints.
 export interface AuditSigningKeysTable {
   key_id: string;

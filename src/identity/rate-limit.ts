@@ -1,4 +1,5 @@
 // Sliding-window rate limits kept in the database, so they hold across processes and restarts.
+import net from 'node:net';
 import { sql, type Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
 import { AppError } from '../shared/errors.ts';
@@ -28,4 +29,35 @@ export async function hitRateLimits(db: Kysely<DB>, limits: Limit[], now: Date):
   };
   if (db.isTransaction) await apply(db);
   else await db.transaction().execute(apply);
+}
+
+/**
+ * The client a per-address limit counts against. The address is the TCP peer's (or, only behind a
+ * proxy listed in ZHUXIAO_TRUSTED_PROXIES, the one it forwards). An IPv4-mapped IPv6 address counts as
+ * its IPv4 address; an IPv6 address counts as its /64, the block one subscriber line is usually given,
+ * so a client cannot step around a limit by changing the low 64 bits.
+ */
+export function clientKey(ip: string): string {
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
+  if (mapped) return mapped[1];
+  if (ip === '::1') return ip;
+  if (net.isIPv6(ip)) return `${expandIpv6(ip).slice(0, 4).join(':')}::/64`;
+  return ip;
+}
+
+function expandIpv6(ip: string): string[] {
+  const [head, tail = ''] = ip.split('%')[0].split('::');
+  const parse = (part: string) => (part ? part.split(':') : []);
+  let left = parse(head);
+  let right = ip.includes('::') ? parse(tail) : [];
+  // A trailing dotted IPv4 part counts as two groups.
+  const fix = (groups: string[]) => groups.flatMap((g) => {
+    if (!g.includes('.')) return [g];
+    const b = g.split('.').map(Number);
+    return [((b[0] << 8) | b[1]).toString(16), ((b[2] << 8) | b[3]).toString(16)];
+  });
+  left = fix(left);
+  right = fix(right);
+  const missing = 8 - left.length - right.length;
+  return [...left, ...Array(Math.max(0, missing)).fill('0'), ...right].map((g) => parseInt(g, 16).toString(16));
 }

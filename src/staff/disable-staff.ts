@@ -4,6 +4,7 @@ import type { AppContext } from '../context.ts';
 import { appendAudit } from '../audit/append-audit.ts';
 import { AppError } from '../shared/errors.ts';
 import { findStaff, type StaffRef } from './find-staff.ts';
+import { staffLocksOf } from './staff-locks.ts';
 import { auditActor, auditVia, staffView, type StaffAdminActor, type StaffView } from './staff-rules.ts';
 
 export async function disableStaff(ctx: Pick<AppContext, 'db' | 'now'>, actor: StaffAdminActor, ref: StaffRef): Promise<StaffView> {
@@ -30,6 +31,6 @@ async function setDisabled(ctx: Pick<AppContext, 'db' | 'now'>, actor: StaffAdmi
       ...auditActor(actor), action: disabled ? 'staff.disable' : 'staff.enable', subject: `staff:${target.id}`,
       details: { username: target.username, wasDisabled: target.disabled, via: auditVia(actor) },
     });
-    return staffView(row, ctx.now());
+    return staffView(row, ctx.now(), await staffLocksOf(trx, row.username, ctx.now()));
   });
 }

@@ -1,5 +1,6 @@
 // An admin (or the operator at the command line) sets a new password for a staff account: given, or
-// generated and returned once. It also lifts a lockout and ends the account's sessions. Audited.
+// generated and returned once. It also lifts the sign-in locks (from every address) and ends the
+// account's sessions. Audited.
 import type { AppContext } from '../context.ts';
 import { hashPassword } from '../bootstrap.ts';
 import { appendAudit } from '../audit/append-audit.ts';
@@ -19,9 +20,10 @@ export async function resetStaffPassword(
     const row = await trx.updateTable('staff').set({ password_hash: passwordHash, failed_attempts: 0, locked_until: null })
       .where('id', '=', target.id).returningAll().executeTakeFirstOrThrow();
     await trx.deleteFrom('sessions').where('kind', '=', 'staff').where('subject_id', '=', target.id).execute();
+    const locks = await trx.deleteFrom('staff_sign_in_failures').where('username', '=', target.username).returning('locked_until').execute();
     await appendAudit(trx, {
       ...auditActor(actor), action: 'staff.reset_password', subject: `staff:${target.id}`,
-      details: { username: target.username, wasLocked: !!target.locked_until && new Date(target.locked_until) > ctx.now(), generated: generatedPassword !== null, via: auditVia(actor) },
+      details: { username: target.username, wasLocked: locks.some((l) => !!l.locked_until && new Date(l.locked_until) > ctx.now()), generated: generatedPassword !== null, via: auditVia(actor) },
     });
     return row;
   });

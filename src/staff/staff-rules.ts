@@ -43,13 +43,21 @@ export interface StaffView {
   role: StaffRole;
   storeId: string | null;
   disabled: boolean;
+  /** Locked out from at least one client address (too many wrong passwords from there). */
   locked: boolean;
+  /** The latest end of those locks. */
   lockedUntil: string | null;
+  /** How many client addresses are locked out of this account right now. */
+  lockedAddresses: number;
   createdAt: string;
 }
 
-export function staffView(s: Staff, now: Date): StaffView {
-  const lockedUntil = s.locked_until ? new Date(s.locked_until) : null;
+/** The sign-in locks on an account: how many addresses, and until when the last one lasts. */
+export interface StaffLocks { addresses: number; until: Date | null }
+export const NO_LOCKS: StaffLocks = { addresses: 0, until: null };
+
+export function staffView(s: Staff, now: Date, locks: StaffLocks = NO_LOCKS): StaffView {
+  const lockedUntil = locks.until && locks.until > now ? locks.until : null;
   return {
     id: s.id,
     username: s.username,
@@ -57,8 +65,9 @@ export function staffView(s: Staff, now: Date): StaffView {
     role: s.role,
     storeId: s.store_id,
     disabled: s.disabled,
-    locked: !!lockedUntil && lockedUntil > now,
-    lockedUntil: lockedUntil && lockedUntil > now ? lockedUntil.toISOString() : null,
+    locked: !!lockedUntil,
+    lockedUntil: lockedUntil ? lockedUntil.toISOString() : null,
+    lockedAddresses: lockedUntil ? locks.addresses : 0,
     createdAt: s.created_at.toISOString(),
   };
 }

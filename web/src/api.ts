@@ -606,6 +606,8 @@ export interface StaffAccount {
   disabled: boolean;
   locked: boolean;
   lockedUntil: string | null;
+  /** How many client addresses are locked out (too many wrong passwords from there). */
+  lockedAddresses?: number;
   createdAt: string;
 }
 
@@ -622,6 +624,7 @@ export const createStaffAccount = (body: CreateStaff) =>
   post<{ staff: StaffAccount; password?: string }>('/admin/staff', body);
 export const disableStaffAccount = (id: string) => post<{ staff: StaffAccount }>(`/admin/staff/${enc(id)}/disable`);
 export const enableStaffAccount = (id: string) => post<{ staff: StaffAccount }>(`/admin/staff/${enc(id)}/enable`);
+export const unlockStaffAccount = (id: string) => post<{ staff: StaffAccount; unlockedAddresses: number }>(`/admin/staff/${enc(id)}/unlock`);
 export const resetStaffAccountPassword = (id: string) =>
   post<{ staff: StaffAccount; password?: string }>(`/admin/staff/${enc(id)}/reset-password`);
 

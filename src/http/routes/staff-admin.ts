@@ -6,6 +6,7 @@ import { createStaff, type CreateStaffInput } from '../../staff/create-staff.ts'
 import { disableStaff, enableStaff } from '../../staff/disable-staff.ts';
 import { resetStaffPassword } from '../../staff/reset-staff-password.ts';
 import { listStaff } from '../../staff/list-staff.ts';
+import { unlockStaff } from '../../staff/unlock-staff.ts';
 import { MAX_PASSWORD_LENGTH, type StaffAdminActor } from '../../staff/staff-rules.ts';
 import { requireStaff } from '../session.ts';
 import { IdParams, errors } from '../schemas.ts';
@@ -51,6 +52,14 @@ export async function staffAdminRoutes(api: FastifyInstance, ctx: AppContext): P
     ...adminOnly,
     schema: { tags, summary: 'Enable a disabled staff account again (admin)', params: IdParams, response: errors(401, 403, 404) },
   }, async (req) => ({ staff: await enableStaff(ctx, admin(req), { id: (req.params as { id: string }).id }) }));
+
+  api.post('/admin/staff/:id/unlock', {
+    ...adminOnly,
+    schema: {
+      tags, summary: 'Lift the sign-in locks on a staff account, from every client address (admin)',
+      params: IdParams, response: errors(401, 403, 404),
+    },
+  }, async (req) => unlockStaff(ctx, admin(req), { id: (req.params as { id: string }).id }));
 
   api.post('/admin/staff/:id/reset-password', {
     ...adminOnly,

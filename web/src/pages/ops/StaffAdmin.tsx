@@ -1,5 +1,5 @@
-// Staff accounts (role admin): list, create (a clerk belongs to a store), disable / enable, reset the
-// password. A generated password is shown once, to hand to the person; the server keeps only its hash.
+// Staff accounts (role admin): list, create (a clerk belongs to a store), disable / enable, unlock
+// (sign-in locks from addresses that sent too many wrong passwords), reset the password. A generated password is shown once, to hand to the person; the server keeps only its hash.
 import { useState } from 'react';
 import {
   Alert,
@@ -18,7 +18,7 @@ import {
   Tag,
   Typography,
 } from 'antd';
-import { KeyOutlined, StopOutlined, UserAddOutlined, CheckOutlined } from '@ant-design/icons';
+import { KeyOutlined, StopOutlined, UnlockOutlined, UserAddOutlined, CheckOutlined } from '@ant-design/icons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link } from 'react-router';
 import {
@@ -27,6 +27,7 @@ import {
   enableStaffAccount,
   listStaffAccounts,
   resetStaffAccountPassword,
+  unlockStaffAccount,
   type CreateStaff,
   type StaffAccount,
 } from '../../api.ts';
@@ -66,6 +67,14 @@ function StaffAdmin() {
     },
     onError: (err) => message.error(errorText(err, t).title),
   });
+  const unlock = useMutation({
+    mutationFn: (s: StaffAccount) => unlockStaffAccount(s.id),
+    onSuccess: async () => {
+      message.success(t('admin.unlocked'));
+      await refresh();
+    },
+    onError: (err) => message.error(errorText(err, t).title),
+  });
   const reset = useMutation({
     mutationFn: (s: StaffAccount) => resetStaffAccountPassword(s.id),
     onSuccess: async (res, s) => {
@@ -83,7 +92,11 @@ function StaffAdmin() {
   const state = (s: StaffAccount) => (
     <Flex gap={4} wrap>
       {s.disabled ? <Tag color="default">{t('admin.disabled')}</Tag> : <Tag color="green">{t('admin.active')}</Tag>}
-      {s.locked ? <Tag color="red">{t('admin.locked')}</Tag> : null}
+      {s.locked ? (
+        <Tag color="red" title={s.lockedUntil ? t('admin.lockedFrom', { n: String(s.lockedAddresses ?? 1), until: formatDateTime(s.lockedUntil, t.lang) }) : undefined}>
+          {t('admin.locked')}
+        </Tag>
+      ) : null}
     </Flex>
   );
   const actions = (s: StaffAccount) => (
@@ -104,6 +117,13 @@ function StaffAdmin() {
           {s.disabled ? t('admin.enable') : t('admin.disable')}
         </Button>
       </Popconfirm>
+      {s.locked ? (
+        <Popconfirm title={t('admin.unlockConfirm', { name: s.username })} onConfirm={() => unlock.mutate(s)}>
+          <Button size="small" icon={<UnlockOutlined />} loading={unlock.isPending && unlock.variables?.id === s.id} data-testid={`staff-unlock-${s.username}`}>
+            {t('admin.unlock')}
+          </Button>
+        </Popconfirm>
+      ) : null}
       <Popconfirm title={t('admin.resetConfirm', { name: s.username })} onConfirm={() => reset.mutate(s)}>
         <Button size="small" icon={<KeyOutlined />} loading={reset.isPending && reset.variables?.id === s.id} data-testid={`staff-reset-${s.username}`}>
           {t('admin.reset')}
