@@ -1,6 +1,6 @@
 // The `zhuxiao` command. Usage errors exit 2; `check` exits 0 even for invalid values.
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../config.ts';
+import { loadConfig, loadServeConfigOrExit } from '../config.ts';
 import { checkIdentifier, IDENTIFIER_KINDS, type IdentifierKind } from '../identifiers/index.ts';
 
 const USAGE = `zhuxiao — cancel SIM and eSIM lines (注销)
@@ -41,7 +41,7 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'serve': {
       const { startServer } = await import('../http/server.ts');
-      const config = loadConfig();
+      const config = loadServeConfigOrExit(); // production refuses to start without ZHUXIAO_PUBLIC_URL (exit 2)
       const s = await startServer(config, { handleSignals: true });
       s.ctx.logger.info(`Zhuxiao is listening on ${s.url} (${config.dev ? 'dev mode' : 'production mode'}, ${s.ctx.database.kind})`);
       return -1; // keep running

@@ -7,14 +7,14 @@ import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import cookie from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
-import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { sql } from 'kysely';
 import type { AppContext } from '../context.ts';
 import { AppError } from '../shared/errors.ts';
 import { isConnectionError, RETRY_AFTER_SECONDS } from '../db/connection-errors.ts';
-import { REDACT_PATHS } from '../shared/logger.ts';
+import { LOG_OPTIONS } from '../shared/logger.ts';
 import { sessionPlugin } from './session.ts';
+import { DEFAULT_BODY_LIMIT, metricsGuard, registerDocs, registerSecurityHeaders, trustProxyOption } from './security.ts';
 import { registerRoutes } from './routes/index.ts';
 
 const WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/dist');
@@ -23,9 +23,9 @@ export type App = FastifyInstance;
 
 export async function buildApp(ctx: AppContext, opts: { logger?: boolean } = {}): Promise<App> {
   const app = Fastify({
-    logger: opts.logger === false ? false : { level: ctx.config.logLevel, redact: { paths: REDACT_PATHS, censor: '[redacted]' } },
-    trustProxy: true,
-    bodyLimit: 12 * 1024 * 1024,
+    logger: opts.logger === false ? false : { level: ctx.config.logLevel, ...LOG_OPTIONS },
+    trustProxy: trustProxyOption(ctx.config), // X-Forwarded-* only from ZHUXIAO_TRUSTED_PROXIES
+    bodyLimit: DEFAULT_BODY_LIMIT, // routes that take more say so (store uploads)
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
@@ -61,6 +61,7 @@ export async function buildApp(ctx: AppContext, opts: { logger?: boolean } = {})
   });
 
   await app.register(cookie);
+  await registerSecurityHeaders(app, ctx.config);
   await app.register(swagger, {
     openapi: {
       openapi: '3.0.3',
@@ -72,10 +73,9 @@ export async function buildApp(ctx: AppContext, opts: { logger?: boolean } = {})
       components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'zx_session' } } },
     },
   });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
+  await registerDocs(app, ctx.config); // /docs and /openapi.json, when ZHUXIAO_DOCS (or dev mode) says so
   await app.register(sessionPlugin, { ctx });
 
-  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   app.get('/healthz', { schema: { hide: true } }, async (_req, reply) => {
     try {
       await sql`SELECT 1`.execute(ctx.db);
@@ -84,7 +84,7 @@ export async function buildApp(ctx: AppContext, opts: { logger?: boolean } = {})
       return reply.status(503).send({ status: 'unavailable', database: ctx.database.kind });
     }
   });
-  app.get('/metrics', { schema: { hide: true } }, async (_req, reply) => {
+  app.get('/metrics', { schema: { hide: true }, onRequest: metricsGuard(ctx.config) }, async (_req, reply) => {
     reply.header('content-type', ctx.metrics.registry.contentType);
     return ctx.metrics.registry.metrics();
   });

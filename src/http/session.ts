@@ -27,12 +27,15 @@ export const sessionPlugin = fp(async (app: FastifyInstance, { ctx }: { ctx: App
 /**
  * The session cookie is SameSite=Lax, so browsers do not send it on cross-site POSTs; on top of
  * that, a cookie-bearing write whose Origin (or Sec-Fetch-Site) says it came from another site is refused.
+ * `Origin: null` is refused too: browsers send it from sandboxed frames, data: and file: pages and
+ * after cross-origin redirects, none of which is this app.
  */
 function rejectCrossSite(req: FastifyRequest): void {
   const site = req.headers['sec-fetch-site'];
   if (site === 'cross-site') throw new AppError('csrf_rejected', 'Cross-site requests cannot change anything here.');
   const origin = req.headers.origin;
-  if (origin && origin !== 'null') {
+  if (origin === 'null') throw new AppError('csrf_rejected', 'Requests from an opaque origin (Origin: null) cannot change anything here.');
+  if (origin) {
     let host: string;
     try {
       host = new URL(origin).host;
@@ -68,6 +71,10 @@ export function clearSessionCookie(reply: FastifyReply): void {
   reply.clearCookie(SESSION_COOKIE, { path: '/' });
 }
 
+/**
+ * The client's address: the TCP peer's, or the one a proxy listed in ZHUXIAO_TRUSTED_PROXIES forwards
+ * (Fastify's trustProxy; X-Forwarded-For from anyone else is ignored).
+ */
 export function clientIp(req: FastifyRequest): string {
   return req.ip;
 }

@@ -5,7 +5,7 @@ import type { AppContext } from '../context.ts';
 import { checkMsisdn } from '../identifiers/index.ts';
 import { AppError } from '../shared/errors.ts';
 import { sendSms } from '../notifications/send-sms.ts';
-import { hitRateLimits } from './rate-limit.ts';
+import { clientKey, hitRateLimits } from './rate-limit.ts';
 import { maskMsisdn } from '../lines/mask.ts';
 
 export const CODE_TTL_SECONDS = 300;
@@ -27,7 +27,7 @@ export async function requestSignInCode(ctx: AppContext, input: { msisdn: string
   await hitRateLimits(ctx.db, [
     { bucket: `sms:${msisdn}:min`, max: 1, windowSeconds: 60, message: 'A code was sent to this number less than a minute ago. Please wait before asking again.' },
     { bucket: `sms:${msisdn}:hour`, max: 5, windowSeconds: 3600, message: 'Too many codes for this number in the last hour. Please try again later.' },
-    { bucket: `sms-ip:${input.ip}`, max: 30, windowSeconds: 3600, message: 'Too many code requests from your network. Please try again later.' },
+    { bucket: `sms-ip:${clientKey(input.ip)}`, max: 30, windowSeconds: 3600, message: 'Too many code requests from your network. Please try again later.' },
   ], now);
   const line = await ctx.db.selectFrom('lines').select('id').where('msisdn', '=', msisdn).where('status', '<>', 'cancelled').executeTakeFirst();
   if (line) {

@@ -4,7 +4,7 @@ import crypto from 'node:crypto';
 import type { AppContext } from '../context.ts';
 import { AppError } from '../shared/errors.ts';
 import { appendAudit } from '../audit/append-audit.ts';
-import { hitRateLimits } from './rate-limit.ts';
+import { clientKey, hitRateLimits } from './rate-limit.ts';
 import { maskMsisdn } from '../lines/mask.ts';
 import { MAX_CODE_ATTEMPTS, codeHash, parseMsisdnOrThrow } from './request-sign-in-code.ts';
 import { SUBSCRIBER_SESSION_MINUTES, createSession } from './sessions.ts';
@@ -13,7 +13,7 @@ export async function signInSubscriber(ctx: AppContext, input: { msisdn: string;
   const msisdn = parseMsisdnOrThrow(input.msisdn);
   if (!/^\d{6}$/.test(input.code)) throw new AppError('invalid_code', 'The code is the 6 digits from the SMS.');
   await hitRateLimits(ctx.db, [
-    { bucket: `signin-ip:${input.ip}`, max: 60, windowSeconds: 3600, message: 'Too many sign-in attempts from your network. Please try again later.' },
+    { bucket: `signin-ip:${clientKey(input.ip)}`, max: 60, windowSeconds: 3600, message: 'Too many sign-in attempts from your network. Please try again later.' },
   ], ctx.now());
   // Count the try before checking it, in one atomic UPDATE: guesses sent all at once are counted one
   // by one, so a code never gets more than MAX_CODE_ATTEMPTS tries.

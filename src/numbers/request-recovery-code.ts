@@ -5,7 +5,7 @@ import crypto from 'node:crypto';
 import type { AppContext } from '../context.ts';
 import type { Principal } from '../identity/sessions.ts';
 import { appendAudit } from '../audit/append-audit.ts';
-import { hitRateLimits } from '../identity/rate-limit.ts';
+import { clientKey, hitRateLimits } from '../identity/rate-limit.ts';
 import { parseMsisdnOrThrow } from '../identity/request-sign-in-code.ts';
 import { maskMsisdn } from '../lines/mask.ts';
 import { sendSms } from '../notifications/send-sms.ts';
@@ -23,7 +23,7 @@ export async function requestRecoveryCode(
   await hitRateLimits(ctx.db, [
     { bucket: `recover-sms:${who.msisdn}:min`, max: 1, windowSeconds: 60, message: 'A recovery code was sent less than a minute ago. Please wait before asking again.' },
     { bucket: `recover-sms:${who.customerId}:hour`, max: 5, windowSeconds: 3600, message: 'Too many recovery codes in the last hour. Please try again later.' },
-    { bucket: `recover-sms-ip:${input.ip}`, max: 30, windowSeconds: 3600, message: 'Too many code requests from your network. Please try again later.' },
+    { bucket: `recover-sms-ip:${clientKey(input.ip)}`, max: 30, windowSeconds: 3600, message: 'Too many code requests from your network. Please try again later.' },
   ], now);
   const number = await findRecoverableNumber(ctx, who.customerId, msisdn);
   const code = String(crypto.randomInt(0, 1_000_000)).padStart(6, '0');

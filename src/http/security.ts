@@ -1,0 +1,82 @@
+// The HTTP edges buildApp sets up: which proxies are believed, the default body limit, security
+// headers on every response, /metrics behind a bearer token and /docs behind a switch in production.
+import crypto from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import helmet from '@fastify/helmet';
+import swaggerUi from '@fastify/swagger-ui';
+import type { Config } from '../config.ts';
+import { AppError } from '../shared/errors.ts';
+
+/** Every route's body limit unless it says otherwise: JSON forms are a few KB. */
+export const DEFAULT_BODY_LIMIT = 64 * 1024;
+
+/** Fastify's trustProxy: only the listed proxies' X-Forwarded-* are believed; none by default. */
+export const trustProxyOption = (config: Config): string[] | false => (config.trustedProxies.length ? config.trustedProxies : false);
+
+export const docsEnabled = (config: Config): boolean => config.docs ?? config.dev;
+
+const isHttps = (config: Config) => config.publicBaseUrl.startsWith('https:');
+
+/**
+ * Security headers on every response. The CSP fits the built web app (scripts and styles from
+ * 'self'; Ant Design writes inline styles; QR codes and the signature pad use data: and blob: images;
+ * agreement PDFs print from a blob: frame) and the /docs UI; no site may frame either.
+ */
+export async function registerSecurityHeaders(app: FastifyInstance, config: Config): Promise<void> {
+  const https = isHttps(config);
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        scriptSrcAttr: ["'none'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:', 'blob:'],
+        fontSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        frameSrc: ["'self'", 'blob:'],
+        workerSrc: ["'self'", 'blob:'],
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        ...(https ? { upgradeInsecureRequests: [] } : {}),
+      },
+    },
+    frameguard: { action: 'deny' },
+    referrerPolicy: { policy: 'no-referrer' },
+    hsts: https ? { maxAge: 365 * 86_400, includeSubDomains: true } : false,
+    crossOriginEmbedderPolicy: false,
+    crossOriginOpenerPolicy: { policy: 'same-origin' },
+    crossOriginResourcePolicy: { policy: 'same-origin' },
+  });
+}
+
+/** /docs and /openapi.json when ZHUXIAO_DOCS (or dev mode) says so; otherwise they are 404s. */
+export async function registerDocs(app: FastifyInstance, config: Config): Promise<void> {
+  if (!docsEnabled(config)) {
+    const off = async () => {
+      throw new AppError('not_found', 'The API documentation is not served here (ZHUXIAO_DOCS=1 turns it on).');
+    };
+    for (const url of ['/openapi.json', '/docs', '/docs/*']) app.get(url, { schema: { hide: true } }, off);
+    return;
+  }
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+}
+
+const digest = (s: string) => crypto.createHash('sha256').update(s).digest();
+
+/** /metrics: open in dev mode; otherwise only with `Authorization: Bearer <ZHUXIAO_METRICS_TOKEN>`. */
+export function metricsGuard(config: Config) {
+  return async (req: FastifyRequest, reply: FastifyReply) => {
+    if (config.dev) return;
+    if (!config.metricsToken) throw new AppError('not_found', 'Metrics are off: set ZHUXIAO_METRICS_TOKEN and scrape with that bearer token.');
+    const given = /^Bearer\s+(\S+)\s*$/i.exec(String(req.headers.authorization ?? ''))?.[1] ?? '';
+    if (!crypto.timingSafeEqual(digest(given), digest(config.metricsToken))) {
+      reply.header('www-authenticate', 'Bearer realm="metrics"');
+      throw new AppError('unauthenticated', 'Metrics need the bearer token (ZHUXIAO_METRICS_TOKEN).');
+    }
+  };
+}
