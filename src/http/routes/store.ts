@@ -16,10 +16,22 @@ import { listClerkHistory } from '../../store/list-clerk-history.ts';
 import { DOCUMENT_KINDS, MANDATE_TYPES, MAX_DOCUMENTS, MAX_DOCUMENT_BYTES } from '../../store/documents.ts';
 import { MAX_SIGNATURE_BYTES } from '../../store/signature-png.ts';
 import { requireStaff } from '../session.ts';
+import { createUploadBudget } from '../upload-budget.ts';
 import { IdParams, Uuid, errors } from '../schemas.ts';
 import { RefundRouteBody, langOf } from './subscriber.ts';
 
 const base64Length = (bytes: number) => Math.ceil(bytes / 3) * 4 + 64;
+/**
+ * The body limit of a store submission: every document at its largest (base64), the signature at its
+ * largest, and 64 KB for the rest of the form. Every other route keeps the 64 KB default.
+ */
+export const STORE_SUBMIT_BODY_LIMIT = (MAX_DOCUMENTS * base64Length(MAX_DOCUMENT_BYTES)) + base64Length(MAX_SIGNATURE_BYTES) + 64 * 1024;
+/**
+ * Submissions received at the same time share this many bytes (declared Content-Length): one of the
+ * largest at a time, or several ordinary ones (a few phone photos each), so concurrent uploads cannot
+ * exhaust memory; one more gets 503 with Retry-After until one finishes.
+ */
+export const STORE_UPLOAD_BUDGET_BYTES = STORE_SUBMIT_BODY_LIMIT;
 const VIEWERS: StaffRole[] = ['clerk', 'reviewer', 'ops', 'admin'];
 const literals = <T extends string>(values: readonly T[]) => Type.Union(values.map((v) => Type.Literal(v)));
 
@@ -32,6 +44,7 @@ export async function storeRoutes(api: FastifyInstance, ctx: AppContext): Promis
   };
   // The role is checked as soon as the request arrives: before its body (up to tens of MB of scans) is read or validated.
   const only = (roles: StaffRole[]) => ({ onRequest: async (req: FastifyRequest) => void requireStaff(req, roles) });
+  const uploads = createUploadBudget({ totalBytes: STORE_UPLOAD_BUDGET_BYTES, routeLimit: STORE_SUBMIT_BODY_LIMIT });
 
   api.post('/store/customers/lookup', {
     ...only(['clerk']),
@@ -70,8 +83,11 @@ export async function storeRoutes(api: FastifyInstance, ctx: AppContext): Promis
   }, async (req) => payAtCounter(ctx, clerk(req), req.body as { lineId: string; method: 'store_cash' | 'store_pos'; acceptPenalty?: boolean }));
 
   api.post('/store/cancellations', {
-    ...only(['clerk']),
-    bodyLimit: (MAX_DOCUMENTS * base64Length(MAX_DOCUMENT_BYTES)) + base64Length(MAX_SIGNATURE_BYTES) + 64 * 1024,
+    // The role first, then a share of the upload budget: both before the body is read.
+    onRequest: [only(['clerk']).onRequest, uploads.admit],
+    onResponse: uploads.release,
+    onRequestAbort: uploads.release,
+    bodyLimit: STORE_SUBMIT_BODY_LIMIT,
     schema: {
       tags, summary: 'Cancel on the spot: card, identity and mandate checked, agreement signed; executes at once (optional header Idempotency-Key)',
       headers: Type.Object({ 'idempotency-key': Type.Optional(Type.String({ minLength: 1 })) }),
