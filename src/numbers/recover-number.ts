@@ -2,7 +2,8 @@
 // a subscriber session that is signed in (SMS code to another live line of theirs) and real-name
 // confirmed, whose ID document is the one the number was registered to; on top of that, for this
 // action, the one-time code sent to that line (step 1) and the last 6 characters of the ID document
-// checked against the former owner's record. Five wrong answers (code or ID) spend the code.
+// checked against the former owner's record. Five answers (code or ID) spend the code; each is
+// counted atomically before it is checked.
 //
 // What recovery makes: the number's pool entry becomes 'recovered' and a NEW line is opened for the
 // former owner (same customer record, same billing account, same plan, same home province), on a
@@ -54,30 +55,7 @@ export async function recoverNumber(
   const iccid = iccidCheck.normalized;
 
   const number = await findRecoverableNumber(ctx, who.customerId, msisdn);
-  const codeRow = await ctx.db.selectFrom('number_recovery_codes').selectAll().where('msisdn', '=', msisdn).where('customer_id', '=', who.customerId).executeTakeFirst();
-  if (!codeRow) throw new AppError('invalid_code', 'No recovery code is waiting for this number. Ask for one first.');
-  if (new Date(codeRow.expires_at).getTime() < now.getTime()) throw new AppError('code_expired', 'The code has expired. Ask for a new one.');
-  if (codeRow.attempts >= MAX_RECOVERY_ATTEMPTS) throw new AppError('too_many_attempts', 'Too many wrong answers. Ask for a new code.');
-  const spendAttempt = async (action: string) => {
-    const attempts = codeRow.attempts + 1;
-    await ctx.db.transaction().execute(async (trx) => {
-      await trx.updateTable('number_recovery_codes').set({ attempts }).where('msisdn', '=', msisdn).execute();
-      await appendAudit(trx, { actorKind: 'subscriber', actorId: who.customerId, ip: input.ip, action, subject: `msisdn:${maskMsisdn(msisdn)}` });
-    });
-    return Math.max(0, MAX_RECOVERY_ATTEMPTS - attempts);
-  };
-  const expected = Buffer.from(codeRow.code_hash);
-  const given = Buffer.from(recoveryCodeHash(ctx, msisdn, who.customerId, input.code));
-  if (expected.length !== given.length || !crypto.timingSafeEqual(expected, given)) {
-    const triesLeft = await spendAttempt('number.recover_wrong_code');
-    throw new AppError('invalid_code', `That code is not right. ${triesLeft} tries left.`, { triesLeft });
-  }
-  const owner = await ctx.db.selectFrom('customers').select('id_last6_blind').where('id', '=', number.formerCustomerId).executeTakeFirstOrThrow();
-  if (owner.id_last6_blind !== ctx.vault.blindIndex(last6, 'id6')) {
-    const triesLeft = await spendAttempt('number.recover_identity_mismatch');
-    throw new AppError('identity_mismatch', 'That does not match the ID document this number was registered to.', { triesLeft });
-  }
-
+  // What the code and the ID say nothing about is checked first, so a wrong SIM does not spend a try.
   if (iccidCheck.carrier && iccidCheck.carrier !== number.carrier) {
     throw new AppError('iccid_mismatch', 'This SIM card was issued by another carrier: use a SIM of the carrier the number belongs to.', { carrier: number.carrier });
   }
@@ -88,6 +66,31 @@ export async function recoverNumber(
     ? await ctx.db.selectFrom('lines').selectAll().where('id', '=', number.formerLineId).executeTakeFirst()
     : undefined;
   if (!former) throw new AppError('not_found', 'The former line of this number was not found; recover it in a store.');
+
+  // Count the try before checking it, in one conditional UPDATE: answers sent all at once are counted
+  // one by one, so a code never gets more than MAX_RECOVERY_ATTEMPTS tries.
+  const codeRow = await ctx.db.updateTable('number_recovery_codes').set((eb) => ({ attempts: eb('attempts', '+', 1) }))
+    .where('msisdn', '=', msisdn).where('customer_id', '=', who.customerId).where('attempts', '<', MAX_RECOVERY_ATTEMPTS)
+    .returning(['code_hash', 'attempts', 'expires_at']).executeTakeFirst();
+  if (!codeRow) {
+    const waiting = await ctx.db.selectFrom('number_recovery_codes').select('attempts').where('msisdn', '=', msisdn).where('customer_id', '=', who.customerId).executeTakeFirst();
+    if (!waiting) throw new AppError('invalid_code', 'No recovery code is waiting for this number. Ask for one first.');
+    throw new AppError('too_many_attempts', 'Too many wrong answers. Ask for a new code.');
+  }
+  if (new Date(codeRow.expires_at).getTime() < now.getTime()) throw new AppError('code_expired', 'The code has expired. Ask for a new one.');
+  const triesLeft = Math.max(0, MAX_RECOVERY_ATTEMPTS - codeRow.attempts);
+  const wrong = (action: string) => appendAudit(ctx.db, { actorKind: 'subscriber', actorId: who.customerId, ip: input.ip, action, subject: `msisdn:${maskMsisdn(msisdn)}` });
+  const expected = Buffer.from(codeRow.code_hash);
+  const given = Buffer.from(recoveryCodeHash(ctx, msisdn, who.customerId, input.code));
+  if (expected.length !== given.length || !crypto.timingSafeEqual(expected, given)) {
+    await wrong('number.recover_wrong_code');
+    throw new AppError('invalid_code', `That code is not right. ${triesLeft} tries left.`, { triesLeft });
+  }
+  const owner = await ctx.db.selectFrom('customers').select('id_last6_blind').where('id', '=', number.formerCustomerId).executeTakeFirstOrThrow();
+  if (owner.id_last6_blind !== ctx.vault.blindIndex(last6, 'id6')) {
+    await wrong('number.recover_identity_mismatch');
+    throw new AppError('identity_mismatch', 'That does not match the ID document this number was registered to.', { triesLeft });
+  }
   const imsi = await freshImsi(ctx, number.carrier as CarrierCode);
 
   const lineId = crypto.randomUUID();
