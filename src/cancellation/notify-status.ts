@@ -1,4 +1,6 @@
-// An SMS at each change of a request, enqueued in the same transaction as the change.
+// An SMS at each change of a request, enqueued in the same transaction as the change. The job carries
+// the request id, not the phone number: the worker looks the number up when it sends (job rows are
+// kept, and shown in queue tools, long after the message went out).
 import type { Transaction } from 'kysely';
 import type { AppContext } from '../context.ts';
 import type { DB, RequestStatus } from '../db/schema.ts';
@@ -22,5 +24,18 @@ export async function notifyStatus(
   if (n.status === 'executing') return; // the 'approved' message already says it is being carried out
   const text = TEXT[n.status]({ tail: n.msisdn.slice(-4), reason: n.reason, serial: n.serial });
   const key = `${n.requestId}:${n.status}`;
-  await ctx.jobs.send(trx, QUEUES.sms, { to: n.msisdn, text, idempotencyKey: key, queuedAt: Date.now() }, { key });
+  const job: StatusSmsJob = { requestId: n.requestId, text, idempotencyKey: key, queuedAt: Date.now() };
+  await ctx.jobs.send(trx, QUEUES.sms, job, { key });
+}
+
+/** The SMS job's payload; jobs queued by earlier versions carry `to` instead of `requestId`. */
+export interface StatusSmsJob { requestId?: string; to?: string; text: string; idempotencyKey: string; queuedAt?: number }
+
+/** The number a status SMS goes to: the line of its request (null when the request is gone). */
+export async function statusSmsRecipient(ctx: AppContext, job: StatusSmsJob): Promise<string | null> {
+  if (job.to) return job.to;
+  if (!job.requestId) return null;
+  const row = await ctx.db.selectFrom('cancellation_requests as r').innerJoin('lines as l', 'l.id', 'r.line_id')
+    .select('l.msisdn').where('r.id', '=', job.requestId).executeTakeFirst();
+  return row?.msisdn ?? null;
 }

@@ -6,6 +6,7 @@ import type { AppContext } from '../context.ts';
 import { isConnectionError } from '../db/connection-errors.ts';
 import { escalate, executeCancellation } from '../cancellation/execute-cancellation.ts';
 import { sendSms } from '../notifications/send-sms.ts';
+import { statusSmsRecipient, type StatusSmsJob } from '../cancellation/notify-status.ts';
 import { QUEUES } from './queue.ts';
 import { scheduleNumberRelease } from '../numbers/schedule-number-release.ts';
 
@@ -58,10 +59,16 @@ export async function startWorkers(ctx: AppContext): Promise<void> {
   await boss.work<{ requestId: string }>(QUEUES.executeDead, { batchSize: 5, pollingIntervalSeconds: 2 } as never, async (jobs) => {
     for (const job of jobs) await throughOutages(ctx, job, () => escalate(ctx, job.data.requestId, 'the execution job failed on every retry; see the server log'));
   });
-  await boss.work<{ to: string; text: string; idempotencyKey: string; queuedAt?: number }>(QUEUES.sms, { batchSize: 20, pollingIntervalSeconds: 0.5 } as never, async (jobs) => {
+  await boss.work<StatusSmsJob>(QUEUES.sms, { batchSize: 20, pollingIntervalSeconds: 0.5 } as never, async (jobs) => {
     // Oldest first, so a subscriber reads "received" before "approved".
     const ordered = [...jobs].sort((a, b) => (a.data.queuedAt ?? 0) - (b.data.queuedAt ?? 0));
-    for (const job of ordered) await throughOutages(ctx, job, () => sendSms(ctx, job.data));
+    for (const job of ordered) {
+      await throughOutages(ctx, job, async () => {
+        // The job names the request; the number is looked up here, so it is not stored in the queue.
+        const to = await statusSmsRecipient(ctx, job.data);
+        if (to) await sendSms(ctx, { to, text: job.data.text, idempotencyKey: job.data.idempotencyKey });
+      });
+    }
   });
   await scheduleNumberRelease(ctx); // QUEUES.releaseNumbers, every 10 minutes
 }

@@ -97,8 +97,8 @@ export function createMockApi(opts: { signedIn?: 'subscriber' | 'staff' | null }
       return send(res, 200, { staff: { username: s.username, role: s.role, displayName: s.username } }), true;
     }
     if (m === 'GET' && p === '/me/lines') return send(res, 200, { lines }), true;
-    if (m === 'GET' && p === '/me/lines/find') {
-      const q = url.searchParams.get('q') ?? '';
+    if (m === 'POST' && p === '/me/lines/find') {
+      const q = String(b.q ?? '');
       if (!/^\d+$/.test(q)) return fail(res, 400, 'invalid_identifier', `"${q}" is not a phone number, IMSI or ICCID`), true;
       const line = lines.find((l) => l.msisdn === q);
       return line ? send(res, 200, { line }) : fail(res, 404, 'not_found', 'No such line'), true;

@@ -82,7 +82,7 @@ describe('my lines', () => {
     const unicom = who.lines.find((l) => l.msisdn === '+8618600138010')!;
     const row = await t.ctx.db.selectFrom('lines').select(['imsi', 'iccid']).where('id', '=', unicom.id).executeTakeFirstOrThrow();
     for (const q of ['186 0013 8010', '+86 186-0013-8010', row.imsi, row.iccid]) {
-      const r = await api.get(`me/lines/find?q=${encodeURIComponent(q)}`);
+      const r = await api.post('me/lines/find', { q });
       assert.equal(r.status, 200, `${q}: ${JSON.stringify(r.body)}`);
       assert.equal(r.body.line.id, unicom.id, q);
       assert.equal(r.body.line.carrier, 'cucc');
@@ -99,7 +99,7 @@ describe('my lines', () => {
     ];
     for (const [q, expected] of cases) {
       assert.equal(expected.valid, false, `precondition: ${q} is invalid`);
-      const r = await api.get(`me/lines/find?q=${encodeURIComponent(q)}`);
+      const r = await api.post('me/lines/find', { q });
       assert.equal(r.status, 400, q);
       assert.equal(r.body.error.code, 'invalid_identifier');
       assert.equal(r.body.error.message, expected.errors[0].message);
@@ -110,7 +110,7 @@ describe('my lines', () => {
     const { api } = await as('multi_line');
     const { who: other } = await as('clean_physical');
     const theirs = mainLine(other);
-    const find = await api.get(`me/lines/find?q=${encodeURIComponent(other.msisdn)}`);
+    const find = await api.post('me/lines/find', { q: other.msisdn });
     assert.equal(find.status, 404);
     assert.equal(find.body.error.code, 'not_found');
     const q = await api.post('cancellations/quote', { lineId: theirs.id });

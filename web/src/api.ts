@@ -385,7 +385,7 @@ export function extractSmsCode(text: string): string | null {
 }
 
 export const getLines = () => get<{ lines: Line[] }>('/me/lines');
-export const findLine = (q: string) => get<{ line: Line }>(`/me/lines/find?q=${enc(q)}`);
+export const findLine = (q: string) => post<{ line: Line }>('/me/lines/find', { q });
 
 export const getQuote = (lineId: string, acceptPenalty: boolean) =>
   post<Quote>('/cancellations/quote', acceptPenalty ? { lineId, acceptPenalty: true } : { lineId });

@@ -34,11 +34,13 @@ export async function subscriberRoutes(api: FastifyInstance, ctx: AppContext): P
     return { lines: await listMyLines(ctx, who.customerId) };
   });
 
-  api.get('/me/lines/find', {
-    schema: { tags, summary: 'Find one of my lines by number, IMSI or ICCID', querystring: Type.Object({ q: Type.String({ minLength: 1, maxLength: 40 }) }), response: errors(400, 404) },
+  // A POST, so the number, IMSI or ICCID travels in the body: never in a URL that logs, proxies and
+  // browser history keep.
+  api.post('/me/lines/find', {
+    schema: { tags, summary: 'Find one of my lines by number, IMSI or ICCID', body: Type.Object({ q: Type.String({ minLength: 1, maxLength: 40 }) }), response: errors(400, 401, 403, 404) },
   }, async (req) => {
     const who = requireSubscriber(req);
-    return { line: await findMyLine(ctx, who.customerId, (req.query as { q: string }).q) };
+    return { line: await findMyLine(ctx, who.customerId, (req.body as { q: string }).q) };
   });
 
   api.get('/me/cancellations', { schema: { tags, summary: 'My cancellation requests' } }, async (req) => {
