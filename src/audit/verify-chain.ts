@@ -211,7 +211,6 @@ export interface VerifyOptions {
  */
 export async function verifyAuditChain(db: Kysely<DB>, opts: VerifyOptions = {}): Promise<ChainResult> {
   const pageSize = opts.pageSize ?? 1000;
-  const checker = createAuditChecker({ trustedKeys: opts.trustedKeys ?? (await auditPublicKeys(db)), saved: opts.saved });
   const bounds = await db.selectNoFrom((eb) => [
     eb.selectFrom('audit_checkpoints').select((e) => e.fn.max('tree_size').as('t')).as('max_size'),
     eb.selectFrom('audit_log').select((e) => e.fn.max('leaf_index').as('m')).as('max_leaf'),
@@ -219,6 +218,8 @@ export async function verifyAuditChain(db: Kysely<DB>, opts: VerifyOptions = {})
   ]).executeTakeFirstOrThrow();
   const maxSize = Number(bounds.max_size ?? 0);
   const maxLeaf = bounds.max_leaf === null || bounds.max_leaf === undefined ? -1 : Number(bounds.max_leaf);
+  // Read after the bounds: a key created by a seal just before them is then already known.
+  const checker = createAuditChecker({ trustedKeys: opts.trustedKeys ?? (await auditPublicKeys(db)), saved: opts.saved });
 
   let fedCheckpoints = 0;
   const feedCheckpointsUpTo = async (size: number): Promise<ChainBreak | null> => {

@@ -113,14 +113,13 @@ describe('audit sealing', () => {
     // A second platform context on the same database, as a second process would run (PGlite: a
     // second sealer on the same engine, which only ever has one session).
     let second: AppContext | undefined;
-    let extra: AuditSealer | undefined;
     const sealers: AuditSealer[] = [t.ctx.auditSealer!];
     if (onPostgres) {
       const database = await openDatabase({ databaseUrl: t.ctx.database.url, poolSize: 4 });
       second = await createContext(testConfig(), { database, workers: false, auditSealIntervalMs: 5 });
       sealers.push(second.auditSealer!);
     }
-    extra = startAuditSealer(t.ctx, { intervalMs: 5 });
+    const extra = startAuditSealer(t.ctx, { intervalMs: 5 });
     sealers.push(extra);
     const before = sealers.map((s) => s.stats());
     const sealedBefore = await assertContiguous(t.ctx).catch(() => 0);
