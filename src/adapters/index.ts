@@ -17,12 +17,14 @@ import {
 } from './payments.ts';
 import { simulatorControl, type SimulatorControl, type SimulatorName } from './simulator-control.ts';
 import { createSmsGatewaySimulator, type SmsGateway, type SmsGatewaySimulator } from './sms-gateway.ts';
+import { createEmailSimulator, type EmailSender, type EmailSimulator } from './email.ts';
 
 export * from './errors.ts';
 export type { NetworkAdapter } from './network.ts';
 export type { PartnerAdapter } from './partners.ts';
 export type { PaymentAdapter, Payout, PaymentMethod, PayoutRoute } from './payments.ts';
 export type { SmsGateway } from './sms-gateway.ts';
+export type { EmailSender } from './email.ts';
 export type { Es2PlusClient } from '../esim/es2plus-client.ts';
 
 /** What the rest of the platform depends on. */
@@ -32,6 +34,7 @@ export interface Adapters {
   payouts: Payout;
   partners: PartnerAdapter;
   sms: SmsGateway;
+  email: EmailSender;
   es2plus: Es2PlusClient;
   close(): Promise<void>;
 }
@@ -42,6 +45,7 @@ export interface SimulatedAdapters extends Adapters {
   payouts: PayoutSimulator;
   partners: PartnerSimulator;
   sms: SmsGatewaySimulator;
+  email: EmailSimulator;
   /** Client for an in-process SM-DP+ simulator, started on first use. */
   es2plus: Es2PlusClient;
   /** Starts the SM-DP+ simulator if needed and returns it (to seed profiles, play device events). */
@@ -103,6 +107,7 @@ export function createSimulatedAdapters(options: SimulatedAdaptersOptions = {}):
       ...(options.knownMvnoCodes ? { knownMvnoCodes: options.knownMvnoCodes } : {}),
     }),
     sms: createSmsGatewaySimulator(control('sms'), common),
+    email: createEmailSimulator(control('email'), common),
     es2plus,
     es2plusSimulator: async () => (await ensureStarted()).simulator,
     async close() {

@@ -4,8 +4,9 @@ import crypto from 'node:crypto';
 import { arrearsDue, chinaDate, earlyTerminationPenalty, settle } from '../billing/final-bill.ts';
 import type { BillingAccount, CarrierSettings, Line, MvnoBrand } from '../db/schema.ts';
 import { canonicalJson } from '../audit/append-audit.ts';
+import { availableCashFen, isLastLiveLine, linesKeepingBalance, type AccountShare } from '../billing/account-share.ts';
 import { provinceName } from '../lines/provinces.ts';
-import { ackText, billLabel, blockerText, refundNote, routeLabel, warningText, type Lang } from './messages.ts';
+import { ackText, balanceStaysNote, billLabel, blockerText, refundNote, routeLabel, warningText, type Lang } from './messages.ts';
 
 export type Channel = 'online' | 'store';
 export type RemedyAction = 'pay_outstanding' | 'accept_penalty' | 'forward_to_mvno' | 'visit_store' | null;
@@ -28,6 +29,8 @@ export interface QuoteFacts {
   forwardedTicket?: string | null;
   /** The registered owner: a deceased owner's or a company's line needs documents checked in a store. */
   owner?: { kind: 'person' | 'company'; deceased: boolean };
+  /** The account's other lines and what other live requests hold of its cash; absent = the line is alone. */
+  share?: AccountShare;
 }
 
 export interface Blocker { code: string; message: string; remedy: string; remedyAction: RemedyAction; params: Record<string, string | number> }
@@ -43,7 +46,23 @@ export interface Quote {
   requiredAcknowledgements: string[];
   acknowledgementTexts: Record<string, string>;
   bill: { items: Array<{ code: string; label: string; amountFen: number }>; totalFen: number };
-  refund: { cashBalanceFen: number; promotionalCreditFen: number; owedFen: number; shortfallFen: number; refundableFen: number; note: string };
+  refund: {
+    /** The account's whole cash balance. */
+    cashBalanceFen: number;
+    /** What other live requests on the same account hold of it. */
+    reservedByOtherRequestsFen: number;
+    /** What this request may draw on: cash less what others hold. */
+    availableFen: number;
+    promotionalCreditFen: number;
+    owedFen: number;
+    shortfallFen: number;
+    refundableFen: number;
+    /** True when this is the last line on the account: its cancellation settles (closes) the account. */
+    settlesAccount: boolean;
+    /** When other lines keep using the account: what stays on it for them, and which lines (masked tails). */
+    staysOnAccount: { amountFen: number; promotionalCreditFen: number; lines: string[] } | null;
+    note: string;
+  };
   penalty: { applies: boolean; amountFen: number; accepted: boolean };
   refundRoutes: Array<{ type: 'original' | 'bank' | 'line' | 'cash'; label: string; lines?: Array<{ id: string; msisdn: string }> }>;
   seller?: { code: string; name: string; hotline: string; acceptsForwarded: boolean; forwardedTicket: string | null };
@@ -57,19 +76,26 @@ export function composeQuote(f: QuoteFacts, lang: Lang): Quote {
   const today = chinaDate(f.now);
   const s = f.carrier.settings;
   const { line, account } = f;
+  const share: AccountShare = f.share ?? { otherLines: [], reservedFen: 0 };
+  const settlesAccount = isLastLiveLine(share);
+  const keeping = linesKeepingBalance(share);
+  const availableFen = availableCashFen(account.cash_balance_fen, share);
   const money = {
     usageToDateFen: line.usage_to_date_fen,
     monthlyFeeFen: line.monthly_fee_fen,
     contractEnd: line.contract_end,
     penaltyFen: line.penalty_fen,
     penaltyRemainingFeePercent: s.penaltyRemainingFeePercent,
-    cashBalanceFen: account.cash_balance_fen,
+    // Only what no other request holds: two requests never promise the same fen.
+    cashBalanceFen: availableFen,
     promoCreditFen: account.promo_credit_fen,
     arrearsFen: account.arrears_fen,
     arrearsSince: account.arrears_since,
     arrearsDailyPerMille: s.arrearsDailyPerMille,
   };
   const settlement = settle(money, today, f.acceptPenalty);
+  // A line that is not the last on its account refunds nothing: the balance stays for the others.
+  const refundableFen = line.status === 'cancelled' || !settlesAccount ? 0 : settlement.refundableFen;
   const penaltyFen = earlyTerminationPenalty(money, today);
 
   const raw: Array<{ code: string; params: Record<string, string | number>; remedyAction: RemedyAction }> = [];
@@ -107,7 +133,7 @@ export function composeQuote(f: QuoteFacts, lang: Lang): Quote {
     add('out_of_province_forwarded', { province: provinceName(line.home_province, lang === 'en' ? 'en' : 'zh'), days: s.outOfProvinceSlaDays });
   }
   if (due.totalFen === 0 && settlement.shortfallFen > 0 && line.status !== 'cancelled') {
-    add('final_bill_shortfall', { billTotalFen: settlement.billTotalFen, cashBalanceFen: account.cash_balance_fen, shortfallFen: settlement.shortfallFen }, 'pay_outstanding');
+    add('final_bill_shortfall', { billTotalFen: settlement.billTotalFen, cashBalanceFen: availableFen, shortfallFen: settlement.shortfallFen }, 'pay_outstanding');
   }
 
   const blockers: Blocker[] = raw.map((b) => ({ code: b.code, ...blockerText(lang, b.code, b.params), remedyAction: b.remedyAction, params: b.params }));
@@ -119,7 +145,8 @@ export function composeQuote(f: QuoteFacts, lang: Lang): Quote {
   if (line.form_factor === 'esim' && line.esim_profile_state !== 'unavailable' && line.esim_profile_state !== 'deleted') {
     warnings.push({ code: 'esim_profile', requiresAcknowledgement: true, message: warningText(lang, 'esim_profile', {}) });
   }
-  if (account.promo_credit_fen > 0) {
+  // Promotional credit is forfeited only when the account closes; until then it stays for the other lines.
+  if (account.promo_credit_fen > 0 && settlesAccount) {
     warnings.push({ code: 'promotional_credit', requiresAcknowledgement: false, message: warningText(lang, 'promotional_credit', { promoFen: account.promo_credit_fen }) });
   }
   const requiredAcknowledgements = [...BASE_ACKNOWLEDGEMENTS, ...warnings.filter((w) => w.requiresAcknowledgement).map((w) => w.code)];
@@ -134,7 +161,8 @@ export function composeQuote(f: QuoteFacts, lang: Lang): Quote {
   const versioned = {
     lineId: line.id, lineVersion: line.version, accountVersion: account.version, channel: f.channel, today,
     acceptPenalty: f.acceptPenalty, blockers: raw.map((b) => [b.code, b.params]), warnings: warnings.map((w) => w.code),
-    items: settlement.items, refundable: settlement.refundableFen, settings: s, liveRequestId: f.liveRequestId,
+    items: settlement.items, refundable: refundableFen, settings: s, liveRequestId: f.liveRequestId,
+    settlesAccount, reservedFen: share.reservedFen, keeping: keeping.map((l) => l.id),
   };
   const version = crypto.createHash('sha256').update(canonicalJson(versioned)).digest('hex').slice(0, 20);
 
@@ -149,12 +177,22 @@ export function composeQuote(f: QuoteFacts, lang: Lang): Quote {
     acknowledgementTexts: Object.fromEntries(requiredAcknowledgements.map((c) => [c, ackText(lang, c, ackParams)])),
     bill: { items: settlement.items.map((i) => ({ ...i, label: billLabel(lang, i.code) })), totalFen: settlement.billTotalFen },
     refund: {
-      cashBalanceFen: settlement.cashBalanceFen,
+      cashBalanceFen: account.cash_balance_fen,
+      reservedByOtherRequestsFen: Math.min(share.reservedFen, account.cash_balance_fen),
+      availableFen,
       promotionalCreditFen: settlement.promotionalCreditFen,
       owedFen: settlement.billTotalFen,
       shortfallFen: settlement.shortfallFen,
-      refundableFen: line.status === 'cancelled' ? 0 : settlement.refundableFen,
-      note: refundNote(lang),
+      refundableFen,
+      settlesAccount,
+      staysOnAccount: settlesAccount ? null : {
+        amountFen: Math.max(0, availableFen - settlement.billTotalFen),
+        promotionalCreditFen: account.promo_credit_fen,
+        lines: keeping.map((l) => l.msisdn.slice(-4)),
+      },
+      note: settlesAccount
+        ? refundNote(lang)
+        : balanceStaysNote(lang, { amountFen: Math.max(0, availableFen - settlement.billTotalFen), tails: keeping.map((l) => l.msisdn.slice(-4)) }),
     },
     penalty: { applies: penaltyFen > 0, amountFen: penaltyFen, accepted: f.acceptPenalty && penaltyFen > 0 },
     refundRoutes,

@@ -5,6 +5,7 @@
 import type { AppContext } from '../context.ts';
 import type { CarrierSettings } from '../db/schema.ts';
 import { PermanentAdapterError } from '../adapters/errors.ts';
+import { AttentionError, type AttentionReason } from './attention.ts';
 import { moveRequest, requestHead } from './move-request.ts';
 import { STEPS, STEP_ORDER, applicableSteps, stepKey, type ExecRequest, type StepName } from './execution-steps.ts';
 
@@ -19,7 +20,7 @@ async function loadExecRequest(ctx: AppContext, requestId: string): Promise<Exec
     ctx.db.selectFrom('billing_accounts as a').innerJoin('lines as l', 'l.account_id', 'a.id').select('a.payment_channel').where('l.id', '=', r.line_id).executeTakeFirstOrThrow(),
   ]);
   return {
-    id: r.id, line, billTotalFen: r.bill_total_fen, refundFen: r.refund_fen, refundRoute: r.refund_route as Record<string, unknown>,
+    id: r.id, reference: r.reference, hasContactEmail: !!r.contact_email_enc, line, billTotalFen: r.bill_total_fen, refundFen: r.refund_fen, refundRoute: r.refund_route as Record<string, unknown>,
     refundRouteSecretEnc: r.refund_route_secret_enc, settings: carrier.settings as CarrierSettings, companions,
     storeId: r.store_id, paymentChannel: account.payment_channel,
   };
@@ -72,9 +73,14 @@ export async function executeCancellation(ctx: AppContext, requestId: string): P
       await ctx.db.updateTable('execution_steps').set({ status: 'failed', attempts, last_error: message.slice(0, 1000), updated_at: new Date() })
         .where('request_id', '=', requestId).where('step', '=', step).execute();
       ctx.metrics.stepRuns.inc({ step, outcome: 'failed' });
+      if (err instanceof AttentionError) {
+        await escalate(ctx, requestId, `${step}: ${err.message}`, err.reason);
+        return 'needs_attention';
+      }
       const permanent = err instanceof PermanentAdapterError;
       if (permanent || attempts >= ctx.execution.maxStepAttempts) {
-        await escalate(ctx, requestId, `${step} failed ${attempts} time(s)${permanent ? ' (refused by the far side)' : ''}: ${message}`);
+        await escalate(ctx, requestId, `${step} failed ${attempts} time(s)${permanent ? ' (refused by the far side)' : ''}: ${message}`,
+          permanent ? 'refused_by_far_side' : 'step_failed_repeatedly');
         return 'needs_attention';
       }
       ctx.logger.warn({ requestId, step, attempts }, 'execution step failed; will retry');
@@ -93,12 +99,13 @@ export async function executeCancellation(ctx: AppContext, requestId: string): P
   return 'completed';
 }
 
-export async function escalate(ctx: AppContext, requestId: string, reason: string): Promise<void> {
+export async function escalate(ctx: AppContext, requestId: string, reason: string, code: AttentionReason): Promise<void> {
   await ctx.db.transaction().execute(async (trx) => {
     const head = await requestHead(trx, requestId);
     if (!head || (head.status !== 'executing' && head.status !== 'approved')) return;
     await moveRequest(ctx, trx, {
       requestId, from: head.status, to: 'needs_attention', actor: { kind: 'worker' }, note: reason.slice(0, 500), msisdn: head.msisdn, channel: head.channel,
+      patch: { attention_reason: code }, auditDetails: { reason: code },
     });
   });
 }

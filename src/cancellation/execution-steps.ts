@@ -8,6 +8,11 @@ import type { CarrierSettings, DB, Line } from '../db/schema.ts';
 import { cancelEsimProfile } from '../esim/cancel-esim-profile.ts';
 import { issueCertificate } from '../certificates/issue-certificate.ts';
 import type { PayoutRoute } from '../adapters/index.ts';
+import { formatYuan } from '../billing/final-bill.ts';
+import { isLastLiveLine, linesKeepingBalance, loadAccountShare } from '../billing/account-share.ts';
+import { AttentionError } from './attention.ts';
+import { sendSms } from '../notifications/send-sms.ts';
+import { formatRequestReference, requestLink } from './request-reference.ts';
 
 export type StepName =
   | 'final_bill' | 'esim_profile' | 'companion_devices' | 'network_deprovision' | 'refund' | 'number_freeze' | 'certificate';
@@ -16,6 +21,10 @@ export const STEP_ORDER: StepName[] = ['final_bill', 'esim_profile', 'companion_
 
 export interface ExecRequest {
   id: string;
+  /** 受理编号 (null only on requests made before references existed). */
+  reference: string | null;
+  /** Whether the person left an e-mail address for the certificate. */
+  hasContactEmail: boolean;
   line: Line;
   billTotalFen: number;
   refundFen: number;
@@ -55,10 +64,11 @@ export const STEPS: Record<StepName, Step> = {
       result: { billTotalFen: r.billTotalFen },
       local: async (trx) => {
         if (r.billTotalFen === 0) return;
+        if (!(await debit(trx, r.line.account_id, r.billTotalFen))) {
+          throw new AttentionError('final_bill_exceeds_balance',
+            `The account no longer holds the final bill of ${formatYuan(r.billTotalFen)} (its cash balance went down after submission). Collect the difference from the customer, then retry; or resolve by hand.`);
+        }
         await ledger(trx, { accountId: r.line.account_id, requestId: r.id, kind: 'final_bill', amountFen: -r.billTotalFen, key });
-        await trx.updateTable('billing_accounts')
-          .set((eb) => ({ cash_balance_fen: eb('cash_balance_fen', '-', r.billTotalFen), version: eb('version', '+', 1), updated_at: new Date() }))
-          .where('id', '=', r.line.account_id).execute();
       },
     };
   },
@@ -97,8 +107,10 @@ export const STEPS: Record<StepName, Step> = {
     };
   },
 
-  // The subscriber record leaves the HLR/HSS: from here on the line is cancelled.
+  // The subscriber record leaves the HLR/HSS: from here on the line is cancelled. The number hears
+  // from us one last time first, with the reference and where to fetch the certificate later.
   async network_deprovision(ctx, r, key) {
+    await sendSms(ctx, { to: r.line.msisdn, text: lastNoticeText(ctx.config.publicBaseUrl, r), idempotencyKey: `${r.id}:last_notice` });
     const result = await ctx.adapters.network.deprovisionSubscriber({ imsi: r.line.imsi, msisdn: r.line.msisdn, idempotencyKey: key });
     return {
       result,
@@ -109,18 +121,23 @@ export const STEPS: Record<StepName, Step> = {
     };
   },
 
-  // Cash left after the final bill goes back by the chosen route.
+  // Cash left after the final bill goes back by the chosen route, once it is sure the account still
+  // holds it and no other line still uses it; the debit is conditional, so a balance never goes negative.
   async refund(ctx, r, key) {
+    await assertRefundPayable(ctx, r);
     const route = r.refundRoute as { type: 'original' | 'bank' | 'line' | 'cash'; lineId?: string };
+    const debitOrStop = async (trx: Transaction<DB>) => {
+      if (!(await debit(trx, r.line.account_id, r.refundFen))) throw refundExceedsBalance(r);
+    };
     if (route.type === 'line') {
       return {
         result: { route: 'line', lineId: route.lineId },
         local: async (trx) => {
           const target = await trx.selectFrom('lines').select('account_id').where('id', '=', route.lineId!).executeTakeFirstOrThrow();
+          await debitOrStop(trx);
           await ledger(trx, { accountId: r.line.account_id, requestId: r.id, kind: 'refund', amountFen: -r.refundFen, key });
           await ledger(trx, { accountId: target.account_id, requestId: r.id, kind: 'refund', amountFen: r.refundFen, key: `${key}:credit` });
-          await trx.updateTable('billing_accounts').set((eb) => ({ cash_balance_fen: eb('cash_balance_fen', '-', r.refundFen), version: eb('version', '+', 1) })).where('id', '=', r.line.account_id).execute();
-          await trx.updateTable('billing_accounts').set((eb) => ({ cash_balance_fen: eb('cash_balance_fen', '+', r.refundFen), version: eb('version', '+', 1) })).where('id', '=', target.account_id).execute();
+          await trx.updateTable('billing_accounts').set((eb) => ({ cash_balance_fen: eb('cash_balance_fen', '+', r.refundFen), version: eb('version', '+', 1), updated_at: new Date() })).where('id', '=', target.account_id).execute();
         },
       };
     }
@@ -134,8 +151,8 @@ export const STEPS: Record<StepName, Step> = {
     return {
       result: paid,
       local: async (trx) => {
+        await debitOrStop(trx);
         await ledger(trx, { accountId: r.line.account_id, requestId: r.id, kind: 'refund', amountFen: -r.refundFen, key, reference: paid.payoutId });
-        await trx.updateTable('billing_accounts').set((eb) => ({ cash_balance_fen: eb('cash_balance_fen', '-', r.refundFen), version: eb('version', '+', 1) })).where('id', '=', r.line.account_id).execute();
       },
     };
   },
@@ -168,3 +185,44 @@ export const STEPS: Record<StepName, Step> = {
 };
 
 export const stepKey = (requestId: string, step: StepName) => `${requestId}:${step}`;
+
+/** Takes `amountFen` from the account's cash only if it is there; false (nothing changed) otherwise. */
+async function debit(trx: Transaction<DB>, accountId: string, amountFen: number): Promise<boolean> {
+  const r = await trx.updateTable('billing_accounts')
+    .set((eb) => ({ cash_balance_fen: eb('cash_balance_fen', '-', amountFen), version: eb('version', '+', 1), updated_at: new Date() }))
+    .where('id', '=', accountId).where('cash_balance_fen', '>=', amountFen).executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+const refundExceedsBalance = (r: ExecRequest) => new AttentionError('refund_exceeds_balance',
+  `The refund of ${formatYuan(r.refundFen)} promised at submission is more than the account can pay now (its cash balance, less what other requests on it hold, went down). Nothing was paid from the ledger. Check the account's ledger, then retry or resolve by hand.`);
+
+/**
+ * Before any money leaves: the line must still be the last one using the account (a sibling whose
+ * cancellation was withdrawn or rejected uses the balance again), and the account must still hold
+ * the promised refund on top of what other live requests hold.
+ */
+async function assertRefundPayable(ctx: AppContext, r: ExecRequest): Promise<void> {
+  const [share, account] = await Promise.all([
+    loadAccountShare(ctx.db, { accountId: r.line.account_id, lineId: r.line.id, excludeRequestId: r.id }),
+    ctx.db.selectFrom('billing_accounts').select('cash_balance_fen').where('id', '=', r.line.account_id).executeTakeFirstOrThrow(),
+  ]);
+  if (!isLastLiveLine(share)) {
+    const tails = linesKeepingBalance(share).map((l) => l.msisdn.slice(-4)).join(', ');
+    throw new AttentionError('account_still_in_use',
+      `Another line on this account (ending ${tails}) is in use again, so the refund of ${formatYuan(r.refundFen)} would take the balance it draws on. Nothing was paid. Retry once that line is cancelled too, or resolve by hand.`);
+  }
+  if (account.cash_balance_fen - share.reservedFen < r.refundFen) throw refundExceedsBalance(r);
+}
+
+/** The last SMS the number receives: it stops receiving anything once the network forgets it. */
+export function lastNoticeText(publicBaseUrl: string, r: Pick<ExecRequest, 'line' | 'reference' | 'hasContactEmail'>): string {
+  const tail = r.line.msisdn.slice(-4);
+  if (!r.reference) {
+    return `【注销服务】尾号${tail}的号码正在注销，此后将无法接收短信。The line ending ${tail} is being cancelled and will stop receiving SMS.`;
+  }
+  const ref = formatRequestReference(r.reference);
+  const link = requestLink(publicBaseUrl, r.reference);
+  return `【注销服务】尾号${tail}的号码正在注销，此后本号码将无法接收短信。受理编号 ${ref}，凭受理编号和证件号后6位可在 ${link} 下载注销证明${r.hasContactEmail ? '，证明也将发送到您留下的邮箱' : ''}。`
+    + ` The line ending ${tail} is being cancelled and will stop receiving SMS. Reference ${ref}: download the certificate at the link above with the last 6 characters of your ID.`;
+}

@@ -3,6 +3,7 @@ import type { Transaction } from 'kysely';
 import type { AppContext } from '../context.ts';
 import type { DB } from '../db/schema.ts';
 import { notifyStatus } from './notify-status.ts';
+import { queueCertificateEmail } from './send-certificate-email.ts';
 import { transition, type TransitionInput } from './transitions.ts';
 
 export async function moveRequest(
@@ -11,6 +12,7 @@ export async function moveRequest(
   t: TransitionInput & { msisdn: string; channel: 'online' | 'store'; reason?: string; serial?: string },
 ): Promise<void> {
   await transition(trx, t);
+  if (t.to === 'completed') await queueCertificateEmail(ctx, trx, t.requestId);
   await notifyStatus(ctx, trx, { requestId: t.requestId, msisdn: t.msisdn, status: t.to, reason: t.reason, serial: t.serial });
   ctx.metrics.requestTransitions.inc({ from: t.from, to: t.to, channel: t.channel });
 }

@@ -22,6 +22,9 @@ export async function notifyStatus(
   n: { requestId: string; msisdn: string; status: RequestStatus; reason?: string; serial?: string },
 ): Promise<void> {
   if (n.status === 'executing') return; // the 'approved' message already says it is being carried out
+  // A cancelled number receives nothing: its last notice went out before the network step, with the
+  // reference and the retrieval link; the certificate itself goes by e-mail when an address was left.
+  if (n.status === 'completed') return;
   const text = TEXT[n.status]({ tail: n.msisdn.slice(-4), reason: n.reason, serial: n.serial });
   const key = `${n.requestId}:${n.status}`;
   const job: StatusSmsJob = { requestId: n.requestId, text, idempotencyKey: key, queuedAt: Date.now() };

@@ -9,6 +9,7 @@ import { QUEUES } from '../jobs/queue.ts';
 import type { Quote } from './compose-quote.ts';
 import { recordEvent, type Actor } from './transitions.ts';
 import { notifyStatus } from './notify-status.ts';
+import { newRequestReference } from './request-reference.ts';
 
 export interface NewRequest {
   lineId: string;
@@ -27,12 +28,17 @@ export interface NewRequest {
   details?: Record<string, unknown>;
   actor: Actor;
   note?: string;
+  /** Where the certificate is also sent (optional; encrypted at rest). */
+  contactEmail?: string | null;
 }
 
-export async function openRequest(ctx: AppContext, trx: Transaction<DB>, r: NewRequest): Promise<string> {
+export async function openRequest(ctx: AppContext, trx: Transaction<DB>, r: NewRequest): Promise<{ id: string; reference: string }> {
   const id = crypto.randomUUID();
+  const reference = await unusedReference(trx);
   await trx.insertInto('cancellation_requests').values({
     id,
+    reference,
+    contact_email_enc: r.contactEmail ? ctx.vault.encrypt(r.contactEmail) : null,
     line_id: r.lineId,
     customer_id: r.customerId,
     carrier: r.carrier,
@@ -62,5 +68,14 @@ export async function openRequest(ctx: AppContext, trx: Transaction<DB>, r: NewR
     details: { channel: r.channel, status: r.status, quoteVersion: r.quote.version, refundFen: r.quote.refund.refundableFen, billTotalFen: r.quote.bill.totalFen, route: r.refundRoute.type },
   });
   ctx.metrics.requestTransitions.inc({ from: 'new', to: r.status, channel: r.channel });
-  return id;
+  return { id, reference };
+}
+
+/** A fresh reference; 10^12 of them make a clash rare, and a clash is simply drawn again. */
+async function unusedReference(trx: Transaction<DB>): Promise<string> {
+  for (;;) {
+    const ref = newRequestReference();
+    const taken = await trx.selectFrom('cancellation_requests').select('id').where('reference', '=', ref).executeTakeFirst();
+    if (!taken) return ref;
+  }
 }

@@ -13,6 +13,7 @@ import { acceptRefundRoute, type RefundRouteInput } from './refund-route.ts';
 import { LIVE_STATUSES, type Actor } from './transitions.ts';
 import { assertOwnsLine } from './quote-cancellation.ts';
 import type { Lang } from './messages.ts';
+import { acceptContactEmail } from './contact-email.ts';
 
 export interface SubmitInput {
   lineId: string;
@@ -21,6 +22,8 @@ export interface SubmitInput {
   confirmLast4: string;
   refundRoute: RefundRouteInput;
   acceptPenalty?: boolean;
+  /** Optional address the certificate is e-mailed to once the line is cancelled. */
+  email?: string;
 }
 
 export async function alreadyRequested(db: Kysely<DB> | Transaction<DB>, lineId: string): Promise<AppError> {
@@ -61,13 +64,13 @@ export async function submitCancellation(
   input: SubmitInput,
   idempotencyKey: string,
   lang: Lang,
-): Promise<{ statusCode: number; body: { id: string; status: string }; replayed: boolean }> {
+): Promise<{ statusCode: number; body: { id: string; status: string; reference: string }; replayed: boolean }> {
   await assertOwnsLine(ctx, who.customerId, input.lineId);
   const scope = `subscriber:${who.customerId}:submit`;
   try {
     return await withIdempotency(ctx.db, scope, idempotencyKey, input, async (trx) => {
       const now = ctx.now();
-      const facts = await loadQuoteFacts(trx, { lineId: input.lineId, channel: 'online', acceptPenalty: false, now });
+      const facts = await loadQuoteFacts(trx, { lineId: input.lineId, channel: 'online', acceptPenalty: false, now, lockAccount: true });
       if (facts.liveRequestId) throw await alreadyRequested(trx, input.lineId);
       const quotes = [composeQuote(facts, lang), composeQuote({ ...facts, acceptPenalty: true }, lang)];
       const quote = matchQuote(input.acceptPenalty ? [quotes[1], quotes[0]] : quotes, input.quoteVersion);
@@ -77,7 +80,8 @@ export async function submitCancellation(
       const autoApprove = !s.onlineReviewRequired
         || (s.autoApproveMaxRefundFen !== null && quote.warnings.length === 0 && quote.refund.refundableFen <= s.autoApproveMaxRefundFen);
       const actor: Actor = { kind: 'subscriber', id: who.customerId, ip: who.ip };
-      const id = await openRequest(ctx, trx, {
+      const email = acceptContactEmail(input.email);
+      const { id, reference } = await openRequest(ctx, trx, {
         lineId: facts.line.id,
         customerId: facts.line.customer_id,
         carrier: facts.line.carrier,
@@ -91,15 +95,16 @@ export async function submitCancellation(
         slaDueAt: autoApprove ? null : new Date(now.getTime() + s.reviewSlaHours * 3600_000),
         actor,
         note: autoApprove ? 'auto-approved by carrier rule' : undefined,
+        contactEmail: email,
       });
-      return { statusCode: 201, body: { id, status: autoApprove ? 'approved' : 'pending_review' } };
+      return { statusCode: 201, body: { id, status: autoApprove ? 'approved' : 'pending_review', reference } };
     });
   } catch (e) {
     if (!isUniqueViolation(e) && !(e instanceof AppError && e.code === 'already_requested')) throw e;
     // Another request holds the line. It may be this very submission sent twice at once (a double
     // click, a client retrying after a timeout): if it stored its answer under this key, that answer
     // is ours too, as for any replay.
-    const sameKey = await withIdempotency<{ id: string; status: string }>(ctx.db, scope, idempotencyKey, input, async () => {
+    const sameKey = await withIdempotency<{ id: string; status: string; reference: string }>(ctx.db, scope, idempotencyKey, input, async () => {
       throw e;
     }).catch((again: unknown) => {
       if (again instanceof AppError && again.code === 'idempotency_key_reused') throw again;

@@ -4,6 +4,8 @@ import type { AppContext } from '../context.ts';
 import { AppError } from '../shared/errors.ts';
 import { maskIccid, maskMsisdn } from '../lines/mask.ts';
 import type { Quote } from './compose-quote.ts';
+import { refundState } from '../billing/refund-state.ts';
+import { formatRequestReference } from './request-reference.ts';
 
 export async function loadRequestView(ctx: AppContext, requestId: string) {
   const r = await ctx.db.selectFrom('cancellation_requests as r')
@@ -12,19 +14,23 @@ export async function loadRequestView(ctx: AppContext, requestId: string) {
     .select([
       'r.id', 'r.status', 'r.channel', 'r.line_id', 'r.customer_id', 'r.carrier', 'c.name_zh', 'c.name_en', 'r.created_at', 'r.updated_at', 'r.sla_due_at',
       'r.rejection_reason', 'r.certificate_serial', 'r.refund_fen', 'r.bill_total_fen', 'r.refund_route', 'r.acknowledgements', 'r.quote', 'r.completed_at',
-      'r.store_id', 'r.details', 'l.msisdn', 'l.iccid', 'l.form_factor',
+      'r.store_id', 'r.details', 'l.msisdn', 'l.iccid', 'l.form_factor', 'r.reference', 'r.attention_reason', 'l.account_id',
     ])
     .where('r.id', '=', requestId).executeTakeFirst();
   if (!r) throw new AppError('not_found', 'The request was not found.');
-  const [events, steps] = await Promise.all([
+  const [events, steps, ledger] = await Promise.all([
     ctx.db.selectFrom('request_events').select(['to_status', 'from_status', 'at', 'note', 'actor_kind']).where('request_id', '=', requestId).orderBy('id').execute(),
     ctx.db.selectFrom('execution_steps').select(['step', 'status', 'attempts', 'last_error', 'position']).where('request_id', '=', requestId).orderBy('position').execute(),
+    // Refunds leave the line's account as negative entries (a refund to another line also credits that line's account).
+    ctx.db.selectFrom('ledger_entries').select((eb) => eb.fn.coalesce(eb.fn.sum<number>('amount_fen'), eb.lit(0)).as('total'))
+      .where('request_id', '=', requestId).where('kind', '=', 'refund').where('account_id', '=', r.account_id).executeTakeFirstOrThrow(),
   ]);
-  return { r, events, steps };
+  const refund = refundState({ status: r.status, refundFen: r.refund_fen, ledgerRefundFen: -Number(ledger.total) });
+  return { r, events, steps, refund, reference: r.reference ? { value: r.reference, display: formatRequestReference(r.reference) } : null };
 }
 
 export async function viewCancellationForOwner(ctx: AppContext, customerIds: string[], requestId: string) {
-  const { r, events, steps } = await loadRequestView(ctx, requestId);
+  const { r, events, steps, refund, reference } = await loadRequestView(ctx, requestId);
   if (!customerIds.includes(r.customer_id)) throw new AppError('not_found', 'No request of yours has that id.');
   return {
     id: r.id,
@@ -39,6 +45,8 @@ export async function viewCancellationForOwner(ctx: AppContext, customerIds: str
     timeline: events.map((e) => ({ status: e.to_status, at: e.at.toISOString(), ...(e.note ? { note: e.note } : {}) })),
     steps: steps.map((s) => ({ step: s.step, status: s.status, attempts: s.attempts })),
     refundFen: r.refund_fen,
+    refund,
+    reference,
     billTotalFen: r.bill_total_fen,
     refundRoute: r.refund_route,
     ...(r.certificate_serial ? { certificateSerial: r.certificate_serial } : {}),
@@ -49,10 +57,11 @@ export async function viewCancellationForOwner(ctx: AppContext, customerIds: str
 
 export async function listMyCancellations(ctx: AppContext, customerIds: string[]) {
   const rows = await ctx.db.selectFrom('cancellation_requests as r').innerJoin('lines as l', 'l.id', 'r.line_id')
-    .select(['r.id', 'r.line_id', 'l.msisdn', 'r.carrier', 'r.status', 'r.channel', 'r.created_at', 'r.certificate_serial', 'r.rejection_reason'])
+    .select(['r.id', 'r.line_id', 'l.msisdn', 'r.carrier', 'r.status', 'r.channel', 'r.created_at', 'r.certificate_serial', 'r.rejection_reason', 'r.reference'])
     .where('r.customer_id', 'in', customerIds).orderBy('r.created_at', 'desc').limit(100).execute();
   return rows.map((r) => ({
     id: r.id, lineId: r.line_id, msisdn: r.msisdn, carrier: r.carrier, status: r.status, channel: r.channel, createdAt: r.created_at.toISOString(),
+    ...(r.reference ? { reference: formatRequestReference(r.reference) } : {}),
     ...(r.certificate_serial ? { certificateSerial: r.certificate_serial } : {}),
     ...(r.rejection_reason ? { rejectionReason: r.rejection_reason } : {}),
   }));
@@ -82,7 +91,7 @@ export async function listReviewQueue(ctx: AppContext, opts: { carrier?: string;
 }
 
 export async function viewForReviewer(ctx: AppContext, requestId: string) {
-  const { r, events, steps } = await loadRequestView(ctx, requestId);
+  const { r, events, steps, refund, reference } = await loadRequestView(ctx, requestId);
   const quote = r.quote as Quote;
   const lines = await ctx.db.selectFrom('lines').select((eb) => eb.fn.countAll<number>().as('n')).where('customer_id', '=', r.customer_id).where('status', '<>', 'cancelled').executeTakeFirstOrThrow();
   return {
@@ -106,6 +115,9 @@ export async function viewForReviewer(ctx: AppContext, requestId: string) {
     acknowledgements: r.acknowledgements,
     refundRoute: r.refund_route,
     ownerLiveLines: Number(lines.n),
+    refund,
+    reference,
+    ...(r.status === 'needs_attention' && r.attention_reason ? { attentionReason: r.attention_reason } : {}),
     ...(r.rejection_reason ? { rejectionReason: r.rejection_reason } : {}),
     ...(r.certificate_serial ? { certificateSerial: r.certificate_serial } : {}),
   };

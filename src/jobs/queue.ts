@@ -11,6 +11,8 @@ export const QUEUES = {
   execute: 'cancellation-execute',
   /** Sends one SMS notification. */
   sms: 'notify-sms',
+  /** E-mails a completed request's certificate to the address left at submission. */
+  email: 'notify-email',
   /** Releases numbers whose freeze period has ended. */
   releaseNumbers: 'numbers-release',
   /** Execution jobs that failed every retry land here, and their request moves to needs_attention. */

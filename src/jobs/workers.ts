@@ -8,6 +8,7 @@ import { escalate, executeCancellation } from '../cancellation/execute-cancellat
 import { sendSms } from '../notifications/send-sms.ts';
 import { statusSmsRecipient, type StatusSmsJob } from '../cancellation/notify-status.ts';
 import { QUEUES } from './queue.ts';
+import { sendCertificateEmail } from '../cancellation/send-certificate-email.ts';
 import { scheduleNumberRelease } from '../numbers/schedule-number-release.ts';
 
 export class RetryLater extends Error {}
@@ -57,7 +58,7 @@ export async function startWorkers(ctx: AppContext): Promise<void> {
   });
   // A job that failed every retry (a database outage, a bug) must not leave its request in limbo.
   await boss.work<{ requestId: string }>(QUEUES.executeDead, { batchSize: 5, pollingIntervalSeconds: 2 } as never, async (jobs) => {
-    for (const job of jobs) await throughOutages(ctx, job, () => escalate(ctx, job.data.requestId, 'the execution job failed on every retry; see the server log'));
+    for (const job of jobs) await throughOutages(ctx, job, () => escalate(ctx, job.data.requestId, 'the execution job failed on every retry; see the server log', 'job_failed'));
   });
   await boss.work<StatusSmsJob>(QUEUES.sms, { batchSize: 20, pollingIntervalSeconds: 0.5 } as never, async (jobs) => {
     // Oldest first, so a subscriber reads "received" before "approved".
@@ -69,6 +70,9 @@ export async function startWorkers(ctx: AppContext): Promise<void> {
         if (to) await sendSms(ctx, { to, text: job.data.text, idempotencyKey: job.data.idempotencyKey });
       });
     }
+  });
+  await boss.work<{ requestId: string }>(QUEUES.email, { batchSize: 5, pollingIntervalSeconds: 1 } as never, async (jobs) => {
+    for (const job of jobs) await sendCertificateEmail(ctx, job.data.requestId);
   });
   await scheduleNumberRelease(ctx); // QUEUES.releaseNumbers, every 10 minutes
 }

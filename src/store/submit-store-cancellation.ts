@@ -12,6 +12,7 @@ import type { DB } from '../db/schema.ts';
 import { appendAudit } from '../audit/append-audit.ts';
 import { alreadyRequested, assertConfirmations, matchQuote } from '../cancellation/submit-cancellation.ts';
 import { loadQuoteFacts } from '../cancellation/load-quote-facts.ts';
+import { acceptContactEmail } from '../cancellation/contact-email.ts';
 import { openRequest } from '../cancellation/open-request.ts';
 import { acceptRefundRoute, type RefundRouteInput } from '../cancellation/refund-route.ts';
 import type { Lang } from '../cancellation/messages.ts';
@@ -37,9 +38,11 @@ export interface StoreSubmitInput extends StoreChecksInput {
   acceptPenalty?: boolean;
   /** The agreement's language (default: the request's Accept-Language). */
   lang?: Lang;
+  /** Optional address the certificate is e-mailed to. */
+  email?: string;
 }
 
-export interface StoreSubmitResult { id: string; status: 'approved' | 'pending_review'; agreementHash: string }
+export interface StoreSubmitResult { id: string; status: 'approved' | 'pending_review'; agreementHash: string; reference: string }
 
 const digest = (s: string) => crypto.createHash('sha256').update(s).digest('hex');
 
@@ -63,7 +66,7 @@ export async function submitStoreCancellation(
 
   const run = async (trx: Transaction<DB>): Promise<{ statusCode: number; body: StoreSubmitResult }> => {
     const now = ctx.now();
-    const facts = await loadQuoteFacts(trx, { lineId: input.lineId, channel: 'store', acceptPenalty: false, now, storeProvince: store.province });
+    const facts = await loadQuoteFacts(trx, { lineId: input.lineId, channel: 'store', acceptPenalty: false, now, storeProvince: store.province, lockAccount: true });
     if (facts.liveRequestId) throw await alreadyRequested(trx, input.lineId);
     const [customer, staff] = await Promise.all([
       trx.selectFrom('customers').selectAll().where('id', '=', facts.line.customer_id).executeTakeFirstOrThrow(),
@@ -91,7 +94,7 @@ export async function submitStoreCancellation(
         : `taken at store ${store.id}; carried out on the spot`;
 
     const documentMeta = checks.documents.map((d) => ({ kind: d.kind, contentType: d.contentType, sizeBytes: d.bytes.length, sha256: d.sha256 }));
-    const id = await openRequest(ctx, trx, {
+    const { id, reference } = await openRequest(ctx, trx, {
       lineId: facts.line.id,
       customerId: facts.line.customer_id,
       carrier: facts.line.carrier,
@@ -117,6 +120,7 @@ export async function submitStoreCancellation(
       },
       actor: { kind: 'staff', id: clerk.staffId, ip: clerk.ip },
       note,
+      contactEmail: acceptContactEmail(input.email),
     });
 
     if (checks.documents.length) {
@@ -172,7 +176,7 @@ export async function submitStoreCancellation(
       await trx.insertInto('card_returns').values({ request_id: id, line_id: facts.line.id, iccid: facts.line.iccid, store_id: store.id, received_by: clerk.staffId }).execute();
       await appendAudit(trx, { actorKind: 'staff', actorId: clerk.staffId, ip: clerk.ip, action: 'store.card_returned', requestId: id, details: { storeId: store.id } });
     }
-    return { statusCode: 201, body: { id, status, agreementHash: hash } };
+    return { statusCode: 201, body: { id, status, agreementHash: hash, reference } };
   };
 
   const scope = `staff:${clerk.staffId}:store-submit`;

@@ -7,7 +7,7 @@ import { assertCanReadStoreRequest, maskRoute, type StaffViewer } from './store-
 
 export async function viewStoreCancellation(ctx: AppContext, viewer: StaffViewer, requestId: string) {
   await assertCanReadStoreRequest(ctx, viewer, requestId);
-  const { r, events, steps } = await loadRequestView(ctx, requestId);
+  const { r, events, steps, refund, reference } = await loadRequestView(ctx, requestId);
   const [agreement, card, documents] = await Promise.all([
     ctx.db.selectFrom('store_agreements').select(['agreement_hash', 'lang', 'signed_at']).where('request_id', '=', requestId).executeTakeFirst(),
     ctx.db.selectFrom('card_returns').select(['received_at', 'store_id']).where('request_id', '=', requestId).executeTakeFirst(),
@@ -27,6 +27,8 @@ export async function viewStoreCancellation(ctx: AppContext, viewer: StaffViewer
     createdAt: r.created_at.toISOString(),
     slaDueAt: r.sla_due_at ? new Date(r.sla_due_at).toISOString() : null,
     refundFen: r.refund_fen,
+    refund,
+    reference,
     billTotalFen: r.bill_total_fen,
     refundRoute: maskRoute(r.refund_route as Record<string, unknown>),
     mandate: details.mandate ?? null,

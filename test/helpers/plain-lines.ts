@@ -1,6 +1,7 @@
 // Plain lines of generated demo customers (not the scenario people) for tests that need many
 // independent subscribers: carrier-sold, physical, active, owned by a living person, with no
-// condition in the way, funded so the final bill is covered and a refund is due.
+// condition in the way, alone on its billing account (so its cancellation settles the account),
+// funded so the final bill is covered and a refund is due.
 import assert from 'node:assert/strict';
 import { ApiClient } from './api.ts';
 import type { TestApp } from './context.ts';
@@ -33,6 +34,8 @@ export async function plainLines(t: TestApp, n: number, taken: Set<string>): Pro
     .where('cu.kind', '=', 'person').where('cu.deceased', '=', false)
     .where((eb) => eb.or([eb('l.contract_end', 'is', null), eb('l.contract_end', '<=', today)]))
     .where((eb) => eb.not(eb.exists(eb.selectFrom('companion_devices as c').select('c.id').whereRef('c.line_id', '=', 'l.id'))))
+    .where((eb) => eb.not(eb.exists(eb.selectFrom('lines as o').select('o.id').whereRef('o.account_id', '=', 'l.account_id')
+      .whereRef('o.id', '<>', 'l.id').where('o.status', '<>', 'cancelled'))))
     .where((eb) => eb.not(eb.exists(eb.selectFrom('demo_scenarios as s').select('s.scenario').whereRef('s.customer_id', '=', 'l.customer_id'))))
     .orderBy('l.msisdn').limit(300).execute();
   const picked: typeof rows = [];

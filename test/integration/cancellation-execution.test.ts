@@ -112,13 +112,16 @@ describe('execution through failing outside systems', () => {
     assert.equal(events[0].event, 'installed_profile_dead_on_device');
     assert.equal(events[0].iccid, line.iccid);
 
-    // An SMS at each change, once each: received, approved, done with the certificate serial.
+    // An SMS at each change, once each: received, approved, and the last notice before the network
+    // forgets the number, with the reference and where to fetch the certificate.
     // (The SMS worker sends a batch of jobs in no particular order, so only the set is checked.)
-    const texts = await smsTo(who.msisdn, [/正在审核/, /已通过/, /已注销/]);
+    const texts = await smsTo(who.msisdn, [/正在审核/, /已通过/, /正在注销/]);
     const statusTexts = texts.filter((x) => x.includes('尾号8002'));
-    const kind = (x: string) => (/正在审核/.test(x) ? 'pending_review' : /已通过/.test(x) ? 'approved' : /已注销/.test(x) ? 'completed' : 'other');
-    assert.deepEqual(statusTexts.map(kind).sort(), ['approved', 'completed', 'pending_review']);
-    assert.ok(statusTexts.find((x) => kind(x) === 'completed')!.includes(done.certificateSerial));
+    const kind = (x: string) => (/正在审核/.test(x) ? 'pending_review' : /已通过/.test(x) ? 'approved' : /正在注销/.test(x) ? 'last_notice' : 'other');
+    assert.deepEqual(statusTexts.map(kind).sort(), ['approved', 'last_notice', 'pending_review']);
+    const last = statusTexts.find((x) => kind(x) === 'last_notice')!;
+    assert.ok(last.includes(done.reference.display), last);
+    assert.ok(last.includes(`/certificate/retrieve?ref=${done.reference.value}`), last);
   });
 
   test('companion devices sharing the number are stopped with it', async () => {

@@ -160,7 +160,12 @@ describe('refund routes and withdrawal', () => {
     const { api, who } = await subscriberFor(t.app, 'bundle_primary');
     const source = who.lines.find((l) => l.msisdn === '+8613800138051')!;
     const target = who.lines.find((l) => l.msisdn === '+8613800138052')!;
-    // Give the target line its own account, so the credit is visible apart from the source's.
+    // Give each line its own account: the source then settles its account (a line that shares one
+    // refunds nothing), and the credit is visible apart from the source's.
+    const sourceAccount = crypto.randomUUID();
+    const sourceOwner = await t.ctx.db.selectFrom('lines').select('customer_id').where('id', '=', source.id).executeTakeFirstOrThrow();
+    await t.ctx.db.insertInto('billing_accounts').values({ id: sourceAccount, customer_id: sourceOwner.customer_id, carrier: 'cmcc', cash_balance_fen: 20_000, promo_credit_fen: 0, arrears_fen: 0, arrears_since: null }).execute();
+    await t.ctx.db.updateTable('lines').set({ account_id: sourceAccount }).where('id', '=', source.id).execute();
     const targetRow = await t.ctx.db.selectFrom('lines').select(['customer_id', 'account_id']).where('id', '=', target.id).executeTakeFirstOrThrow();
     const targetAccount = crypto.randomUUID();
     await t.ctx.db.insertInto('billing_accounts').values({ id: targetAccount, customer_id: targetRow.customer_id, carrier: 'cmcc', cash_balance_fen: 100, promo_credit_fen: 0, arrears_fen: 0, arrears_since: null }).execute();

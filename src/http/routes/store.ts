@@ -111,9 +111,10 @@ export async function storeRoutes(api: FastifyInstance, ctx: AppContext): Promis
         signaturePng: Type.String({ minLength: 1, maxLength: base64Length(MAX_SIGNATURE_BYTES) + 1024 }),
         acceptPenalty: Type.Optional(Type.Boolean()),
         lang: Type.Optional(literals(['zh-CN', 'en'] as const)),
+        email: Type.Optional(Type.String({ maxLength: 254, description: 'Optional: the certificate is e-mailed here' })),
       }),
       response: {
-        201: Type.Object({ id: Type.String(), status: Type.String(), agreementHash: Type.String() }),
+        201: Type.Object({ id: Type.String(), status: Type.String(), agreementHash: Type.String(), reference: Type.String() }),
         ...errors(400, 401, 403, 404, 409, 422),
       },
     },

@@ -74,8 +74,12 @@ export async function subscriberRoutes(api: FastifyInstance, ctx: AppContext): P
         confirmLast4: Type.String({ maxLength: 8 }),
         refundRoute: RefundRouteBody,
         acceptPenalty: Type.Optional(Type.Boolean()),
+        email: Type.Optional(Type.String({ maxLength: 254, description: 'Optional: the certificate is e-mailed here once the line is cancelled' })),
       }),
-      response: { 201: Type.Object({ id: Type.String(), status: Type.String() }), ...errors(400, 401, 403, 404, 409, 422) },
+      response: {
+        201: Type.Object({ id: Type.String(), status: Type.String(), reference: Type.String({ description: '受理编号, e.g. ZX482109376152 (shown as ZX 4821 0937 6152)' }) }),
+        ...errors(400, 401, 403, 404, 409, 422),
+      },
     },
   }, async (req, reply) => {
     const who = requireSubscriber(req);
