@@ -172,7 +172,13 @@ export function startAuditSealer(ctx: SealerContext, opts: { intervalMs?: number
       stopped = true;
       if (timer) clearTimeout(timer);
       await current;
-      await sealPendingAudit(ctx, { timeoutMs: 2000, onOutcome: count }).catch(() => undefined);
+      // Best effort, and bounded: a database that stopped answering must not hold up the shutdown.
+      let bound: ReturnType<typeof setTimeout> | undefined;
+      await Promise.race([
+        sealPendingAudit(ctx, { timeoutMs: 2000, onOutcome: count }).catch(() => undefined),
+        new Promise<void>((r) => (bound = setTimeout(r, 3000))),
+      ]);
+      clearTimeout(bound);
     },
     stats: () => ({ ...stats }),
   };
