@@ -9,7 +9,7 @@ export type ErrorCode =
   | 'conflict' | 'already_requested' | 'quote_stale' | 'idempotency_key_reused'
   | 'not_eligible' | 'confirmation_mismatch' | 'acknowledgements_missing' | 'identity_mismatch'
   | 'iccid_mismatch' | 'documents_missing' | 'invalid_document' | 'invalid_refund_route' | 'nothing_to_pay'
-  | 'not_forwardable' | 'dev_only'
+  | 'not_forwardable' | 'dev_only' | 'number_cancelled'
   | 'adapter_failed' | 'unavailable';
 
 const STATUS: Record<ErrorCode, number> = {
@@ -21,7 +21,7 @@ const STATUS: Record<ErrorCode, number> = {
   conflict: 409, already_requested: 409, quote_stale: 409, idempotency_key_reused: 422,
   not_eligible: 422, confirmation_mismatch: 422, acknowledgements_missing: 422, identity_mismatch: 422,
   iccid_mismatch: 422, documents_missing: 422, invalid_document: 422, invalid_refund_route: 422,
-  nothing_to_pay: 422, not_forwardable: 422,
+  nothing_to_pay: 422, not_forwardable: 422, number_cancelled: 409,
   adapter_failed: 502, unavailable: 503,
 };
 

@@ -28,6 +28,17 @@ export async function devRoutes(api: FastifyInstance, ctx: AppContext): Promise<
     return { messages: rows.map((r) => ({ to: r.to_msisdn, text: r.text, sentAt: r.sent_at.toISOString() })) };
   });
 
+  api.get('/dev/email-outbox', {
+    schema: { tags, summary: 'E-mails the platform sent (dev mode), newest first; addresses masked', querystring: Type.Object({ requestId: Type.Optional(Type.String({ format: 'uuid' })), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })) }) },
+  }, async (req) => {
+    devOnly();
+    const q = req.query as { requestId?: string; limit?: number };
+    let sel = ctx.db.selectFrom('email_outbox').select(['to_masked', 'subject', 'text', 'attachment_name', 'request_id', 'sent_at']).orderBy('id', 'desc').limit(q.limit ?? 50);
+    if (q.requestId) sel = sel.where('request_id', '=', q.requestId);
+    const rows = await sel.execute();
+    return { messages: rows.map((r) => ({ to: r.to_masked, subject: r.subject, text: r.text, attachment: r.attachment_name, requestId: r.request_id, sentAt: r.sent_at.toISOString() })) };
+  });
+
   api.get('/dev/demo-accounts', { schema: { tags, summary: 'One demo subscriber per scenario, and the demo staff (dev mode)' } }, async () => {
     devOnly();
     const msisdns = DEMO_SCENARIO_CUSTOMERS.flatMap((s) => [s.msisdn, ...s.otherMsisdns]);
