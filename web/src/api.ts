@@ -166,6 +166,10 @@ export interface Refund {
   refundableFen: number;
   shortfallFen?: number;
   note?: string | null;
+  /** What other live requests on the same (shared) account hold of the cash. */
+  reservedByOtherRequestsFen?: number;
+  /** True when this line is the last on its account and its cancellation settles it. */
+  settlesAccount?: boolean;
 }
 
 export type RefundRouteType = 'original' | 'bank' | 'line' | 'cash';
@@ -234,8 +238,15 @@ export interface CancellationRequest {
   certificateSerial?: string | null;
   rejectionReason?: string | null;
   refundFen?: number | null;
+  /** The refund as the ledger records it (the promise alone is refundFen). */
+  refund?: RefundState;
+  /** 受理编号: `value` as stored (ZX + 12 digits), `display` grouped for reading aloud. */
+  reference?: RequestReference | null;
   steps?: { step: string; status: string; attempts: number }[];
 }
+
+export interface RefundState { promisedFen: number; paidFen: number; status: 'none' | 'pending' | 'paid' | 'not_recorded' }
+export interface RequestReference { value: string; display: string }
 
 export interface CancellationSummary {
   id: string;
@@ -245,6 +256,8 @@ export interface CancellationSummary {
   status: RequestStatus;
   createdAt: string;
   certificateSerial?: string | null;
+  /** 受理编号, grouped for reading aloud. */
+  reference?: string;
 }
 
 export interface StaffUser {
@@ -278,20 +291,32 @@ export interface ReviewDetail extends ReviewItem {
   maskedIccid?: string;
   ownerLiveLines?: number;
   rejectionReason?: string | null;
+  refund?: RefundState;
+  reference?: RequestReference | null;
+  attentionReason?: string;
 }
 
+/**
+ * The public check of a certificate by serial (or of an uploaded file). `access` says how much it
+ * shows: 'none' (the serial exists, nothing else: the verification code is needed), 'code'
+ * (validity, carrier, masked number, date), 'owner' / 'staff' / 'file' (every fact, money included).
+ */
 export interface CertificateCheck {
-  valid: boolean;
-  serial: string;
-  carrier: CarrierCode;
-  carrierName: Localized | string;
-  maskedMsisdn: string;
-  maskedIccid: string;
-  completedAt: string;
-  channel: string;
-  refundFen: number;
-  keyId: string;
-  signature: string;
+  access?: 'none' | 'code' | 'owner' | 'staff' | 'file';
+  exists?: boolean;
+  valid?: boolean;
+  serial?: string;
+  carrier?: CarrierCode;
+  carrierName?: Localized | string;
+  maskedMsisdn?: string;
+  maskedIccid?: string;
+  completedAt?: string;
+  channel?: string;
+  refundFen?: number;
+  refundRoute?: string;
+  refundRouteLabel?: Localized;
+  keyId?: string;
+  signature?: string;
   formFactor?: FormFactor;
   /** Why the certificate is not valid (valid: false). */
   reason?: string;
@@ -400,10 +425,12 @@ export interface SubmitCancellation {
   confirmLast4: string;
   refundRoute: RefundRoute;
   acceptPenalty?: boolean;
+  /** Optional: the certificate is e-mailed here. */
+  email?: string;
 }
 
 export const submitCancellation = (body: SubmitCancellation, idempotencyKey: string) =>
-  post<{ id: string; status: RequestStatus }>('/cancellations', body, { 'Idempotency-Key': idempotencyKey });
+  post<{ id: string; status: RequestStatus; reference: string }>('/cancellations', body, { 'Idempotency-Key': idempotencyKey });
 export const getCancellation = (id: string) => get<CancellationRequest>(`/cancellations/${enc(id)}`);
 export const withdrawCancellation = (id: string) => post<unknown>(`/cancellations/${enc(id)}/withdraw`);
 export const getMyCancellations = () => get<{ items: CancellationSummary[] }>('/me/cancellations');
@@ -415,10 +442,10 @@ export const getReview = (id: string) => get<ReviewDetail>(`/review/${enc(id)}`)
 export const approveReview = (id: string) => post<unknown>(`/review/${enc(id)}/approve`);
 export const rejectReview = (id: string, reason: string) => post<unknown>(`/review/${enc(id)}/reject`, { reason });
 
-export const verifyCertificate = (serial: string) =>
-  get<CertificateCheck>(`/certificates/${enc(serial)}/verify`);
+export const verifyCertificate = (serial: string, code?: string) =>
+  get<CertificateCheck>(`/certificates/${enc(serial)}/verify${code ? `?c=${enc(code)}` : ''}`);
 export const certificatePdfUrl = (serial: string) => `${API_BASE}/certificates/${enc(serial)}.pdf`;
-export const publicKeyUrl = `${API_BASE}/certificates/public-key`;
+export const publicKeyUrl = `${API_BASE}/certificates/public-keys.pem`;
 
 export const TERMINAL_STATUSES: readonly RequestStatus[] = ['completed', 'rejected', 'withdrawn'];
 
@@ -495,11 +522,14 @@ export interface StoreSubmit {
   signaturePng: string;
   acceptPenalty?: boolean;
   lang?: 'zh-CN' | 'en';
+  email?: string;
 }
 
 export interface StoreCancellation {
   id: string;
   status: RequestStatus;
+  refund?: RefundState;
+  reference?: RequestReference | null;
   channel: string;
   storeId?: string | null;
   carrier: CarrierCode;
@@ -776,3 +806,52 @@ export interface AuditChainCheck {
 }
 
 export const verifyAuditChain = () => get<AuditChainCheck>('/ops/audit/verify');
+
+// ================================================================ certificates: file check and retrieval
+
+async function apiErrorOf(res: Response): Promise<ApiError> {
+  let e: { code?: unknown; message?: unknown; details?: unknown } | undefined;
+  try {
+    e = ((await res.json()) as { error?: typeof e }).error;
+  } catch {
+    e = undefined;
+  }
+  return new ApiError(
+    res.status,
+    typeof e?.code === 'string' ? e.code : `http_${res.status}`,
+    typeof e?.message === 'string' ? e.message : res.statusText || `HTTP ${res.status}`,
+    e?.details,
+  );
+}
+
+async function send(path: string, init: RequestInit): Promise<Response> {
+  let res: Response;
+  try {
+    res = await fetch(API_BASE + path, { credentials: 'same-origin', ...init });
+  } catch (cause) {
+    throw new ApiError(0, 'network', cause instanceof Error ? cause.message : 'Network error');
+  }
+  if (!res.ok) throw await apiErrorOf(res);
+  return res;
+}
+
+/** Checks a certificate PDF's own signature (the file is sent as the body). */
+export async function verifyCertificateFile(file: Blob): Promise<CertificateCheck> {
+  const res = await send('/certificates/verify', {
+    method: 'POST',
+    headers: { Accept: 'application/json', 'Accept-Language': acceptLanguage, 'Content-Type': 'application/pdf' },
+    body: file,
+  });
+  return (await res.json()) as CertificateCheck;
+}
+
+/** The certificate PDF for a request reference and the last 6 characters of the owner's ID. */
+export async function retrieveCertificate(reference: string, idLast6: string): Promise<{ blob: Blob; filename: string }> {
+  const res = await send('/certificates/retrieve', {
+    method: 'POST',
+    headers: { Accept: 'application/pdf, application/json', 'Accept-Language': acceptLanguage, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ reference, idLast6 }),
+  });
+  const filename = /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? 'certificate.pdf';
+  return { blob: await res.blob(), filename };
+}

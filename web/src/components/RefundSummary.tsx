@@ -6,7 +6,15 @@ import { formatFen } from '../format.ts';
 
 const { Text, Paragraph } = Typography;
 
-export interface RefundFigures { cashBalanceFen: number; promotionalCreditFen: number; owedFen: number; refundableFen: number; note?: string | null }
+export interface RefundFigures {
+  cashBalanceFen: number;
+  promotionalCreditFen: number;
+  owedFen: number;
+  refundableFen: number;
+  note?: string | null;
+  reservedByOtherRequestsFen?: number;
+  settlesAccount?: boolean;
+}
 
 export function RefundSummary({ refund: r, refundableLabel }: { refund: RefundFigures; refundableLabel: string }) {
   const t = useT();
@@ -17,12 +25,15 @@ export function RefundSummary({ refund: r, refundableLabel }: { refund: RefundFi
         column={1}
         items={[
           { key: 'cash', label: t('refund.cash'), children: formatFen(r.cashBalanceFen) },
+          ...((r.reservedByOtherRequestsFen ?? 0) > 0
+            ? [{ key: 'reserved', label: t('refund.reserved'), children: `− ${formatFen(r.reservedByOtherRequestsFen ?? 0)}` }]
+            : []),
           {
             key: 'promo',
             label: t('refund.promo'),
             children: (
               <span data-testid="promo-credit">
-                <Text delete={r.promotionalCreditFen > 0}>{formatFen(r.promotionalCreditFen)}</Text>{' '}
+                <Text delete={r.promotionalCreditFen > 0 && r.settlesAccount !== false}>{formatFen(r.promotionalCreditFen)}</Text>{' '}
                 <Tag color="default">{t('refund.notRefundable')}</Tag>
               </span>
             ),

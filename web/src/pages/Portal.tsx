@@ -161,7 +161,16 @@ function SignIn({ demo }: { demo: DemoAccounts | null }) {
             </Button>
           </Flex>
         </Form.Item>
-        {send.isError ? (
+        {send.isError && isApiError(send.error) && send.error.code === 'number_cancelled' ? (
+          <Alert
+            style={{ marginBottom: 16 }}
+            type="info"
+            showIcon
+            data-testid="number-cancelled"
+            title={t('signin.numberCancelled')}
+            description={<Link to="/certificate/retrieve">{t('signin.numberCancelled.retrieve')}</Link>}
+          />
+        ) : send.isError ? (
           <div style={{ marginBottom: 16 }}>
             <ErrorAlert error={send.error} testId="send-code-error" />
           </div>

@@ -1,3 +1,4 @@
+import { refundText } from '../components/refund-text.ts';
 import { Alert, Button, Card, Descriptions, Flex, Popconfirm, Result, Table, Timeline, Typography } from 'antd';
 import { DownloadOutlined, SafetyCertificateOutlined, SyncOutlined } from '@ant-design/icons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
@@ -147,6 +148,7 @@ export default function RequestStatus() {
 
 function facts(r: CancellationRequest, t: ReturnType<typeof useT>) {
   const items = [
+    ...(r.reference ? [{ key: 'reference', label: t('request.reference'), children: <span data-testid="request-reference">{r.reference.display}</span> }] : []),
     { key: 'msisdn', label: t('request.number'), children: r.msisdn },
     { key: 'carrier', label: t('request.carrier'), children: r.carrierName ? pickName(r.carrierName, t.lang) : t.dyn(`carrier.${r.carrier}`, r.carrier) },
     { key: 'channel', label: t('request.channel'), children: channelLabel(r.channel, t) },
@@ -154,7 +156,8 @@ function facts(r: CancellationRequest, t: ReturnType<typeof useT>) {
   ];
   if (r.slaDueAt) items.push({ key: 'sla', label: t('request.sla'), children: formatDateTime(r.slaDueAt, t.lang) });
   if (r.completedAt) items.push({ key: 'completed', label: t('verify.completedAt'), children: formatDateTime(r.completedAt, t.lang) });
-  if (r.refundFen != null) items.push({ key: 'refund', label: t('request.refund'), children: formatFen(r.refundFen) });
+  const refund = refundText(r, t);
+  if (refund) items.push({ key: 'refund', label: t('request.refund'), children: refund });
   if (r.certificateSerial) items.push({ key: 'serial', label: t('request.serial'), children: r.certificateSerial });
   return items;
 }

@@ -113,6 +113,7 @@ function WizardFlow({ line }: { line: Line }) {
   const [acks, setAcks] = useState<ReadonlySet<string>>(new Set());
   const [draft, setDraft] = useState<RouteDraft>({ type: null, accountName: '', bankAccount: '', bankName: '' });
   const [confirm4, setConfirm4] = useState('');
+  const [email, setEmail] = useState('');
   const [notice, setNotice] = useState<string | null>(null);
   const [ticket, setTicket] = useState<string | null>(null);
 
@@ -152,6 +153,7 @@ function WizardFlow({ line }: { line: Line }) {
           confirmLast4: confirm4,
           refundRoute: route!,
           ...(acceptPenalty ? { acceptPenalty: true } : {}),
+          ...(email.trim() ? { email: email.trim() } : {}),
         },
         idempotencyKey,
       ),
@@ -160,7 +162,7 @@ function WizardFlow({ line }: { line: Line }) {
         qc.invalidateQueries({ queryKey: ['lines'] }),
         qc.invalidateQueries({ queryKey: ['my-cancellations'] }),
       ]);
-      navigate(`/portal/requests/${res.id}`);
+      navigate(`/portal/requests/${res.id}`, { state: { justSubmitted: true } });
     },
     onError: async (err) => {
       if (!isApiError(err) || err.status === 0 || err.status >= 500) return; // safe to retry with the same key
@@ -283,6 +285,20 @@ function WizardFlow({ line }: { line: Line }) {
                 {t('confirm.mismatch')}
               </Text>
             ) : null}
+            <label htmlFor="contact-email" style={{ display: 'block', marginTop: 20 }}>
+              <Text strong>{t('wizard.email.label')}</Text>
+            </label>
+            <Input
+              id="contact-email"
+              data-testid="contact-email"
+              type="email"
+              autoComplete="email"
+              value={email}
+              onChange={(e) => setEmail(e.target.value)}
+              maxLength={254}
+              style={{ maxWidth: 360, display: 'block', marginTop: 8 }}
+            />
+            <Text type="secondary">{t('wizard.email.help')}</Text>
           </Card>
         ) : null}
 

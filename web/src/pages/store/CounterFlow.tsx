@@ -100,6 +100,7 @@ export function CounterFlow({ customer, line, onBack }: Props) {
   const [agreementLang, setAgreementLang] = useState<Lang>(t.lang);
   const [signed, setSigned] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);
+  const [email, setEmail] = useState('');
 
   const quoteKey = ['store-quote', line.id, acceptPenalty, t.lang] as const;
   const quote = useQuery({
@@ -157,6 +158,7 @@ export function CounterFlow({ customer, line, onBack }: Props) {
           signaturePng,
           ...(acceptPenalty ? { acceptPenalty: true } : {}),
           lang: agreementLang,
+          ...(email.trim() ? { email: email.trim() } : {}),
         },
         idempotencyKey,
       );
@@ -281,6 +283,19 @@ export function CounterFlow({ customer, line, onBack }: Props) {
               acks={required}
               quoteLang={t.lang}
             />
+            <Card size="small" title={<label htmlFor="store-contact-email">{t('wizard.email.label')}</label>}>
+              <Input
+                id="store-contact-email"
+                data-testid="contact-email"
+                type="email"
+                autoComplete="off"
+                value={email}
+                onChange={(e) => setEmail(e.target.value)}
+                maxLength={254}
+                style={{ maxWidth: 360 }}
+              />
+              <div><Text type="secondary">{t('wizard.email.help')}</Text></div>
+            </Card>
             <Card size="small" title={t('sign.title')}>
               <Paragraph type="secondary" style={{ marginTop: 0 }}>
                 {t('sign.intro')}

@@ -1,6 +1,7 @@
 // A store request after it was signed: progress (polled until it is done), the execution steps and
 // timeline, the card handed back, and — once completed — the certificate and the signed agreement to
 // print or download.
+import { refundText } from '../../components/refund-text.ts';
 import { useState } from 'react';
 import { Alert, App as AntApp, Button, Card, Descriptions, Flex, Result, Table, Tag, Timeline, Typography } from 'antd';
 import {
@@ -176,7 +177,8 @@ function facts(r: StoreCancellation, t: TFunction) {
     ...(r.mandate ? [{ key: 'mandate', label: t('store.mandate.title'), children: t.dyn(`mandate.${r.mandate}`, r.mandate) }] : []),
     ...(r.completedAt ? [{ key: 'completed', label: t('verify.completedAt'), children: formatDateTime(r.completedAt, t.lang) }] : []),
     ...(r.billTotalFen != null ? [{ key: 'bill', label: t('review.bill'), children: formatFen(r.billTotalFen) }] : []),
-    ...(r.refundFen != null ? [{ key: 'refund', label: t('request.refund'), children: formatFen(r.refundFen) }] : []),
+    ...(r.reference ? [{ key: 'reference', label: t('request.reference'), children: <span data-testid="request-reference">{r.reference.display}</span> }] : []),
+    ...(refundText(r, t) ? [{ key: 'refund', label: t('request.refund'), children: refundText(r, t) }] : []),
     ...(r.refundRoute?.type
       ? [{ key: 'route', label: t('refund.route'), children: t.dyn(`agreement.route.${r.refundRoute.type}`, r.refundRoute.type) }]
       : []),
@@ -256,10 +258,14 @@ function Documents({ r }: { r: StoreCancellation }) {
               <PrintButton url={storeAgreementPdfUrl(r.id)} testId="agreement-print" label={t('store.request.printAgreement')} />
             </Flex>
           ) : null}
-          {r.refundRoute?.type === 'cash' && (r.refundFen ?? 0) > 0 ? (
+          {/* Cash is handed over only for what the ledger records as paid, never for a promise alone. */}
+          {r.refundRoute?.type === 'cash' && r.refund?.status === 'paid' && r.refund.paidFen > 0 ? (
             <Text strong data-testid="cash-to-hand">
-              {t('store.request.cashToHand', { amount: formatFen(r.refundFen ?? 0) })}
+              {t('store.request.cashToHand', { amount: formatFen(r.refund.paidFen) })}
             </Text>
+          ) : null}
+          {r.refundRoute?.type === 'cash' && r.refund?.status === 'not_recorded' ? (
+            <Text type="warning" data-testid="cash-not-recorded">{t('store.request.cashNotRecorded')}</Text>
           ) : null}
         </Flex>
       }
