@@ -14,6 +14,7 @@ import { readFileSync } from 'node:fs';
 import PDFDocument from 'pdfkit';
 import QRCode from 'qrcode';
 import { assertFacts, encodeFactsForPdf } from './facts.ts';
+import { formatVerifyCode } from './verify-code.ts';
 import type { CertificateFacts } from './facts.ts';
 
 export type { CertificateFacts } from './facts.ts';
@@ -78,9 +79,17 @@ const PAD_Y = 4.5; // vertical padding of a table row
 
 type Row = { zh: string; en: string; value: string; valueEn?: string; isCode?: boolean }; // identifiers are set a little larger
 
-export async function renderCertificatePdf(facts: CertificateFacts, opts: { verifyUrl: string }): Promise<Buffer> {
+export type RenderOptions = {
+  /** The public verify page for this certificate, carried by the QR code (with the code, when there is one). */
+  verifyUrl: string;
+  /** The verification code (verify-code.ts), printed beside the QR code for people who type it. */
+  verifyCode?: string;
+};
+
+export async function renderCertificatePdf(facts: CertificateFacts, opts: RenderOptions): Promise<Buffer> {
   assertFacts(facts);
   if (!/^https?:\/\/\S+$/.test(opts.verifyUrl)) throw new TypeError('verifyUrl must be an http(s) URL');
+  if (opts.verifyCode !== undefined && !/^[0-9A-Z]{13}$/.test(opts.verifyCode)) throw new TypeError('verifyCode must be 13 characters of Crockford base32');
 
   const when = formatBeijingTime(facts.completedAt);
   const rows: Row[] = [
@@ -96,7 +105,7 @@ export async function renderCertificatePdf(facts: CertificateFacts, opts: { veri
     { zh: '受理单号', en: 'Request reference', value: facts.requestId, isCode: true },
   ];
 
-  assertCovered([...rows.flatMap((r) => [r.value, r.valueEn ?? '']), opts.verifyUrl]);
+  assertCovered([...rows.flatMap((r) => [r.value, r.valueEn ?? '']), opts.verifyUrl, opts.verifyCode ?? '']);
 
   const qrPng = await QRCode.toBuffer(opts.verifyUrl, { type: 'png', errorCorrectionLevel: 'M', margin: 0, scale: 8 });
 
@@ -115,9 +124,11 @@ export async function renderCertificatePdf(facts: CertificateFacts, opts: { veri
       Creator: 'Zhuxiao',
       Producer: 'Zhuxiao (PDFKit)',
       Keywords: encodeFactsForPdf(facts),
+      // Where to check this certificate online (with its verification code): read by `zhuxiao verify`.
+      ZhuxiaoVerifyURL: opts.verifyUrl,
       CreationDate: new Date(facts.completedAt),
       ModDate: new Date(facts.completedAt),
-    },
+    } as PDFKit.DocumentInfo, // pdfkit writes any extra entry; its types list only the standard ones
   });
   const done = collect(doc);
 
@@ -184,12 +195,15 @@ export async function renderCertificatePdf(facts: CertificateFacts, opts: { veri
   // Verification panel: QR code and how to check the signature.
   y += 16;
   const qrSize = 80;
-  const panelH = qrSize + 20;
-  doc.lineWidth(0.6).strokeColor(RULE).rect(MARGIN_X, y, CONTENT_W, panelH).stroke();
   doc.image(qrPng, MARGIN_X + 10, y + 10, { width: qrSize, height: qrSize });
   const tx = MARGIN_X + qrSize + 26;
   const tw = CONTENT_W - qrSize - 38;
   let ty = text(doc, '真伪核验', tx, y + 8, { size: 10.5, color: INK, bold: true });
+  if (opts.verifyCode) {
+    // Beside the heading, for people who type the address instead of scanning the QR code.
+    text(doc, '核验码 Verification code', tx, y + 10, { size: 7.5, color: MUTED, width: tw - 100, align: 'right' });
+    text(doc, formatVerifyCode(opts.verifyCode), tx + tw - 96, y + 8, { size: 10.5, color: INK, width: 96, align: 'right' });
+  }
   ty = text(doc, 'Verification', tx, ty, { size: 7.5, color: MUTED });
   ty = text(doc, '本证明附有 Ed25519 数字签名，任何改动都会使签名失效。扫描二维码或访问以下网址核验，也可运行 zhuxiao verify <文件.pdf> 离线核验。', tx, ty + 4, {
     size: 8.5,
@@ -203,6 +217,8 @@ export async function renderCertificatePdf(facts: CertificateFacts, opts: { veri
     width: tw,
   });
   text(doc, opts.verifyUrl, tx, ty + 4, { size: 8, color: ACCENT, width: tw });
+  const panelH = qrSize + 20;
+  doc.lineWidth(0.6).strokeColor(RULE).rect(MARGIN_X, y, CONTENT_W, panelH).stroke();
   y += panelH;
 
   // Reminder the regulator asks carriers to give at cancellation.

@@ -150,3 +150,9 @@ export function readFactsFromPdf(pdf: Uint8Array): CertificateFacts | undefined 
   const text = readInfoString(pdf, 'Keywords');
   return text === undefined ? undefined : decodeFactsFromPdf(text);
 }
+
+/** The online verify address the certificate states (Info entry ZhuxiaoVerifyURL), if any. Not proof of anything by itself. */
+export function readVerifyUrlFromPdf(pdf: Uint8Array): string | undefined {
+  const url = readInfoString(pdf, 'ZhuxiaoVerifyURL');
+  return url !== undefined && /^https?:\/\/\S+$/.test(url) ? url : undefined;
+}

@@ -1,5 +1,6 @@
 // The proof (注销证明): a serial, the masked facts, a bilingual PDF with a QR code to the public
-// verify page, signed with the carrier's Ed25519 key; stored so the owner can download it again.
+// verify page (carrying the certificate's verification code), signed with the carrier's Ed25519
+// key; stored so the owner can download it again.
 import { sql, type Transaction } from 'kysely';
 import type { AppContext } from '../context.ts';
 import type { CarrierCode, DB } from '../db/schema.ts';
@@ -10,6 +11,7 @@ import type { CertificateFacts } from './facts.ts';
 import { makeSerial } from './serial.ts';
 import { signPayload, signPdf } from './signing.ts';
 import { activeSigningKey } from './signing-keys.ts';
+import { certificateVerifyUrl, generateVerifyCode, hashVerifyCode } from './verify-code.ts';
 
 export async function issueCertificate(
   ctx: AppContext,
@@ -43,10 +45,14 @@ export async function issueCertificate(
     requestId: r.id,
     keyId: key.keyId,
   };
-  const pdf = signPdf(await renderCertificatePdf(facts, { verifyUrl: `${ctx.config.publicBaseUrl}/verify/${serial}` }), key.privateKeyPem, key.keyId);
+  // The code is only in the PDF (QR code and printed); the table keeps its hash.
+  const code = generateVerifyCode();
+  const verifyUrl = certificateVerifyUrl(ctx.config.publicBaseUrl, serial, code);
+  const pdf = signPdf(await renderCertificatePdf(facts, { verifyUrl, verifyCode: code }), key.privateKeyPem, key.keyId);
   const signed = signPayload(facts, key.privateKeyPem, key.keyId);
   await trx.insertInto('certificates').values({
     serial, request_id: r.id, carrier: r.carrier, key_id: key.keyId, facts: JSON.stringify(facts), payload_signature: signed.signature, pdf,
+    verify_code_hash: hashVerifyCode(code),
   }).execute();
   return serial;
 }

@@ -1,5 +1,6 @@
 // One Ed25519 key per carrier, created on first use. The private key is sealed with the platform's
-// master key; the public keys are published at /api/v1/certificates/public-key.
+// master key; the public keys are published at /api/v1/certificates/public-key (JSON) and
+// /api/v1/certificates/public-keys.pem (PEM, what `zhuxiao verify --public-key/--keys-url` reads).
 import type { Kysely, Transaction } from 'kysely';
 import type { AppContext } from '../context.ts';
 import type { CarrierCode, DB } from '../db/schema.ts';
@@ -24,4 +25,18 @@ export async function publicKeys(db: Kysely<DB>): Promise<Array<{ keyId: string;
 export async function ensureSigningKeys(ctx: AppContext): Promise<void> {
   const carriers = await ctx.db.selectFrom('carriers').select('code').execute();
   for (const c of carriers) await ctx.db.transaction().execute((trx) => activeSigningKey(ctx, trx, c.code));
+}
+
+/**
+ * Every public key (active and retired) of the carriers, as one PEM file: each key preceded by a
+ * comment line naming its carrier and key id. PEM readers (OpenSSL, Node's crypto) skip such lines.
+ */
+export async function publicKeysPem(db: Kysely<DB>, carrier?: string): Promise<string> {
+  let q = db.selectFrom('signing_keys as k').innerJoin('carriers as c', 'c.code', 'k.carrier')
+    .select(['k.key_id', 'k.carrier', 'k.public_key_pem', 'k.active', 'k.created_at', 'c.name_en']).orderBy('k.carrier').orderBy('k.created_at');
+  if (carrier !== undefined) q = q.where('k.carrier', '=', carrier as CarrierCode);
+  const rows = await q.execute();
+  return rows.map((r) =>
+    `# carrier=${r.carrier} (${r.name_en}) key_id=${r.key_id} status=${r.active ? 'active' : 'retired'} created=${r.created_at.toISOString()}\n${r.public_key_pem.trim()}\n`,
+  ).join('');
 }

@@ -1,45 +1,107 @@
 // Public checks of a certificate: by serial (the stored facts and their signature), or a PDF
 // someone holds (the PDF's own signature against our published keys). No personal data comes back.
+//
+// Who learns what, by serial:
+//   - anyone: whether the serial exists (access 'none'); a serial can be guessed, so nothing more;
+//   - with the certificate's verification code (QR code / printed on it): validity, carrier, masked
+//     number, date (access 'code'); a wrong code is answered exactly as no code;
+//   - the owner (a subscriber of the same ID, identity confirmed) or staff: every fact, money included.
+// Certificates issued before codes existed have no code: only the owner or staff see their facts.
+// Whoever holds the file is entitled to its own facts: verifyCertificatePdf returns them all.
 import type { AppContext } from '../context.ts';
+import type { Principal } from '../identity/sessions.ts';
+import { sameIdCustomerIds } from '../lines/list-my-lines.ts';
 import { AppError } from '../shared/errors.ts';
 import { verifyPayload, verifyPdf } from './signing.ts';
 import type { CertificateFacts } from './facts.ts';
-import { isWellFormedSerial } from './serial.ts';
+import { parseSerial } from './serial.ts';
+import { verifyCodeMatches } from './verify-code.ts';
+
+export type CertificateAccess = 'none' | 'code' | 'owner' | 'staff';
+
+export type PdfCheckFailure = 'not_pdf' | 'no_signature' | 'unknown_key' | 'bad_signature' | 'no_facts' | 'unknown_serial' | 'not_completed';
 
 async function keyMap(ctx: AppContext): Promise<Record<string, string>> {
   const rows = await ctx.db.selectFrom('signing_keys').select(['key_id', 'public_key_pem']).execute();
   return Object.fromEntries(rows.map((r) => [r.key_id, r.public_key_pem]));
 }
 
-export async function verifyCertificateBySerial(ctx: AppContext, serial: string) {
-  const s = serial.trim().toUpperCase();
-  if (!isWellFormedSerial(s)) throw new AppError('not_found', 'No certificate has that serial (check the letters and digits).');
+const UNKNOWN = 'No certificate has that serial (check the letters and digits).';
+
+export async function verifyCertificateBySerial(ctx: AppContext, serial: string, opts: { code?: string; principal?: Principal | null } = {}) {
+  const s = parseSerial(serial)?.serial;
+  if (!s) throw new AppError('not_found', UNKNOWN);
   const row = await ctx.db.selectFrom('certificates as c').innerJoin('cancellation_requests as r', 'r.id', 'c.request_id')
-    .select(['c.serial', 'c.facts', 'c.payload_signature', 'c.key_id', 'c.issued_at', 'r.status']).where('c.serial', '=', s).executeTakeFirst();
-  if (!row) throw new AppError('not_found', 'No certificate has that serial.');
+    .select(['c.serial', 'c.facts', 'c.payload_signature', 'c.key_id', 'c.verify_code_hash', 'r.status', 'r.customer_id'])
+    .where('c.serial', '=', s).executeTakeFirst();
+  // The code is compared even for an unknown serial, so both answers take the same path.
+  const codeOk = verifyCodeMatches(opts.code, row?.verify_code_hash ?? null);
+  if (!row) throw new AppError('not_found', UNKNOWN);
+
+  const access = await accessFor(ctx, opts.principal ?? null, row.customer_id, codeOk);
+  if (access === 'none') return { serial: s, exists: true as const, access };
+
   const facts = row.facts as unknown as CertificateFacts;
   const check = verifyPayload({ payload: facts, alg: 'ed25519', keyId: row.key_id, signature: row.payload_signature }, await keyMap(ctx));
-  return {
-    valid: check.valid && row.status === 'completed',
-    serial: facts.serial,
+  const valid = check.valid && row.status === 'completed';
+  const reason = check.valid ? (row.status === 'completed' ? undefined : 'not_completed') : (check.reason ?? 'bad_signature');
+  const masked = {
+    serial: s,
+    exists: true as const,
+    access,
+    valid,
+    ...(reason ? { reason } : {}),
     carrier: facts.carrierCode,
     carrierName: { zh: facts.carrierNameZh, en: facts.carrierNameEn },
     maskedMsisdn: facts.maskedMsisdn,
+    completedAt: facts.completedAt,
+    keyId: row.key_id,
+  };
+  if (access === 'code') return masked;
+  return {
+    ...masked,
     maskedIccid: facts.maskedIccid,
     formFactor: facts.formFactor,
     channel: facts.channel,
-    completedAt: facts.completedAt,
     refundFen: facts.refundFen,
     refundRoute: facts.refundRoute,
-    keyId: row.key_id,
+    refundRouteLabel: { zh: facts.refundRouteLabelZh, en: facts.refundRouteLabelEn },
+    /** Ed25519 over the canonical JSON of the facts (signing.ts, signPayload): checkable with every fact at hand. */
     signature: row.payload_signature,
-    ...(check.valid ? {} : { reason: check.reason ?? 'bad_signature' }),
   };
 }
 
+async function accessFor(ctx: AppContext, p: Principal | null, ownerCustomerId: string, codeOk: boolean): Promise<CertificateAccess> {
+  if (p?.kind === 'staff') return 'staff';
+  if (p?.kind === 'subscriber' && p.realNameVerified && (await sameIdCustomerIds(ctx.db, p.customerId)).includes(ownerCustomerId)) return 'owner';
+  return codeOk ? 'code' : 'none';
+}
+
+/** Checks a PDF someone holds: the signature over the whole file, then that we issued that serial and it stands. */
 export async function verifyCertificatePdf(ctx: AppContext, pdf: Buffer) {
+  if (pdf.subarray(0, 5).toString('latin1') !== '%PDF-') return { valid: false, reason: 'not_pdf' as PdfCheckFailure };
   const r = verifyPdf(pdf, await keyMap(ctx));
-  if (!r.valid || !r.facts) return { valid: false, reason: r.reason ?? 'no_facts' };
-  const stored = await ctx.db.selectFrom('certificates').select('serial').where('serial', '=', r.facts.serial).executeTakeFirst();
-  return { valid: !!stored, ...(stored ? {} : { reason: 'unknown_serial' }), serial: r.facts.serial, carrier: r.facts.carrierCode, maskedMsisdn: r.facts.maskedMsisdn, completedAt: r.facts.completedAt, keyId: r.keyId };
+  if (!r.valid) return { valid: false, reason: (r.reason ?? 'bad_signature') as PdfCheckFailure, ...(r.keyId ? { keyId: r.keyId } : {}) };
+  if (!r.facts) return { valid: false, reason: 'no_facts' as PdfCheckFailure, keyId: r.keyId };
+  const f = r.facts;
+  const stored = await ctx.db.selectFrom('certificates as c').innerJoin('cancellation_requests as q', 'q.id', 'c.request_id')
+    .select(['c.serial', 'q.status']).where('c.serial', '=', f.serial).executeTakeFirst();
+  const reason: PdfCheckFailure | undefined = !stored ? 'unknown_serial' : stored.status !== 'completed' ? 'not_completed' : undefined;
+  return {
+    valid: reason === undefined,
+    ...(reason ? { reason } : {}),
+    access: 'file' as const,
+    serial: f.serial,
+    carrier: f.carrierCode,
+    carrierName: { zh: f.carrierNameZh, en: f.carrierNameEn },
+    maskedMsisdn: f.maskedMsisdn,
+    maskedIccid: f.maskedIccid,
+    formFactor: f.formFactor,
+    channel: f.channel,
+    completedAt: f.completedAt,
+    refundFen: f.refundFen,
+    refundRoute: f.refundRoute,
+    refundRouteLabel: { zh: f.refundRouteLabelZh, en: f.refundRouteLabelEn },
+    keyId: r.keyId,
+  };
 }

@@ -12,8 +12,12 @@ Usage:
                                         generate deterministic demo data (default 2000 customers)
   zhuxiao check <kind> <value>...       check identifiers; kinds: ${IDENTIFIER_KINDS.join(', ')}
                                         prints one JSON object per value
-  zhuxiao verify <file.pdf> [--public-key FILE]
-                                        verify a certificate offline; exit 0 only if untampered
+  zhuxiao verify <file.pdf> [--public-key FILE] [--keys-url URL]
+                                        verify a certificate's signature against the keys in FILE
+                                        (PEM, one or more), fetched from URL (the platform's
+                                        /api/v1/certificates/public-keys.pem), or else in the local
+                                        database; exit 0 only if untampered, 1 if not, 2 if it
+                                        could not be checked
   zhuxiao audit verify [--checkpoint FILE] [--public-key FILE] [--page-size N]
                                         check the sealed audit log against its signed checkpoints
                                         (and a saved earlier one); exit 0 only if intact
@@ -65,12 +69,7 @@ async function main(argv: string[]): Promise<number> {
       await runSeed(loadConfig(), customers, seed);
       return 0;
     }
-    case 'verify': {
-      const { values, positionals } = parseArgs({ args: rest, options: { 'public-key': { type: 'string' } }, allowPositionals: true, strict: true });
-      if (positionals.length !== 1) usage('verify takes one PDF file');
-      const { verifyOffline } = await import('./verify.ts');
-      return verifyOffline(loadConfig(), positionals[0], values['public-key']);
-    }
+    case 'verify': return (await import('./verify.ts')).verifyCommand(loadConfig(), rest, usage);
     case 'staff': return (await import('./staff.ts')).runStaff(loadConfig(), rest);
     case 'audit': return (await import('./audit.ts')).auditCommand(loadConfig(), rest);
     case undefined:

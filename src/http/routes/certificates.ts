@@ -1,15 +1,32 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { Type } from 'typebox';
 import type { AppContext } from '../../context.ts';
 import { AppError } from '../../shared/errors.ts';
 import { sameIdCustomerIds } from '../../lines/list-my-lines.ts';
-import { publicKeys } from '../../certificates/signing-keys.ts';
+import { publicKeys, publicKeysPem } from '../../certificates/signing-keys.ts';
 import { verifyCertificateBySerial, verifyCertificatePdf } from '../../certificates/verify-certificate.ts';
+import { retrieveCertificate } from '../../certificates/retrieve-certificate.ts';
+import { MAX_UPLOAD_BYTES, pdfFromUpload } from '../../certificates/pdf-upload.ts';
+import { clientIp } from '../session.ts';
 import { errors } from '../schemas.ts';
+
+const CodeQuery = Type.Object({ c: Type.Optional(Type.String({ maxLength: 64, description: 'The verification code printed on the certificate (its QR code carries it)' })) });
+
+function sendPdf(reply: FastifyReply, serial: string, pdf: Buffer) {
+  return reply.type('application/pdf').header('cache-control', 'private, no-store')
+    .header('content-disposition', `attachment; filename="${serial}.pdf"`).send(pdf);
+}
 
 export async function certificateRoutes(api: FastifyInstance, ctx: AppContext): Promise<void> {
   const tags = ['certificates'];
-  api.addContentTypeParser('application/pdf', { parseAs: 'buffer', bodyLimit: 5 * 1024 * 1024 }, (_req, body, done) => done(null, body));
+
+  async function carrierFilter(carrier: string | undefined): Promise<string | undefined> {
+    if (carrier === undefined || carrier === '') return undefined;
+    const c = carrier.trim().toLowerCase();
+    const known = await ctx.db.selectFrom('carriers').select('code').where('code', '=', c as never).executeTakeFirst();
+    if (!known) throw new AppError('not_found', `No carrier has the code ${carrier}; the codes are at /api/v1/certificates/public-key.`);
+    return c;
+  }
 
   api.get('/certificates/public-key', {
     schema: { tags, summary: 'The Ed25519 public keys certificates are signed with (one per carrier)', querystring: Type.Object({ carrier: Type.Optional(Type.String()) }) },
@@ -19,25 +36,82 @@ export async function certificateRoutes(api: FastifyInstance, ctx: AppContext): 
     return { algorithm: 'ed25519', keys };
   });
 
-  api.post('/certificates/verify', {
-    schema: { tags, summary: 'Verify a certificate PDF (send the file as application/pdf)', response: errors(400) },
-  }, async (req) => {
-    if (!Buffer.isBuffer(req.body)) throw new AppError('bad_request', 'Send the certificate PDF as the body, with Content-Type: application/pdf.');
-    return verifyCertificatePdf(ctx, req.body);
+  api.get('/certificates/public-keys.pem', {
+    schema: {
+      tags,
+      summary: 'Every public key (active and retired) as PEM, each after a comment line naming its carrier and key id; for `zhuxiao verify --public-key/--keys-url`',
+      querystring: Type.Object({ carrier: Type.Optional(Type.String({ maxLength: 32 })) }),
+      response: errors(404),
+    },
+  }, async (req, reply) => {
+    const pem = await publicKeysPem(ctx.db, await carrierFilter((req.query as { carrier?: string }).carrier));
+    return reply.type('application/x-pem-file; charset=utf-8').header('content-disposition', 'inline; filename="zhuxiao-public-keys.pem"').send(pem);
+  });
+
+  // The upload parsers only apply to this route (an encapsulated scope).
+  await api.register(async (scope) => {
+    const asBuffer = { parseAs: 'buffer' as const, bodyLimit: MAX_UPLOAD_BYTES };
+    scope.addContentTypeParser(['application/pdf', 'application/octet-stream', 'multipart/form-data'], asBuffer, (_req, body, done) => done(null, body));
+    scope.post('/certificates/verify', {
+      bodyLimit: MAX_UPLOAD_BYTES,
+      schema: {
+        tags,
+        summary: 'Verify a certificate PDF: the file as the body (application/pdf) or as a multipart/form-data file (at most 2 MB). A valid file gets back its own facts.',
+        response: errors(400, 413),
+      },
+    }, async (req, reply) => {
+      const file = Buffer.isBuffer(req.body) ? pdfFromUpload(req.body, String(req.headers['content-type'] ?? '')) : undefined;
+      if (!file || file.length === 0) {
+        throw new AppError('bad_request', 'Send the certificate PDF as the body (Content-Type: application/pdf), or as a file in a multipart/form-data form.');
+      }
+      reply.header('cache-control', 'no-store');
+      return verifyCertificatePdf(ctx, file);
+    });
+  });
+
+  api.post('/certificates/retrieve', {
+    schema: {
+      tags,
+      summary: 'Get a certificate again with the request reference (受理编号) and the last 6 characters of the owner\'s ID document; answers the PDF',
+      body: Type.Object({ reference: Type.String({ minLength: 1, maxLength: 64 }), idLast6: Type.String({ minLength: 1, maxLength: 16 }) }),
+      response: errors(400, 404, 429),
+    },
+  }, async (req, reply) => {
+    const { reference, idLast6 } = req.body as { reference: string; idLast6: string };
+    const r = await retrieveCertificate(ctx, { reference, idLast6, ip: clientIp(req) });
+    return sendPdf(reply, r.serial, r.pdf);
   });
 
   api.get('/certificates/:serial/verify', {
-    schema: { tags, summary: 'Public check of a certificate by serial: validity and masked facts', params: Type.Object({ serial: Type.String({ maxLength: 64 }) }), response: errors(404) },
-  }, async (req) => verifyCertificateBySerial(ctx, (req.params as { serial: string }).serial));
+    schema: {
+      tags,
+      summary: 'Check a certificate by serial. Without its verification code: only whether it exists. With the code: validity, carrier, masked number, date. The owner and staff: every fact.',
+      params: Type.Object({ serial: Type.String({ maxLength: 64 }) }),
+      querystring: CodeQuery,
+      response: errors(404),
+    },
+  }, async (req, reply) => {
+    reply.header('cache-control', 'private, no-store');
+    return verifyCertificateBySerial(ctx, (req.params as { serial: string }).serial, { code: (req.query as { c?: string }).c, principal: req.principal });
+  });
 
   api.get('/certificates/:file', {
-    schema: { tags, summary: 'Download a certificate PDF: /certificates/{serial}.pdf (the owner or staff)', params: Type.Object({ file: Type.String({ maxLength: 80 }) }), response: errors(401, 404) },
+    schema: {
+      tags,
+      summary: 'GET /certificates/{serial}: the same check as /certificates/{serial}/verify. GET /certificates/{serial}.pdf: download the PDF (the owner or staff).',
+      params: Type.Object({ file: Type.String({ maxLength: 80 }) }),
+      querystring: CodeQuery,
+      response: errors(401, 404),
+    },
   }, async (req, reply) => {
     const file = (req.params as { file: string }).file;
-    if (!file.endsWith('.pdf')) throw new AppError('not_found', 'Certificates are at /api/v1/certificates/{serial}.pdf.');
+    if (!file.toLowerCase().endsWith('.pdf')) {
+      reply.header('cache-control', 'private, no-store');
+      return verifyCertificateBySerial(ctx, file, { code: (req.query as { c?: string }).c, principal: req.principal });
+    }
     const serial = file.slice(0, -4).toUpperCase();
     const p = req.principal;
-    if (!p) throw new AppError('unauthenticated', 'Sign in to download your certificate.');
+    if (!p) throw new AppError('unauthenticated', 'Sign in to download your certificate, or get it again with your request reference at /certificate/retrieve.');
     const row = await ctx.db.selectFrom('certificates as c').innerJoin('cancellation_requests as r', 'r.id', 'c.request_id')
       .select(['c.pdf', 'r.customer_id']).where('c.serial', '=', serial).executeTakeFirst();
     if (!row) throw new AppError('not_found', 'No certificate has that serial.');
@@ -45,6 +119,6 @@ export async function certificateRoutes(api: FastifyInstance, ctx: AppContext): 
       if (!p.realNameVerified) throw new AppError('real_name_required', 'Confirm your identity first.');
       if (!(await sameIdCustomerIds(ctx.db, p.customerId)).includes(row.customer_id)) throw new AppError('not_found', 'No certificate of yours has that serial.');
     }
-    return reply.type('application/pdf').header('content-disposition', `attachment; filename="${serial}.pdf"`).send(Buffer.from(row.pdf));
+    return sendPdf(reply, serial, Buffer.from(row.pdf));
   });
 }
