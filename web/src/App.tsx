@@ -20,6 +20,7 @@ const StoreRequest = lazy(() => import('./pages/store/StoreRequest.tsx'));
 const OpsDashboard = lazy(() => import('./pages/ops/OpsDashboard.tsx'));
 const StaffAdmin = lazy(() => import('./pages/ops/StaffAdmin.tsx'));
 const Verify = lazy(() => import('./pages/Verify.tsx'));
+const RetrieveCertificate = lazy(() => import('./pages/RetrieveCertificate.tsx'));
 
 const { Header, Content, Footer } = Layout;
 
@@ -134,6 +135,7 @@ const router = createBrowserRouter([
       { path: 'staff/admin', element: <StaffAdmin /> },
       { path: 'verify', element: <Verify /> },
       { path: 'verify/:serial', element: <Verify /> },
+      { path: 'certificate/retrieve', element: <RetrieveCertificate /> },
       { path: '*', element: <NotFound /> },
     ],
   },

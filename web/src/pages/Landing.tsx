@@ -2,6 +2,7 @@ import type { ReactNode } from 'react';
 import { Card, Col, Flex, Row, Typography } from 'antd';
 import {
   CloudUploadOutlined,
+  DownloadOutlined,
   IdcardOutlined,
   MobileOutlined,
   SafetyCertificateOutlined,
@@ -71,12 +72,20 @@ export default function Landing() {
         ))}
       </Row>
 
-      <Link to="/verify" data-testid="entry-verify">
-        <Flex gap={8} align="center">
-          <IdcardOutlined />
-          {t('landing.verify')} →
-        </Flex>
-      </Link>
+      <Flex vertical gap={8}>
+        <Link to="/verify" data-testid="entry-verify">
+          <Flex gap={8} align="center">
+            <IdcardOutlined />
+            {t('landing.verify')} →
+          </Flex>
+        </Link>
+        <Link to="/certificate/retrieve" data-testid="entry-retrieve">
+          <Flex gap={8} align="center">
+            <DownloadOutlined />
+            {t('landing.retrieve')} →
+          </Flex>
+        </Link>
+      </Flex>
 
       <section>
         <Title level={3}>{t('landing.promises')}</Title>
