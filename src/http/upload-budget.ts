@@ -1,7 +1,8 @@
 // Large uploads (a store cancellation with its scanned documents) are held in memory several times
 // over while they are parsed, decoded and stored, so the number of them in flight is bounded: a byte
 // budget shared by the whole process, reserved from the declared Content-Length (the route's body
-// limit when none is declared) before the body is read, and one upload at a time per staff member.
+// limit when none is declared) before the body is read, and one upload at a time per staff member
+// (a double tap that repeats the same Idempotency-Key is let through: it gets the first answer).
 // Over budget, the request is refused at once (503 `unavailable`, Retry-After), its body unread.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../shared/errors.ts';
@@ -19,7 +20,8 @@ export interface UploadBudget {
 
 export function createUploadBudget(opts: { totalBytes: number; routeLimit: number }): UploadBudget {
   let reserved = 0;
-  const uploaders = new Set<string>();
+  /** Staff member → Idempotency-Keys of their uploads in flight. */
+  const uploaders = new Map<string, string[]>();
   const releases = new WeakMap<FastifyRequest, () => void>();
 
   return {
@@ -29,7 +31,9 @@ export function createUploadBudget(opts: { totalBytes: number; routeLimit: numbe
       if (Number.isFinite(declared) && declared > opts.routeLimit) return;
       const bytes = Number.isFinite(declared) && declared >= 0 ? declared : opts.routeLimit;
       const who = req.principal?.kind === 'staff' ? req.principal.staffId : null;
-      if (who && uploaders.has(who)) {
+      const key = typeof req.headers['idempotency-key'] === 'string' ? req.headers['idempotency-key'] : '';
+      const mine = who ? uploaders.get(who) : undefined;
+      if (mine && !(key && mine.every((k) => k === key))) {
         reply.header('retry-after', String(UPLOAD_RETRY_AFTER_SECONDS));
         throw new AppError('rate_limited', 'Your previous submission is still being received: wait for it to finish.', { retryAfterSeconds: UPLOAD_RETRY_AFTER_SECONDS });
       }
@@ -39,13 +43,16 @@ export function createUploadBudget(opts: { totalBytes: number; routeLimit: numbe
         throw new AppError('unavailable', 'The server is receiving other large uploads right now. Send again in a few seconds; nothing was recorded.', { retryAfterSeconds: UPLOAD_RETRY_AFTER_SECONDS });
       }
       reserved += bytes;
-      if (who) uploaders.add(who);
+      if (who) uploaders.set(who, [...(mine ?? []), key]);
       let done = false;
       const release = () => {
         if (done) return;
         done = true;
         reserved -= bytes;
-        if (who) uploaders.delete(who);
+        if (!who) return;
+        const left = (uploaders.get(who) ?? []).slice(1);
+        if (left.length) uploaders.set(who, left);
+        else uploaders.delete(who);
       };
       releases.set(req, release);
       // Whatever ends the exchange (answered, client gone, timed out) gives the budget back.
