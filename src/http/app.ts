@@ -15,6 +15,7 @@ import { isConnectionError, RETRY_AFTER_SECONDS } from '../db/connection-errors.
 import { LOG_OPTIONS } from '../shared/logger.ts';
 import { sessionPlugin } from './session.ts';
 import { DEFAULT_BODY_LIMIT, metricsGuard, registerDocs, registerSecurityHeaders, trustProxyOption } from './security.ts';
+import { frameworkErrors, registerInputRules } from './input-rules.ts';
 import { registerRoutes } from './routes/index.ts';
 
 const WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/dist');
@@ -27,7 +28,9 @@ export async function buildApp(ctx: AppContext, opts: { logger?: boolean } = {})
     trustProxy: trustProxyOption(ctx.config), // X-Forwarded-* only from ZHUXIAO_TRUSTED_PROXIES
     bodyLimit: DEFAULT_BODY_LIMIT, // routes that take more say so (store uploads)
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: false } },
+    frameworkErrors,
   }).withTypeProvider<TypeBoxTypeProvider>();
+  registerInputRules(app);
 
   app.setErrorHandler((err: FastifyError | AppError, req, reply) => {
     if (err instanceof AppError) {
@@ -40,7 +43,7 @@ export async function buildApp(ctx: AppContext, opts: { logger?: boolean } = {})
     }
     const status = (err as FastifyError).statusCode;
     if (status && status >= 400 && status < 500) {
-      return reply.status(status).send({ error: { code: (err as FastifyError).code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? 'bad_request' : 'bad_request', message: err.message } });
+      return reply.status(status).send({ error: { code: status === 413 ? 'payload_too_large' : status === 415 ? 'unsupported_media_type' : 'bad_request', message: err.message } });
     }
     if (isConnectionError(err)) {
       // The database is down or cut off: not a bug, and worth trying again shortly.

@@ -84,7 +84,7 @@ export async function opsRoutes(api: FastifyInstance, ctx: AppContext): Promise<
       tags, summary: 'The audit trail, newest first: who did what, when, from where',
       querystring: Type.Object({
         requestId: Type.Optional(Uuid), staffId: Type.Optional(Uuid),
-        limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })), beforeSeq: Type.Optional(Type.Integer({ minimum: 1 })),
+        limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })), beforeSeq: Type.Optional(Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER })),
       }),
       response: errors(400, 401, 403),
     },
