@@ -83,13 +83,7 @@ export function serveConfigProblems(config: Config): string[] {
     problems.push('ZHUXIAO_PUBLIC_URL is not set. In production (ZHUXIAO_DEV unset) set it to the address people reach this server at, e.g. ZHUXIAO_PUBLIC_URL=https://zhuxiao.example.cn: certificates\' QR codes and secure cookies depend on it.');
   }
   if (config.publicBaseUrlSet) {
-    let ok = false;
-    try {
-      ok = ['http:', 'https:'].includes(new URL(config.publicBaseUrl).protocol);
-    } catch {
-      ok = false;
-    }
-    if (!ok) problems.push(`ZHUXIAO_PUBLIC_URL "${config.publicBaseUrl}" is not an http:// or https:// URL.`);
+    if (!URL.canParse(config.publicBaseUrl) || !['http:', 'https:'].includes(new URL(config.publicBaseUrl).protocol)) problems.push(`ZHUXIAO_PUBLIC_URL "${config.publicBaseUrl}" is not an http:// or https:// URL.`);
   }
   return problems;
 }
