@@ -13,7 +13,7 @@ import {
   type TimelineEntry,
 } from '../api.ts';
 import { channelLabel, ErrorAlert, Loading, StatusTag, statusLabel } from '../common.tsx';
-import { colon, formatDateTime, formatFen, pickName } from '../format.ts';
+import { colon, formatDateTime, pickName } from '../format.ts';
 import { useT } from '../i18n.tsx';
 
 const { Title, Text } = Typography;
