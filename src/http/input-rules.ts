@@ -86,14 +86,19 @@ export function findNonFinite(value: unknown, root: string): { at: string; probl
   return walk(value, root, (v) => (typeof v === 'number' && !Number.isFinite(v) ? 'is not a finite number' : null));
 }
 
-/** Depth-first over objects and arrays (keys included) without recursion, so deep nesting cannot overflow the stack. */
+/**
+ * Depth-first over objects and arrays (keys included) without recursion, so deep nesting cannot
+ * overflow the stack; each object once, so a body a plugin built with cycles cannot loop.
+ */
 function walk(value: unknown, root: string, bad: (v: unknown) => string | null): { at: string; problem: string } | null {
   const stack: Array<[unknown, string]> = [[value, root]];
+  const seen = new Set<object>();
   while (stack.length) {
     const [v, at] = stack.pop()!;
     const problem = bad(v);
     if (problem) return { at, problem };
-    if (typeof v !== 'object' || v === null || Buffer.isBuffer(v) || ArrayBuffer.isView(v)) continue;
+    if (typeof v !== 'object' || v === null || Buffer.isBuffer(v) || ArrayBuffer.isView(v) || seen.has(v)) continue;
+    seen.add(v);
     if (Array.isArray(v)) {
       v.forEach((item, i) => stack.push([item, `${at}/${i}`]));
       continue;

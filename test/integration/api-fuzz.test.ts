@@ -451,14 +451,13 @@ test('the 500s an outside fuzzer found are 400s now', async () => {
   const json = (role: Role, method: string, url: string, body: unknown, extra: Record<string, string> = {}) =>
     t.app.inject({ method: method as 'POST', url: `/api/v1/${url}`, headers: { ...as(role), 'content-type': 'application/json', ...extra }, payload: toJson(body) });
   const get = (role: Role, url: string) => t.app.inject({ method: 'GET', url: `/api/v1/${url}`, headers: as(role) });
-  const ZERO = '00000000-0000-4000-8000-000000000000';
   const cases: Array<[string, () => ReturnType<typeof get>, number?]> = [
     ['staff sign-in username with NUL', () => json('anonymous', 'POST', 'staff/sign-in', { username: 'admin\u0000', password: 'x' })],
-    ['reject reason with NUL', () => json('reviewer', 'POST', `review/${ZERO}/reject`, { reason: 'no\u0000' })],
+    ['reject reason with NUL', () => json('reviewer', 'POST', `review/${pool.requestIds[0]}/reject`, { reason: 'Not this way\u0000' })],
     ['review queue carrier with NUL', () => get('reviewer', 'review/queue?carrier=%00')],
     ['public key carrier with NUL', () => get('anonymous', 'certificates/public-key?carrier=cmcc%00')],
     ['MVNO brand id with NUL', () => json('admin', 'PUT', 'admin/mvno-brands/brand%00', { acceptsForwarded: true, hotline: '4001234567' })],
-    ['staff display name with NUL', () => json('admin', 'POST', 'admin/staff', { username: 'fuzz-display', role: 'clerk', displayName: 'x\u0000y' })],
+    ['staff display name with NUL', () => json('admin', 'POST', 'admin/staff', { username: 'fuzz-display', role: 'reviewer', displayName: 'x\u0000y' })],
     ['staff store id with NUL', () => json('admin', 'POST', 'admin/staff', { username: 'fuzz-store', role: 'clerk', storeId: 's\u0000' })],
     ['certificate serial with NUL', () => get('anonymous', 'certificates/ZX%00/verify')],
     ['certificate file with NUL', () => get('admin', 'certificates/ZX%00.pdf')],
@@ -475,6 +474,9 @@ test('the 500s an outside fuzzer found are 400s now', async () => {
     ['empty JSON body', () => t.app.inject({ method: 'POST', url: '/api/v1/staff/sign-in', headers: { 'content-type': 'application/json', ...as('anonymous') }, payload: '' })],
     ['broken JSON body', () => t.app.inject({ method: 'POST', url: '/api/v1/staff/sign-in', headers: { 'content-type': 'application/json', ...as('anonymous') }, payload: '{"username":' })],
     ['unsupported content type', () => t.app.inject({ method: 'POST', url: '/api/v1/staff/sign-in', headers: { 'content-type': 'application/xml', ...as('anonymous') }, payload: '<a/>' }), 415],
+    ['a page path escape that is not UTF-8', () => t.app.inject({ method: 'GET', url: '/%ff' })],
+    ['an API path escape that is not UTF-8', () => t.app.inject({ method: 'GET', url: '/api/v1/%ff' })],
+    ['NUL in a static file name', () => t.app.inject({ method: 'GET', url: '/assets/a%00b.js' })],
     ['body over the limit', () => t.app.inject({ method: 'POST', url: '/api/v1/auth/sms-code', headers: { 'content-type': 'application/json', ...as('anonymous') }, payload: Buffer.alloc(13 * 1024 * 1024, 0x20) }), 413],
   ];
   const wrong: string[] = [];

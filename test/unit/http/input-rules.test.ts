@@ -43,6 +43,9 @@ test('findBadText and findNonFinite point at the first bad value, keys included,
   let deep: unknown = 'x\u0000';
   for (let i = 0; i < 100_000; i++) deep = [deep];
   assert.ok(findBadText(deep, 'body'));
+  const cyclic: Record<string, unknown> = { a: 'ok' };
+  cyclic.self = cyclic;
+  assert.equal(findBadText(cyclic, 'body'), null);
 });
 
 test('an app with the rules refuses bad text, bad bytes, non-finite and unbounded numbers, and unknown fields with 400', async () => {
