@@ -15,7 +15,7 @@ import { isConnectionError, RETRY_AFTER_SECONDS } from '../db/connection-errors.
 import { LOG_OPTIONS } from '../shared/logger.ts';
 import { sessionPlugin } from './session.ts';
 import { DEFAULT_BODY_LIMIT, metricsGuard, registerDocs, registerSecurityHeaders, trustProxyOption } from './security.ts';
-import { frameworkErrors, registerInputRules } from './input-rules.ts';
+import { clientErrorHandler, frameworkErrors, registerInputRules } from './input-rules.ts';
 import { registerRoutes } from './routes/index.ts';
 
 const WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/dist');
@@ -29,6 +29,7 @@ export async function buildApp(ctx: AppContext, opts: { logger?: boolean } = {})
     bodyLimit: DEFAULT_BODY_LIMIT, // routes that take more say so (store uploads)
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: false } },
     frameworkErrors,
+    clientErrorHandler,
   }).withTypeProvider<TypeBoxTypeProvider>();
   registerInputRules(app);
 

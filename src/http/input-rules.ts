@@ -14,8 +14,10 @@
 //    shows the hardened schemas, so it documents the rule.
 //
 // `frameworkErrors` gives the errors Fastify raises before routing (a malformed URL, an overlong path
-// parameter) the one error shape, `{ error: { code, message } }`.
+// parameter) the one error shape, `{ error: { code, message } }`; `clientErrorHandler` does the same
+// for requests Node's HTTP parser refuses (a NUL in a header, headers too large).
 import { isUtf8 } from 'node:buffer';
+import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 import { AppError } from '../shared/errors.ts';
 
@@ -172,4 +174,16 @@ export function frameworkErrors(err: FastifyError, _req: FastifyRequest, reply: 
   const code = err.code === 'FST_ERR_BAD_URL' ? 'validation_failed' : 'bad_request';
   const message = err.code === 'FST_ERR_BAD_URL' ? 'Invalid request: the URL has a percent-escape that is not valid UTF-8.' : err.message;
   void reply.status(status).send({ error: { code, message } });
+}
+
+/** Requests Node's HTTP parser refuses before Fastify sees them, answered in the one error shape. */
+export function clientErrorHandler(err: Error & { code?: string }, socket: Socket): void {
+  if (err.code === 'ECONNRESET' || socket.destroyed || !socket.writable) return;
+  const [status, reason, code, message] = err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+    ? [408, 'Request Timeout', 'bad_request', 'The request took too long to arrive.']
+    : err.code === 'HPE_HEADER_OVERFLOW'
+      ? [431, 'Request Header Fields Too Large', 'bad_request', 'The request headers are too large.']
+      : [400, 'Bad Request', 'bad_request', 'The request is not valid HTTP (for example a control character in a header).'];
+  const body = JSON.stringify({ error: { code, message } });
+  socket.end(`HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
 }

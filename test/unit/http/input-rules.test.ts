@@ -2,9 +2,10 @@
 // body fields are refused, and the schemas routes share are not changed behind their back.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import net from 'node:net';
 import Fastify, { type InjectOptions } from 'fastify';
 import { Type } from 'typebox';
-import { findBadText, findNonFinite, frameworkErrors, hardenSchema, INTEGER_BOUNDS, NUMBER_BOUNDS, registerInputRules } from '../../../src/http/input-rules.ts';
+import { clientErrorHandler, findBadText, findNonFinite, frameworkErrors, hardenSchema, INTEGER_BOUNDS, NUMBER_BOUNDS, registerInputRules } from '../../../src/http/input-rules.ts';
 import { AppError } from '../../../src/shared/errors.ts';
 
 test('hardenSchema bounds every number, closes every body object, and leaves the original alone', () => {
@@ -76,4 +77,23 @@ test('an app with the rules refuses bad text, bad bytes, non-finite and unbounde
   assert.equal(await post('{"s":'), 400);
   assert.equal((await app.inject('/q/%ff')).json().error.code, 'validation_failed');
   await app.close();
+});
+
+test('a request the HTTP parser refuses (NUL in a header) gets a 400 in the one error shape', async () => {
+  const app = Fastify({ clientErrorHandler });
+  app.get('/', async () => ({ ok: true }));
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const { port } = app.server.address() as net.AddressInfo;
+  const answer = await new Promise<string>((resolve, reject) => {
+    const socket = net.connect(port, '127.0.0.1', () => socket.write('GET / HTTP/1.1\r\nHost: x\r\nX-Key: a\u0000b\r\n\r\n'));
+    let data = '';
+    socket.on('data', (d) => { data += d; });
+    socket.on('end', () => resolve(data));
+    socket.on('error', reject);
+  });
+  await app.close();
+  assert.match(answer, /^HTTP\/1\.1 400 /);
+  const body = JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4));
+  assert.equal(body.error.code, 'bad_request');
+  assert.equal(typeof body.error.message, 'string');
 });
