@@ -12,7 +12,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { dropTemplate, startTestApp, testConfig, type TestApp } from '../helpers/context.ts';
 import { ApiClient, demoAccounts, staffFor } from '../helpers/api.ts';
-import { MAX_FAILED_PASSWORDS } from '../../src/identity/sign-in-staff.ts';
+import { MAX_FAILED_PASSWORDS, MAX_FAILURES_PER_CLIENT } from '../../src/identity/sign-in-staff.ts';
 import { createContext, closeContext } from '../../src/bootstrap.ts';
 import { buildApp } from '../../src/http/app.ts';
 
@@ -183,6 +183,16 @@ describe('wrong staff passwords', () => {
     assert.equal(checked.length, MAX_FAILED_PASSWORDS, 'five passwords were checked, not twenty');
     assert.equal(checked.filter((c) => c.action === 'staff.locked').length, 1);
     assert.equal((await new Client(port, '127.0.0.1').post('staff/sign-in', { username, password })).status, 200, 'the owner is not locked out');
+  });
+
+  test(`one address spraying wrong passwords over many usernames is stopped after ${MAX_FAILURES_PER_CLIENT}`, async () => {
+    const sprayer = new Client(port, '127.0.0.6');
+    const first = await Promise.all(Array.from({ length: MAX_FAILURES_PER_CLIENT }, (_, i) => sprayer.post('staff/sign-in', { username: `spray.${i}`, password: 'Password1!' })));
+    assert.ok(first.every((r) => r.status === 401), first.map((r) => r.status).join(','));
+    const stopped = await sprayer.post('staff/sign-in', { username, password });
+    assert.equal(stopped.status, 429, 'even a right password, from that address');
+    assert.equal(stopped.body.error.code, 'rate_limited');
+    assert.equal((await new Client(port, '127.0.0.1').post('staff/sign-in', { username, password })).status, 200, 'other addresses are not affected');
   });
 
   test('an unknown username locks the same way, so a lock tells nothing about which usernames exist', async () => {
