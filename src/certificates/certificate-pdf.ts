@@ -10,6 +10,7 @@
 //
 // Chinese comes first, English beneath each label.
 
+import { formatRequestReference } from '../cancellation/request-reference.ts';
 import { readFileSync } from 'node:fs';
 import PDFDocument from 'pdfkit';
 import QRCode from 'qrcode';
@@ -102,7 +103,8 @@ export async function renderCertificatePdf(facts: CertificateFacts, opts: Render
     { zh: '注销完成时间', en: 'Cancellation completed', value: when.zh, valueEn: when.en },
     { zh: '退款金额', en: 'Refund amount', value: formatFen(facts.refundFen) },
     { zh: '退款方式', en: 'Refund method', value: facts.refundRouteLabelZh, valueEn: facts.refundRouteLabelEn },
-    { zh: '受理单号', en: 'Request reference', value: facts.requestId, isCode: true },
+    ...(facts.reference ? [{ zh: '受理编号', en: 'Request reference', value: formatRequestReference(facts.reference), isCode: true }] : []),
+    { zh: '申请编号', en: 'Request id', value: facts.requestId, isCode: true },
   ];
 
   assertCovered([...rows.flatMap((r) => [r.value, r.valueEn ?? '']), opts.verifyUrl, opts.verifyCode ?? '']);

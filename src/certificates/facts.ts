@@ -31,6 +31,8 @@ export type CertificateFacts = {
   refundRouteLabelZh: string;
   refundRouteLabelEn: string;
   requestId: string;
+  /** 受理编号 (ZX + 12 digits); absent on certificates issued before references existed. */
+  reference?: string;
   /** Id of the Ed25519 key the certificate is signed with (see signing.ts). */
   keyId: string;
 };
@@ -50,7 +52,7 @@ const STRING_FIELDS = [
   'keyId',
 ] as const satisfies readonly (keyof CertificateFacts)[];
 
-const ALL_FIELDS: readonly string[] = [...STRING_FIELDS, 'formFactor', 'channel', 'refundFen'];
+const ALL_FIELDS: readonly string[] = [...STRING_FIELDS, 'formFactor', 'channel', 'refundFen', 'reference'];
 
 // An ISO 8601 instant with an explicit offset; Date.parse alone accepts too much.
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
@@ -77,6 +79,9 @@ export function checkFacts(value: unknown): string[] {
     if (typeof s === 'string' && (!s.includes('*') || /\d{8,}/.test(s.replace(/[\s-]/g, '')))) {
       problems.push(`${key} must be masked with * (no run of 8 or more digits)`);
     }
+  }
+  if (v.reference !== undefined && (typeof v.reference !== 'string' || !/^ZX\d{12}$/.test(v.reference))) {
+    problems.push('reference must be ZX followed by 12 digits');
   }
   for (const key of Object.keys(v)) {
     if (!ALL_FIELDS.includes(key)) problems.push(`unknown field ${key}`);

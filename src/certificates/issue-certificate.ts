@@ -22,8 +22,13 @@ export async function issueCertificate(
   const existing = await trx.selectFrom('certificates').select('serial').where('request_id', '=', requestId).executeTakeFirst();
   if (existing) return existing.serial;
   const r = await trx.selectFrom('cancellation_requests as r').innerJoin('lines as l', 'l.id', 'r.line_id').innerJoin('carriers as c', 'c.code', 'r.carrier')
-    .select(['r.id', 'r.carrier', 'r.channel', 'r.refund_fen', 'r.refund_route', 'l.msisdn', 'l.iccid', 'l.form_factor', 'c.name_zh', 'c.name_en'])
+    .select(['r.id', 'r.carrier', 'r.channel', 'r.refund_fen', 'r.refund_route', 'r.reference', 'l.msisdn', 'l.iccid', 'l.form_factor', 'l.account_id', 'c.name_zh', 'c.name_en'])
     .where('r.id', '=', requestId).executeTakeFirstOrThrow();
+  // The certificate states the refund the ledger records, never the promise alone (a refund step
+  // skipped when ops resolved the request by hand paid nothing).
+  const refunded = await trx.selectFrom('ledger_entries').select((eb) => eb.fn.coalesce(eb.fn.sum<number>('amount_fen'), eb.lit(0)).as('total'))
+    .where('request_id', '=', requestId).where('kind', '=', 'refund').where('account_id', '=', r.account_id).executeTakeFirstOrThrow();
+  const refundFen = Math.max(0, -Number(refunded.total));
   const { rows } = await sql<{ n: number }>`SELECT nextval('certificate_seq')::int AS n`.execute(trx);
   const serial = makeSerial(r.carrier, completedAt, rows[0].n);
   const key = await activeSigningKey(ctx, trx, r.carrier as CarrierCode);
@@ -38,11 +43,12 @@ export async function issueCertificate(
     formFactor: r.form_factor,
     channel: r.channel,
     completedAt: completedAt.toISOString(),
-    refundFen: r.refund_fen,
+    refundFen,
     refundRoute: route,
     refundRouteLabelZh: routeLabel('zh-CN', route),
     refundRouteLabelEn: routeLabel('en', route),
     requestId: r.id,
+    ...(r.reference ? { reference: r.reference } : {}),
     keyId: key.keyId,
   };
   // The code is only in the PDF (QR code and printed); the table keeps its hash.
