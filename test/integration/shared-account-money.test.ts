@@ -206,6 +206,11 @@ describe('two lines of two people on one account', () => {
       const view = await b.api.get(`cancellations/${rb.body.id}`);
       assert.equal(view.body.status, 'completed');
       assert.deepEqual(view.body.refund, { promisedFen: rb.quote.refund.refundableFen, paidFen: 0, status: 'not_recorded' });
+      // The certificate, too, states the refund the ledger holds, and carries the reference.
+      const cert = await t.ctx.db.selectFrom('certificates').select('facts').where('request_id', '=', rb.body.id).executeTakeFirstOrThrow();
+      const facts = cert.facts as { refundFen: number; reference?: string };
+      assert.equal(facts.refundFen, 0);
+      assert.equal(facts.reference, rb.body.reference);
       const money = await assertMoneyHolds(t, account);
       assert.equal(money.refunded, 0);
     } finally {
