@@ -13,6 +13,9 @@ import { scheduleNumberRelease } from '../numbers/schedule-number-release.ts';
 
 export class RetryLater extends Error {}
 
+/** Execution jobs run at once in one process. */
+export const EXECUTION_CONCURRENCY = 4;
+
 /** How long a handler keeps a job through a database outage before it lets the queue retry it. */
 export const OUTAGE_WAIT_MS = 60_000;
 
@@ -50,7 +53,10 @@ async function databaseAnswers(ctx: AppContext): Promise<boolean> {
 
 export async function startWorkers(ctx: AppContext): Promise<void> {
   const boss = ctx.jobs.boss;
-  await boss.work<{ requestId: string }>(QUEUES.execute, { batchSize: 1, localConcurrency: 2, pollingIntervalSeconds: 0.5 } as never, async (jobs) => {
+  // An execution spends much of its time waiting on the database (about 90 statements), so a few at
+  // a time overlap those waits and a backlog (after a crash, an outage) drains faster. More than four
+  // buys little: the certificate's PDF is CPU work on this one thread (see bench/README.md).
+  await boss.work<{ requestId: string }>(QUEUES.execute, { batchSize: 1, localConcurrency: EXECUTION_CONCURRENCY, pollingIntervalSeconds: 0.5 } as never, async (jobs) => {
     for (const job of jobs) {
       const outcome = await throughOutages(ctx, job, () => executeCancellation(ctx, job.data.requestId));
       if (outcome === 'retry_later') throw new RetryLater(`request ${job.data.requestId}: a step failed and will be retried`);
@@ -72,7 +78,7 @@ export async function startWorkers(ctx: AppContext): Promise<void> {
     }
   });
   await boss.work<{ requestId: string }>(QUEUES.email, { batchSize: 5, pollingIntervalSeconds: 1 } as never, async (jobs) => {
-    for (const job of jobs) await sendCertificateEmail(ctx, job.data.requestId);
+    for (const job of jobs) await throughOutages(ctx, job, () => sendCertificateEmail(ctx, job.data.requestId));
   });
   await scheduleNumberRelease(ctx); // QUEUES.releaseNumbers, every 10 minutes
 }
