@@ -1,13 +1,9 @@
 // What each condition means and how to clear it, in zh-CN and en. Codes are stable; texts may improve.
 import { formatYuan } from '../billing/final-bill.ts';
 
-export type Lang = 'zh-CN' | 'en';
+import type { Lang } from '../shared/lang.ts';
 
-export function pickLang(acceptLanguage: string | undefined): Lang {
-  if (!acceptLanguage) return 'zh-CN';
-  const first = acceptLanguage.split(',')[0].trim().toLowerCase();
-  return first.startsWith('en') ? 'en' : 'zh-CN';
-}
+export { pickLang, type Lang } from '../shared/lang.ts';
 
 type P = Record<string, string | number>;
 type Text = { message: (p: P) => string; remedy?: (p: P) => string };

@@ -11,6 +11,8 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { sql } from 'kysely';
 import type { AppContext } from '../context.ts';
 import { AppError } from '../shared/errors.ts';
+import { pickLang } from '../shared/lang.ts';
+import { errorMessage } from '../shared/messages/index.ts';
 import { isConnectionError, RETRY_AFTER_SECONDS } from '../db/connection-errors.ts';
 import { LOG_OPTIONS } from '../shared/logger.ts';
 import { sessionPlugin } from './session.ts';
@@ -34,27 +36,32 @@ export async function buildApp(ctx: AppContext, opts: { logger?: boolean } = {})
   registerInputRules(app);
 
   app.setErrorHandler((err: FastifyError | AppError, req, reply) => {
+    // The message is in the reader's language (Accept-Language, zh-CN by default); logs keep the English.
+    const say = (code: string, english: string, details?: Record<string, unknown>) =>
+      errorMessage(pickLang(req.headers['accept-language']), code, english, details, ctx.now());
     if (err instanceof AppError) {
-      return reply.status(err.status).send({ error: { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) } });
+      req.log.info({ code: err.code, message: err.message }, 'request refused');
+      return reply.status(err.status).send({ error: { code: err.code, message: say(err.code, err.message, err.details), ...(err.details ? { details: err.details } : {}) } });
     }
     if ((err as FastifyError).validation) {
       return reply.status(400).send({
-        error: { code: 'validation_failed', message: `Invalid request: ${err.message}`, details: { issues: (err as FastifyError).validation } },
+        error: { code: 'validation_failed', message: say('validation_failed', `Invalid request: ${err.message}`), details: { issues: (err as FastifyError).validation } },
       });
     }
     const status = (err as FastifyError).statusCode;
     if (status && status >= 400 && status < 500) {
-      return reply.status(status).send({ error: { code: status === 413 ? 'payload_too_large' : status === 415 ? 'unsupported_media_type' : 'bad_request', message: err.message } });
+      const code = status === 413 ? 'payload_too_large' : status === 415 ? 'unsupported_media_type' : 'bad_request';
+      return reply.status(status).send({ error: { code, message: say(code, err.message) } });
     }
     if (isConnectionError(err)) {
       // The database is down or cut off: not a bug, and worth trying again shortly.
       req.log.warn({ err: err.message }, 'database unavailable');
       return reply.status(503).header('retry-after', String(RETRY_AFTER_SECONDS)).send({
-        error: { code: 'unavailable', message: 'The service cannot reach its database right now. Try again in a few seconds; a retried submission with the same Idempotency-Key is applied once.' },
+        error: { code: 'unavailable', message: say('unavailable', 'The service cannot reach its database right now. Try again in a few seconds; a retried submission with the same Idempotency-Key is applied once.', { retryAfterSeconds: RETRY_AFTER_SECONDS }) },
       });
     }
     req.log.error({ err }, 'unhandled error');
-    return reply.status(500).send({ error: { code: 'internal', message: 'Something went wrong on our side. The request was not applied.' } });
+    return reply.status(500).send({ error: { code: 'internal', message: say('internal', 'Something went wrong on our side. The request was not applied.') } });
   });
 
   app.addHook('onResponse', async (req, reply) => {
@@ -102,7 +109,7 @@ export async function buildApp(ctx: AppContext, opts: { logger?: boolean } = {})
   app.setNotFoundHandler((req, reply) => {
     // API paths, writes, and missing build files (/assets/…) are real 404s; other GETs are app routes.
     if (req.url.startsWith('/api/') || req.url.startsWith('/assets/') || req.method !== 'GET' || !hasWeb) {
-      return reply.status(404).send({ error: { code: 'not_found', message: `No route for ${req.method} ${req.url.split('?')[0]}.` } });
+      return reply.status(404).send({ error: { code: 'not_found', message: errorMessage(pickLang(req.headers['accept-language']), 'not_found', `No route for ${req.method} ${req.url.split('?')[0]}.`, undefined, ctx.now()) } });
     }
     return reply.type('text/html').sendFile('index.html');
   });

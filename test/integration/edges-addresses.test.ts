@@ -31,6 +31,7 @@ class Client {
         agent: false,
         headers: {
           ...(payload ? { 'content-type': 'application/json', 'content-length': String(payload.length) } : {}),
+          'accept-language': 'en', // the English sentences below; zh-CN is the default
           ...(this.cookies.size ? { cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ') } : {}),
           ...headers,
         },
