@@ -18,6 +18,7 @@ import {
 import { simulatorControl, type SimulatorControl, type SimulatorName } from './simulator-control.ts';
 import { createSmsGatewaySimulator, type SmsGateway, type SmsGatewaySimulator } from './sms-gateway.ts';
 import { createEmailSimulator, type EmailSender, type EmailSimulator } from './email.ts';
+import { createTsaSimulator, type TimestampAuthority, type TsaSimulator } from './tsa.ts';
 
 export * from './errors.ts';
 export type { NetworkAdapter } from './network.ts';
@@ -25,6 +26,7 @@ export type { PartnerAdapter } from './partners.ts';
 export type { PaymentAdapter, Payout, PaymentMethod, PayoutRoute } from './payments.ts';
 export type { SmsGateway } from './sms-gateway.ts';
 export type { EmailSender } from './email.ts';
+export type { TimestampAuthority } from './tsa.ts';
 export type { Es2PlusClient } from '../esim/es2plus-client.ts';
 
 /** What the rest of the platform depends on. */
@@ -35,6 +37,7 @@ export interface Adapters {
   partners: PartnerAdapter;
   sms: SmsGateway;
   email: EmailSender;
+  tsa: TimestampAuthority;
   es2plus: Es2PlusClient;
   close(): Promise<void>;
 }
@@ -46,6 +49,7 @@ export interface SimulatedAdapters extends Adapters {
   partners: PartnerSimulator;
   sms: SmsGatewaySimulator;
   email: EmailSimulator;
+  tsa: TsaSimulator;
   /** Client for an in-process SM-DP+ simulator, started on first use. */
   es2plus: Es2PlusClient;
   /** Starts the SM-DP+ simulator if needed and returns it (to seed profiles, play device events). */
@@ -108,6 +112,7 @@ export function createSimulatedAdapters(options: SimulatedAdaptersOptions = {}):
     }),
     sms: createSmsGatewaySimulator(control('sms'), common),
     email: createEmailSimulator(control('email'), common),
+    tsa: createTsaSimulator(options.now ? { now: options.now } : {}),
     es2plus,
     es2plusSimulator: async () => (await ensureStarted()).simulator,
     async close() {

@@ -8,6 +8,7 @@ import * as m0004 from './migrations/0004_ops.ts';
 import * as m0005 from './migrations/0005_promises.ts';
 import * as m0006 from './migrations/0006_audit_sealing.ts';
 import * as m0007 from './migrations/0007_edges.ts';
+import * as m0008 from './migrations/0008_pki.ts';
 
 const migrations: Record<string, Migration> = {
   '0001_core': m0001,
@@ -17,6 +18,7 @@ const migrations: Record<string, Migration> = {
   '0005_promises': m0005,
   '0006_audit_sealing': m0006,
   '0007_edges': m0007,
+  '0008_pki': m0008,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

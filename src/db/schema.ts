@@ -478,3 +478,30 @@ export interface DB {
   audit_signing_keys: AuditSigningKeysTable;
   audit_checkpoints: AuditCheckpointsTable;
 }
+
+export interface PkiCertificatesTable {
+  serial: string;
+  kind: 'root' | 'carrier' | 'tsa' | 'log';
+  carrier: CarrierCode | null;
+  subject: string;
+  cert_pem: string;
+  private_key_enc: string | null;
+  not_before: Timestamp;
+  not_after: Timestamp;
+  active: Generated<boolean>;
+  revoked_at: Timestamp | null;
+  created_at: Generated<Date>;
+}
+
+export interface CertificateLogTable {
+  leaf_index: number;
+  serial: string;
+  pdf_sha256: string;
+  leaf_hash: string;
+  logged_at: Timestamp;
+}
+
+export interface DB {
+  pki_certificates: PkiCertificatesTable;
+  certificate_log: CertificateLogTable;
+}
