@@ -57,7 +57,9 @@ before(async () => {
   const subscriber = await subscriberFor(t.app, 'multi_line');
   cookies.set('subscriber', cookieOf(subscriber.api));
   // Requests waiting for review, for the review, withdraw and needs-attention operations to act on.
-  for (const line of subscriber.who.lines) await quoteAndSubmit(subscriber.api, line.id, line.msisdn);
+  const submitted = [];
+  for (const line of subscriber.who.lines) submitted.push((await quoteAndSubmit(subscriber.api, line.id, line.msisdn)).submit);
+  assert.ok(submitted.some((r) => r.status === 201), `no request to fuzz with: ${JSON.stringify(submitted.map((r) => [r.status, r.body]))}`);
   for (const role of ['clerk', 'reviewer', 'ops', 'admin'] as const) cookies.set(role, cookieOf(await staffFor(t.app, role)));
 
   // Real identifiers make some requests reach deep into the use cases instead of stopping at "not found".
@@ -67,7 +69,6 @@ before(async () => {
   const requests = await db.selectFrom('cancellation_requests').select('id')
     .orderBy(sql`status = 'pending_review'`, 'desc').orderBy('id').limit(20).execute();
   pool.requestIds = requests.map((r) => r.id);
-  assert.ok(pool.requestIds.length > 0, 'the fuzz needs a few cancellation requests to act on');
   pool.documentIds = (await db.selectFrom('store_documents').select('id').orderBy('id').limit(3).execute()).map((r) => r.id);
   const certs = await db.selectFrom('certificates').select(['serial', 'pdf']).orderBy('serial').limit(3).execute();
   const brands = await db.selectFrom('mvno_brands').select('code').orderBy('code').limit(3).execute();
