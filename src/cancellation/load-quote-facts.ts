@@ -1,50 +1,100 @@
-// Loads everything composeQuote needs for one line, in a handful of queries.
+// Loads everything composeQuote needs for one line in one statement (two when the account is locked
+// for a submission): the line, its account, carrier and MVNO brand, owner, bundle secondaries,
+// companions, live request, the owner's other lines at the carrier, a partner forward, and the
+// account's share. One statement also means one snapshot: every fact is read at the same moment.
 import type { Kysely, Transaction } from 'kysely';
-import type { CarrierSettings, DB } from '../db/schema.ts';
+import { jsonArrayFrom } from 'kysely/helpers/postgres';
+import type { BillingAccount, CarrierSettings, DB, Line, MvnoBrand } from '../db/schema.ts';
 import { AppError } from '../shared/errors.ts';
 import { LIVE_STATUSES } from './transitions.ts';
 import type { Channel, QuoteFacts } from './compose-quote.ts';
-import { loadAccountShare } from '../billing/account-share.ts';
+import { accountShareColumns, accountShareFromRow, type AccountShareColumns } from '../billing/account-share.ts';
+
+/** Every column of the account and of the MVNO brand, read under a prefix next to the line's own. */
+const ACCOUNT_COLUMNS = [
+  'id', 'customer_id', 'carrier', 'cash_balance_fen', 'promo_credit_fen', 'arrears_fen', 'arrears_since', 'payment_channel', 'version', 'updated_at',
+] as const satisfies readonly (keyof BillingAccount)[];
+const MVNO_COLUMNS = ['code', 'name_zh', 'name_en', 'host_carrier', 'hotline', 'accepts_forwarded'] as const satisfies readonly (keyof MvnoBrand)[];
+// A column added to either table must be added above (as `selectAll` would have): this fails to compile otherwise.
+const _allColumns: [Exclude<keyof BillingAccount, (typeof ACCOUNT_COLUMNS)[number]>, Exclude<keyof MvnoBrand, (typeof MVNO_COLUMNS)[number]>] extends [never, never] ? true : false = true;
+
+type FactsRow = Line & AccountShareColumns & {
+  [K in (typeof ACCOUNT_COLUMNS)[number] as `account__${K}`]: BillingAccount[K];
+} & {
+  [K in (typeof MVNO_COLUMNS)[number] as `mvno__${K}`]: MvnoBrand[K] | null;
+} & {
+  carrier__name_zh: string; carrier__name_en: string; carrier__hotline: string; carrier__settings: unknown;
+  owner__kind: 'person' | 'company'; owner__deceased: boolean;
+  active_secondaries: number | string;
+  companions: Array<{ device_label: string }>;
+  live_request_id: string | null;
+  same_carrier_lines: Array<{ id: string; msisdn: string }>;
+  forwarded_ticket: string | null;
+};
+
+const pick = <K extends string>(row: object, prefix: string, columns: readonly K[]) =>
+  Object.fromEntries(columns.map((c) => [c, (row as Record<string, unknown>)[`${prefix}${c}`]])) as Record<K, unknown>;
 
 export async function loadQuoteFacts(
   db: Kysely<DB> | Transaction<DB>,
   q: { lineId: string; channel: Channel; acceptPenalty: boolean; now: Date; storeProvince?: string; lockAccount?: boolean },
 ): Promise<QuoteFacts> {
-  const line = await db.selectFrom('lines').selectAll().where('id', '=', q.lineId).executeTakeFirst();
-  if (!line) throw new AppError('not_found', 'The line was not found.');
   // A submission holds the account until it commits, so two requests on one account are weighed one
-  // after the other and never promise the same money.
-  if (q.lockAccount) await db.selectFrom('billing_accounts').select('id').where('id', '=', line.account_id).forUpdate().execute();
-  const [account, carrier, mvno, secondaries, companions, live, sameCarrier, forward, owner, share] = await Promise.all([
-    db.selectFrom('billing_accounts').selectAll().where('id', '=', line.account_id).executeTakeFirstOrThrow(),
-    db.selectFrom('carriers').selectAll().where('code', '=', line.carrier).executeTakeFirstOrThrow(),
-    line.mvno_code ? db.selectFrom('mvno_brands').selectAll().where('code', '=', line.mvno_code).executeTakeFirst() : Promise.resolve(undefined),
-    db.selectFrom('lines').select((eb) => eb.fn.countAll<number>().as('n')).where('bundle_parent_id', '=', line.id).where('status', '<>', 'cancelled').executeTakeFirstOrThrow(),
-    db.selectFrom('companion_devices').select(['device_label']).where('line_id', '=', line.id).where('status', '=', 'active').execute(),
-    db.selectFrom('cancellation_requests').select('id').where('line_id', '=', line.id).where('status', 'in', LIVE_STATUSES).executeTakeFirst(),
-    db.selectFrom('lines').select(['id', 'msisdn']).where('customer_id', '=', line.customer_id).where('carrier', '=', line.carrier)
-      .where('status', '=', 'active').where('id', '<>', line.id).where('sold_by', '=', 'carrier')
-      // A line on the same account would take the money back into the account it leaves.
-      .where('account_id', '<>', line.account_id).orderBy('msisdn').execute(),
-    db.selectFrom('partner_forwards').select('ticket').where('line_id', '=', line.id).executeTakeFirst(),
-    db.selectFrom('customers').select(['kind', 'deceased']).where('id', '=', line.customer_id).executeTakeFirstOrThrow(),
-    loadAccountShare(db, { accountId: line.account_id, lineId: line.id }),
-  ]);
+  // after the other and never promise the same money. The facts are read after the lock, in a
+  // statement of their own: its snapshot then includes what the request before us committed.
+  if (q.lockAccount) {
+    const locked = await db.selectFrom('lines as l').innerJoin('billing_accounts as a', 'a.id', 'l.account_id')
+      .select('a.id').where('l.id', '=', q.lineId).forUpdate('a').executeTakeFirst();
+    if (!locked) throw new AppError('not_found', 'The line was not found.');
+  }
+  const found = await db.selectFrom('lines as l')
+    .innerJoin('billing_accounts as a', 'a.id', 'l.account_id')
+    .innerJoin('carriers as c', 'c.code', 'l.carrier')
+    .innerJoin('customers as o', 'o.id', 'l.customer_id')
+    .leftJoin('mvno_brands as m', 'm.code', 'l.mvno_code')
+    .selectAll('l')
+    .select(ACCOUNT_COLUMNS.map((c) => `a.${c} as account__${c}` as 'a.id'))
+    .select(MVNO_COLUMNS.map((c) => `m.${c} as mvno__${c}` as 'm.code'))
+    .select(['c.name_zh as carrier__name_zh', 'c.name_en as carrier__name_en', 'c.hotline as carrier__hotline', 'c.settings as carrier__settings'])
+    .select(['o.kind as owner__kind', 'o.deceased as owner__deceased'])
+    .select((eb) => [
+      eb.selectFrom('lines as s').select((s) => s.fn.countAll().as('n'))
+        .whereRef('s.bundle_parent_id', '=', 'l.id').where('s.status', '<>', 'cancelled').as('active_secondaries'),
+      jsonArrayFrom(eb.selectFrom('companion_devices as d').select('d.device_label')
+        .whereRef('d.line_id', '=', 'l.id').where('d.status', '=', 'active')).as('companions'),
+      eb.selectFrom('cancellation_requests as r').select('r.id')
+        .whereRef('r.line_id', '=', 'l.id').where('r.status', 'in', LIVE_STATUSES).limit(1).as('live_request_id'),
+      jsonArrayFrom(eb.selectFrom('lines as x').select(['x.id', 'x.msisdn'])
+        .whereRef('x.customer_id', '=', 'l.customer_id').whereRef('x.carrier', '=', 'l.carrier')
+        .where('x.status', '=', 'active').whereRef('x.id', '<>', 'l.id').where('x.sold_by', '=', 'carrier')
+        // A line on the same account would take the money back into the account it leaves.
+        .whereRef('x.account_id', '<>', 'l.account_id').orderBy('x.msisdn')).as('same_carrier_lines'),
+      eb.selectFrom('partner_forwards as f').select('f.ticket').whereRef('f.line_id', '=', 'l.id').limit(1).as('forwarded_ticket'),
+      ...accountShareColumns(eb, { accountId: eb.ref('l.account_id'), lineId: eb.ref('l.id') }),
+    ])
+    .where('l.id', '=', q.lineId)
+    .executeTakeFirst();
+  if (!found) throw new AppError('not_found', 'The line was not found.');
+  const row = found as unknown as FactsRow;
+  const line = Object.fromEntries(Object.entries(row).filter(([k]) => !EXTRA_KEY.test(k))) as Line;
   return {
     channel: q.channel,
     now: q.now,
     line,
-    account,
-    carrier: { code: carrier.code, nameZh: carrier.name_zh, nameEn: carrier.name_en, hotline: carrier.hotline, settings: carrier.settings as CarrierSettings },
-    mvno: mvno ?? null,
-    activeSecondaries: Number(secondaries.n),
-    companions: companions.map((c) => ({ deviceLabel: c.device_label })),
-    liveRequestId: live?.id ?? null,
-    sameCarrierLines: sameCarrier,
+    account: pick(row, 'account__', ACCOUNT_COLUMNS) as BillingAccount,
+    carrier: { code: line.carrier, nameZh: row.carrier__name_zh, nameEn: row.carrier__name_en, hotline: row.carrier__hotline, settings: row.carrier__settings as CarrierSettings },
+    mvno: row.mvno__code === null ? null : (pick(row, 'mvno__', MVNO_COLUMNS) as MvnoBrand),
+    activeSecondaries: Number(row.active_secondaries),
+    companions: row.companions.map((c) => ({ deviceLabel: c.device_label })),
+    liveRequestId: row.live_request_id ?? null,
+    sameCarrierLines: row.same_carrier_lines.map((l) => ({ id: l.id, msisdn: l.msisdn })),
     acceptPenalty: q.acceptPenalty,
     storeProvince: q.storeProvince,
-    forwardedTicket: forward?.ticket ?? null,
-    owner: { kind: owner.kind, deceased: owner.deceased },
-    share,
+    forwardedTicket: row.forwarded_ticket ?? null,
+    owner: { kind: row.owner__kind, deceased: row.owner__deceased },
+    share: accountShareFromRow(row),
   };
 }
+
+/** The columns of the statement that are not the line's own. */
+const EXTRA_KEY = /^(account__|mvno__|carrier__|owner__|share_|active_secondaries$|companions$|live_request_id$|same_carrier_lines$|forwarded_ticket$)/;
