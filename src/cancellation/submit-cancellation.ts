@@ -68,7 +68,9 @@ export async function submitCancellation(
   await assertOwnsLine(ctx, who.customerId, input.lineId);
   const scope = `subscriber:${who.customerId}:submit`;
   try {
-    return await withIdempotency(ctx.db, scope, idempotencyKey, input, async (trx) => {
+    // One transaction of five or six statements: the account lock, the facts, the request with its
+    // event, audit entry and stored answer, and the jobs.
+    return await withIdempotency(ctx.db, scope, idempotencyKey, input, async (trx, record) => {
       const now = ctx.now();
       const facts = await loadQuoteFacts(trx, { lineId: input.lineId, channel: 'online', acceptPenalty: false, now, lockAccount: true });
       if (facts.liveRequestId) throw await alreadyRequested(trx, input.lineId);
@@ -81,13 +83,14 @@ export async function submitCancellation(
         || (s.autoApproveMaxRefundFen !== null && quote.warnings.length === 0 && quote.refund.refundableFen <= s.autoApproveMaxRefundFen);
       const actor: Actor = { kind: 'subscriber', id: who.customerId, ip: who.ip };
       const email = acceptContactEmail(input.email);
+      const status = autoApprove ? 'approved' : 'pending_review';
       const { id, reference } = await openRequest(ctx, trx, {
         lineId: facts.line.id,
         customerId: facts.line.customer_id,
         carrier: facts.line.carrier,
         msisdn: facts.line.msisdn,
         channel: 'online',
-        status: autoApprove ? 'approved' : 'pending_review',
+        status,
         quote,
         acknowledgements: input.acknowledgements,
         refundRoute: route.route,
@@ -96,8 +99,9 @@ export async function submitCancellation(
         actor,
         note: autoApprove ? 'auto-approved by carrier rule' : undefined,
         contactEmail: email,
+        response: { record, statusCode: 201, body: (r) => ({ id: r.id, status, reference: r.reference }) },
       });
-      return { statusCode: 201, body: { id, status: autoApprove ? 'approved' : 'pending_review', reference } };
+      return { statusCode: 201, body: { id, status, reference }, stored: true };
     });
   } catch (e) {
     if (!isUniqueViolation(e) && !(e instanceof AppError && e.code === 'already_requested')) throw e;
