@@ -24,6 +24,10 @@ export interface ContextOptions {
   /** Seed demo customers on first start (dev mode): how many. */
   demoCustomers?: number;
   workers?: boolean;
+  /** How many execution jobs this process's workers run at once (default EXECUTION_CONCURRENCY). */
+  executionConcurrency?: number;
+  /** Seed demo data on first start in dev mode (default true); off in processes that follow another one's start. */
+  seedDemo?: boolean;
   /** How often the audit sealer runs (ms; default 250); 0: only when asked (ctx.auditSealer.sealNow). */
   auditSealIntervalMs?: number;
   maxStepAttempts?: number;
@@ -42,7 +46,7 @@ export async function createContext(config: Config, opts: ContextOptions = {}): 
   await migrateToLatest(database.db);
   await seedReferenceData(database.db);
   const vault = createPiiVault(loadMasterKey(config.dataDir));
-  if (config.dev) {
+  if (config.dev && opts.seedDemo !== false) {
     const seeded = await database.db.selectFrom('customers').select('id').limit(1).executeTakeFirst();
     if (!seeded) {
       logger.info('seeding demo data (first start in dev mode)');
@@ -66,8 +70,10 @@ export async function createContext(config: Config, opts: ContextOptions = {}): 
   };
   await ensureSigningKeys(ctx);
   ctx.auditSealer = startAuditSealer(ctx, { intervalMs: opts.auditSealIntervalMs });
-  if ('es2plusSimulator' in adapters) await registerSimulatedProfiles(ctx, adapters as SimulatedAdapters);
-  if (opts.workers ?? config.workers) await startWorkers(ctx);
+  const workers = opts.workers ?? config.workers;
+  // Only the execution steps talk to the SM-DP+: a process without workers does not start its simulator.
+  if (workers && 'es2plusSimulator' in adapters) await registerSimulatedProfiles(ctx, adapters as SimulatedAdapters);
+  if (workers) await startWorkers(ctx, { executionConcurrency: opts.executionConcurrency });
   return ctx;
 }
 

@@ -1,12 +1,18 @@
 // The `zhuxiao` command. Usage errors exit 2; `check` exits 0 even for invalid values.
 import { parseArgs } from 'node:util';
-import { loadConfig, loadServeConfigOrExit } from '../config.ts';
+import { loadConfig } from '../config.ts';
 import { checkIdentifier, IDENTIFIER_KINDS, type IdentifierKind } from '../identifiers/index.ts';
 
 const USAGE = `zhuxiao — cancel SIM and eSIM lines (注销)
 
 Usage:
-  zhuxiao serve                         start the platform (PORT, HOST, DATABASE_URL, ZHUXIAO_DEV=1)
+  zhuxiao serve [--workers=N] [--processes=N]
+                                        start the platform (PORT, HOST, DATABASE_URL, ZHUXIAO_DEV=1);
+                                        --workers: executions run at once in-process (0: API only);
+                                        --processes: N API processes sharing the port, the job
+                                        workers in one more (PostgreSQL only)
+  zhuxiao worker [--concurrency N]      run the job workers alone, no HTTP (PostgreSQL only; start
+                                        as many as you like, on any host reaching the database)
   zhuxiao migrate                       apply database migrations
   zhuxiao seed [--customers N] [--seed S]
                                         generate deterministic demo data (default 2000 customers)
@@ -43,13 +49,8 @@ async function main(argv: string[]): Promise<number> {
       for (const v of values) process.stdout.write(`${JSON.stringify(checkIdentifier(kind as IdentifierKind, v))}\n`);
       return 0;
     }
-    case 'serve': {
-      const { startServer } = await import('../http/server.ts');
-      const config = loadServeConfigOrExit(); // production refuses to start without ZHUXIAO_PUBLIC_URL (exit 2)
-      const s = await startServer(config, { handleSignals: true });
-      s.ctx.logger.info(`Zhuxiao is listening on ${s.url} (${config.dev ? 'dev mode' : 'production mode'}, ${s.ctx.database.kind})`);
-      return -1; // keep running
-    }
+    case 'serve': return (await import('./serve.ts')).serveCommand(rest, usage);
+    case 'worker': return (await import('./worker.ts')).workerCommand(loadConfig(), rest, usage);
     case 'migrate': {
       const { openConfiguredDatabase } = await import('../bootstrap.ts');
       const { migrateToLatest } = await import('../db/migrate.ts');

@@ -377,7 +377,8 @@ export async function startEs2PlusSimulator(options: Es2PlusSimulatorOptions = {
     return reply.code(200).type('application/json;charset=UTF-8').send(response);
   });
 
-  await app.listen({ port, host });
+  // exclusive: in a cluster worker, a port of its own (not one the primary shares between processes).
+  await app.listen({ port, host, exclusive: true });
   const address = app.server.address();
   const url =
     address && typeof address === 'object'

@@ -51,12 +51,12 @@ async function databaseAnswers(ctx: AppContext): Promise<boolean> {
   }
 }
 
-export async function startWorkers(ctx: AppContext): Promise<void> {
+export async function startWorkers(ctx: AppContext, opts: { executionConcurrency?: number } = {}): Promise<void> {
   const boss = ctx.jobs.boss;
   // An execution spends much of its time waiting on the database (about 90 statements), so a few at
   // a time overlap those waits and a backlog (after a crash, an outage) drains faster. More than four
   // buys little: the certificate's PDF is CPU work on this one thread (see bench/README.md).
-  await boss.work<{ requestId: string }>(QUEUES.execute, { batchSize: 1, localConcurrency: EXECUTION_CONCURRENCY, pollingIntervalSeconds: 0.5 } as never, async (jobs) => {
+  await boss.work<{ requestId: string }>(QUEUES.execute, { batchSize: 1, localConcurrency: opts.executionConcurrency ?? EXECUTION_CONCURRENCY, pollingIntervalSeconds: 0.5 } as never, async (jobs) => {
     for (const job of jobs) {
       const outcome = await throughOutages(ctx, job, () => executeCancellation(ctx, job.data.requestId));
       if (outcome === 'retry_later') throw new RetryLater(`request ${job.data.requestId}: a step failed and will be retried`);
