@@ -24,17 +24,24 @@ export function LangSwitch() {
   );
 }
 
-/** Text for an error: the dictionary's wording for known codes, otherwise the server's message. */
+const HAN = /[\u4e00-\u9fff]/;
+
+/**
+ * Text for an error: the catalogue's wording for its code, then the server's message (localised by
+ * Accept-Language) as the detail when it says more. Nothing else (a script error's text, an English
+ * sentence on a Chinese screen) is shown.
+ */
 export function errorText(err: unknown, t: TFunction): { title: string; detail?: string } {
   if (isApiError(err)) {
     if (err.status === 0) return { title: t('error.network') };
-    const key = `err.${err.code}`;
-    const mapped = t.dyn(key, '');
-    if (mapped) return { title: mapped, detail: err.message && err.message !== mapped ? err.message : undefined };
-    if (err.status === 401 && !err.message) return { title: t('err.unauthenticated') };
-    return { title: err.message || t('error.generic') };
+    const inLang = err.message && (t.lang === 'en') !== HAN.test(err.message) ? err.message : '';
+    const mapped = t.dyn(`err.${err.code}`, '');
+    if (mapped) return { title: mapped, detail: inLang && inLang.replace(/[。.]$/, '') !== mapped ? inLang : undefined };
+    if (err.status === 401 && !inLang) return { title: t('err.unauthenticated') };
+    return { title: inLang || t('error.generic') };
   }
-  if (err instanceof Error) return { title: err.message || t('error.generic') };
+  // Our own checks throw Error(t(...)) in the reader's language; a script error's English text is not shown.
+  if (err instanceof Error && err.message && (t.lang === 'en') !== HAN.test(err.message)) return { title: err.message };
   return { title: t('error.generic') };
 }
 

@@ -1,4 +1,4 @@
-// Display helpers: money in integer fen, dates in the user's locale, localized names.
+// Display helpers: money in integer fen, dates in Beijing time in the user's language, localized names.
 import type { Localized } from './api.ts';
 
 /** 1234 fen → "¥12.34"; -50 → "-¥0.50"; thousands grouped: 12345678 → "¥123,456.78". */
@@ -12,11 +12,20 @@ export function formatFen(fen: number): string {
   return `${sign}¥${yuan}.${cents}`;
 }
 
+/** Beijing time, whatever the browser's zone, and labelled so: "2026年3月2日 00:05（北京时间）", "2 Mar 2026, 00:05 (Beijing time)". */
 export function formatDateTime(iso: string | null | undefined, lang: string): string {
   if (!iso) return '—';
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
-  return new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeStyle: 'short' }).format(d);
+  const text = new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'zh-CN', {
+    dateStyle: 'medium', timeStyle: 'short', timeZone: 'Asia/Shanghai', hourCycle: 'h23',
+  }).format(d);
+  return lang === 'en' ? `${text} (Beijing time)` : `${text}（北京时间）`;
+}
+
+/** Only the clock time in Beijing ("14:05"), for lists of one day already labelled Beijing time. */
+export function formatBeijingClock(iso: string, lang: string): string {
+  return new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'zh-CN', { hour: '2-digit', minute: '2-digit', timeZone: 'Asia/Shanghai', hourCycle: 'h23' }).format(new Date(iso));
 }
 
 export function pickName(name: Localized | string | null | undefined, lang: string): string {

@@ -5,7 +5,7 @@ import type { ReactNode } from 'react';
 import { Card, Descriptions, Flex, Segmented, Typography } from 'antd';
 import type { RefundRoute, StoreCustomer, StoreLine, StoreQuote } from '../../api.ts';
 import { formatFen, pickName } from '../../format.ts';
-import { isMessageKey, translate, type Lang, type MessageKey } from '../../i18n.tsx';
+import { isMessageKey, translate, useCatalogue, type Lang, type MessageKey } from '../../i18n.tsx';
 import type { ChecksState } from './CounterFlow.tsx';
 
 const { Title, Paragraph, Text } = Typography;
@@ -30,6 +30,7 @@ interface Props {
 }
 
 export function Agreement({ lang, setLang, customer, line, checks, quote, route, acks, quoteLang }: Props) {
+  useCatalogue(lang); // the customer's language may not be the clerk's: load it, re-render once it is in
   const tl = (key: MessageKey, vars?: Record<string, string | number>) => translate(lang, key, vars);
   const dyn = (key: string, fallback: string) => (isMessageKey(key) ? translate(lang, key) : fallback);
   const province = line.homeProvinceName ? pickName(line.homeProvinceName, lang) : (line.homeProvince ?? '');
