@@ -7,6 +7,10 @@
 //   signature (signing.ts). The PDF is then signed with signPdf().
 // - Deterministic: the same facts and verifyUrl give the same bytes (CreationDate is the
 //   completion time, the file ID derives from the Info dictionary, no random font tags).
+// - Tagged PDF (PDF/UA-style): language zh-CN, a Document structure with headings, paragraphs and
+//   figures (QR code, seal) in reading order; rules and panels are artifacts.
+// - With `signature`, the file carries a PAdES signature placeholder (src/pki/pdf-signature.ts)
+//   that signCertificatePdf() fills: the CMS signature then covers every byte but itself.
 //
 // Chinese comes first, English beneath each label.
 
@@ -17,6 +21,7 @@ import QRCode from 'qrcode';
 import { assertFacts, encodeFactsForPdf } from './facts.ts';
 import { formatVerifyCode } from './verify-code.ts';
 import type { CertificateFacts } from './facts.ts';
+import { addSignaturePlaceholder, type PlaceholderOptions } from '../pki/pdf-signature.ts';
 
 export type { CertificateFacts } from './facts.ts';
 
@@ -76,7 +81,7 @@ const MUTED = '#5f6368';
 const RULE = '#c9ccd1';
 const ACCENT = '#a61d24'; // the red of Chinese official documents (红头)
 const PANEL = '#f6f7f9';
-const PAD_Y = 4.5; // vertical padding of a table row
+const PAD_Y = 3.2; // vertical padding of a table row
 
 type Row = { zh: string; en: string; value: string; valueEn?: string; isCode?: boolean }; // identifiers are set a little larger
 
@@ -85,6 +90,10 @@ export type RenderOptions = {
   verifyUrl: string;
   /** The verification code (verify-code.ts), printed beside the QR code for people who type it. */
   verifyCode?: string;
+  /** Leave room for a PAdES signature (signCertificatePdf fills it). */
+  signature?: PlaceholderOptions;
+  /** The Ed25519 signature over the facts (signPayload), stored in the Info dictionary as `ed25519 <keyId> <base64>`. */
+  factsSignature?: string;
 };
 
 export async function renderCertificatePdf(facts: CertificateFacts, opts: RenderOptions): Promise<Buffer> {
@@ -103,11 +112,12 @@ export async function renderCertificatePdf(facts: CertificateFacts, opts: Render
     { zh: '注销完成时间', en: 'Cancellation completed', value: when.zh, valueEn: when.en },
     { zh: '退款金额', en: 'Refund amount', value: formatFen(facts.refundFen) },
     { zh: '退款方式', en: 'Refund method', value: facts.refundRouteLabelZh, valueEn: facts.refundRouteLabelEn },
+    ...(facts.holderName ? [{ zh: '机主姓名', en: 'Holder', value: facts.holderName }] : []),
     ...(facts.reference ? [{ zh: '受理编号', en: 'Request reference', value: formatRequestReference(facts.reference), isCode: true }] : []),
     { zh: '申请编号', en: 'Request id', value: facts.requestId, isCode: true },
   ];
 
-  assertCovered([...rows.flatMap((r) => [r.value, r.valueEn ?? '']), opts.verifyUrl, opts.verifyCode ?? '']);
+  assertCovered([...rows.flatMap((r) => [r.value, r.valueEn ?? '']), opts.verifyUrl, opts.verifyCode ?? '', SEAL_TEXT]);
 
   const qrPng = await QRCode.toBuffer(opts.verifyUrl, { type: 'png', errorCorrectionLevel: 'M', margin: 0, scale: 8 });
 
@@ -119,6 +129,7 @@ export async function renderCertificatePdf(facts: CertificateFacts, opts: Render
     pdfVersion: '1.7',
     lang: 'zh-CN',
     displayTitle: true,
+    tagged: true,
     info: {
       Title: `注销证明 Certificate of Cancellation ${facts.serial}`,
       Subject: `Certificate of cancellation of a mobile line, ${facts.carrierNameEn}, ${facts.serial}`,
@@ -128,6 +139,7 @@ export async function renderCertificatePdf(facts: CertificateFacts, opts: Render
       Keywords: encodeFactsForPdf(facts),
       // Where to check this certificate online (with its verification code): read by `zhuxiao verify`.
       ZhuxiaoVerifyURL: opts.verifyUrl,
+      ...(opts.factsSignature ? { ZhuxiaoFactsSignature: opts.factsSignature } : {}),
       CreationDate: new Date(facts.completedAt),
       ModDate: new Date(facts.completedAt),
     } as PDFKit.DocumentInfo, // pdfkit writes any extra entry; its types list only the standard ones
@@ -137,9 +149,12 @@ export async function renderCertificatePdf(facts: CertificateFacts, opts: Render
   doc.registerFont('cjk', certificateFont());
   doc.addPage({ size: 'A4', margin: 0 });
   doc.font('cjk');
+  const structure = doc.struct('Document');
+  doc.addStructure(structure);
+  tagRoots.set(doc, structure);
 
   // Frame.
-  doc.lineWidth(0.6).strokeColor(RULE).rect(28, 28, PAGE_W - 56, PAGE_H - 56).stroke();
+  artifact(doc, () => doc.lineWidth(0.6).strokeColor(RULE).rect(28, 28, PAGE_W - 56, PAGE_H - 56).stroke());
 
   // Letterhead: carrier, then the red double rule of an official document.
   let y = 50;
@@ -152,12 +167,14 @@ export async function renderCertificatePdf(facts: CertificateFacts, opts: Render
   text(doc, '编号 No.', PAGE_W - MARGIN_X - 260, y + 3, { size: 8, color: MUTED, width: 260, align: 'right' });
   const serialBottom = text(doc, facts.serial, PAGE_W - MARGIN_X - 260, y + 16, { size: 10, color: INK, width: 260, align: 'right' });
   y = Math.max(nameBottom, serialBottom) + 8;
-  doc.lineWidth(2).strokeColor(ACCENT).moveTo(MARGIN_X, y).lineTo(PAGE_W - MARGIN_X, y).stroke();
-  doc.lineWidth(0.6).moveTo(MARGIN_X, y + 4).lineTo(PAGE_W - MARGIN_X, y + 4).stroke();
+  artifact(doc, () => {
+    doc.lineWidth(2).strokeColor(ACCENT).moveTo(MARGIN_X, y).lineTo(PAGE_W - MARGIN_X, y).stroke();
+    doc.lineWidth(0.6).moveTo(MARGIN_X, y + 4).lineTo(PAGE_W - MARGIN_X, y + 4).stroke();
+  });
 
   // Title.
   y += 18;
-  text(doc, '注 销 证 明', MARGIN_X, y, { size: 25, color: ACCENT, bold: true, width: CONTENT_W, align: 'center' });
+  text(doc, '注 销 证 明', MARGIN_X, y, { size: 25, color: ACCENT, bold: true, width: CONTENT_W, align: 'center', tag: 'H1' });
   y += 36;
   text(doc, 'CERTIFICATE OF CANCELLATION', MARGIN_X, y, { size: 10.5, color: INK, width: CONTENT_W, align: 'center', spacing: 2.2 });
 
@@ -173,54 +190,52 @@ export async function renderCertificatePdf(facts: CertificateFacts, opts: Render
   const labelW = 150;
   const valueX = MARGIN_X + labelW + 12;
   const valueW = CONTENT_W - labelW - 20;
-  doc.lineWidth(1).strokeColor(INK).moveTo(MARGIN_X, y).lineTo(PAGE_W - MARGIN_X, y).stroke();
+  artifact(doc, () => doc.lineWidth(1).strokeColor(INK).moveTo(MARGIN_X, y).lineTo(PAGE_W - MARGIN_X, y).stroke());
   rows.forEach((row, i) => {
     const top = y;
     const labelH = height(doc, row.zh, 10, labelW) + 1 + height(doc, row.en, 7.5, labelW);
     const valueH = height(doc, row.value, row.isCode ? 10.5 : 10, valueW) + (row.valueEn ? 1 + height(doc, row.valueEn, 7.5, valueW) : 0);
     const bottom = top + PAD_Y + Math.max(labelH, valueH) + PAD_Y;
-    if (i % 2 === 0) doc.fillColor(PANEL).rect(MARGIN_X, top + 0.5, CONTENT_W, bottom - top - 1).fill();
+    if (i % 2 === 0) artifact(doc, () => doc.fillColor(PANEL).rect(MARGIN_X, top + 0.5, CONTENT_W, bottom - top - 1).fill());
     const labelBottom = text(doc, row.zh, MARGIN_X + 8, top + PAD_Y, { size: 10, color: INK, width: labelW });
     text(doc, row.en, MARGIN_X + 8, labelBottom + 1, { size: 7.5, color: MUTED, width: labelW });
     const valueBottom = text(doc, row.value, valueX, top + PAD_Y, { size: row.isCode ? 10.5 : 10, color: INK, width: valueW });
     if (row.valueEn) text(doc, row.valueEn, valueX, valueBottom + 1, { size: 7.5, color: MUTED, width: valueW });
     y = bottom;
     const last = i === rows.length - 1;
-    doc
-      .lineWidth(last ? 1 : 0.4)
-      .strokeColor(last ? INK : RULE)
-      .moveTo(MARGIN_X, y)
-      .lineTo(PAGE_W - MARGIN_X, y)
-      .stroke();
+    artifact(doc, () => doc.lineWidth(last ? 1 : 0.4).strokeColor(last ? INK : RULE).moveTo(MARGIN_X, y).lineTo(PAGE_W - MARGIN_X, y).stroke());
   });
 
+  const sealY = y - 78; // over the lower right of the facts table, near the date, as on paper
   // Verification panel: QR code and how to check the signature.
   y += 16;
   const qrSize = 80;
-  doc.image(qrPng, MARGIN_X + 10, y + 10, { width: qrSize, height: qrSize });
+  const qrY = y;
+  structure.add(doc.struct('Figure', { alt: `二维码：核验网址 QR code: ${opts.verifyUrl}` }, () => doc.image(qrPng, MARGIN_X + 10, qrY + 10, { width: qrSize, height: qrSize })));
   const tx = MARGIN_X + qrSize + 26;
   const tw = CONTENT_W - qrSize - 38;
-  let ty = text(doc, '真伪核验', tx, y + 8, { size: 10.5, color: INK, bold: true });
+  let ty = text(doc, '真伪核验', tx, y + 8, { size: 10.5, color: INK, bold: true, tag: 'H2' });
   if (opts.verifyCode) {
     // Beside the heading, for people who type the address instead of scanning the QR code.
     text(doc, '核验码 Verification code', tx, y + 10, { size: 7.5, color: MUTED, width: tw - 100, align: 'right' });
     text(doc, formatVerifyCode(opts.verifyCode), tx + tw - 96, y + 8, { size: 10.5, color: INK, width: 96, align: 'right' });
   }
   ty = text(doc, 'Verification', tx, ty, { size: 7.5, color: MUTED });
-  ty = text(doc, '本证明附有 Ed25519 数字签名，任何改动都会使签名失效。扫描二维码或访问以下网址核验，也可运行 zhuxiao verify <文件.pdf> 离线核验。', tx, ty + 4, {
+  ty = text(doc, '本证明附有 PAdES 数字签名与可信时间戳，任何 PDF 阅读器均可核验；任何改动都会使签名失效。扫描二维码或访问以下网址核验，也可运行 zhuxiao verify <文件.pdf> 离线核验。', tx, ty + 4, {
     size: 8.5,
     color: INK,
     width: tw,
     lineGap: 1.5,
   });
-  ty = text(doc, 'This certificate carries an Ed25519 digital signature; any change invalidates it. Scan the QR code or open the address below, or run zhuxiao verify <file.pdf> offline.', tx, ty + 2, {
+  ty = text(doc, 'This certificate carries a PAdES digital signature with a trusted time-stamp that any PDF reader can check; any change invalidates it. Scan the QR code or open the address below, or run zhuxiao verify <file.pdf> offline.', tx, ty + 2, {
     size: 7.5,
     color: MUTED,
     width: tw,
   });
   text(doc, opts.verifyUrl, tx, ty + 4, { size: 8, color: ACCENT, width: tw });
   const panelH = qrSize + 20;
-  doc.lineWidth(0.6).strokeColor(RULE).rect(MARGIN_X, y, CONTENT_W, panelH).stroke();
+  const panelY = y;
+  artifact(doc, () => doc.lineWidth(0.6).strokeColor(RULE).rect(MARGIN_X, panelY, CONTENT_W, panelH).stroke());
   y += panelH;
 
   // Reminder the regulator asks carriers to give at cancellation.
@@ -240,8 +255,8 @@ export async function renderCertificatePdf(facts: CertificateFacts, opts: Render
   // Footer: key id, algorithm, how the certificate was issued.
   const fy = PAGE_H - 72;
   if (y > fy - 6) throw new RangeError('certificate text does not fit on one page; shorten the labels or names');
-  doc.lineWidth(0.4).strokeColor(RULE).moveTo(MARGIN_X, fy).lineTo(PAGE_W - MARGIN_X, fy).stroke();
-  text(doc, `签名密钥 Signing key ID: ${facts.keyId}    签名算法 Algorithm: Ed25519`, MARGIN_X, fy + 7, { size: 7.5, color: MUTED, width: CONTENT_W });
+  artifact(doc, () => doc.lineWidth(0.4).strokeColor(RULE).moveTo(MARGIN_X, fy).lineTo(PAGE_W - MARGIN_X, fy).stroke());
+  text(doc, `电子签名 Signature: PAdES B-T (ECDSA P-256, RFC 3161)    事实签名密钥 Facts key ID: ${facts.keyId} (Ed25519)`, MARGIN_X, fy + 7, { size: 7.5, color: MUTED, width: CONTENT_W });
   text(doc, '本证明由 Zhuxiao 注销平台以电子方式出具；打印件可扫描二维码核验，以数字签名核验结果为准。', MARGIN_X, fy + 19, {
     size: 7.5,
     color: MUTED,
@@ -253,8 +268,58 @@ export async function renderCertificatePdf(facts: CertificateFacts, opts: Render
     width: CONTENT_W,
   });
 
+  // The carrier's seal (电子印章), over the lower right of the page as on a paper certificate.
+  structure.add(doc.struct('Figure', { alt: `${facts.carrierNameZh}${SEAL_TEXT}（电子印章） Seal of ${facts.carrierNameEn}` }, () => drawSeal(doc, facts.carrierNameZh, PAGE_W - MARGIN_X - 70, sealY)));
+  structure.end();
+  if (opts.signature) addSignaturePlaceholder(doc, opts.signature);
   doc.end();
   return done;
+}
+
+const SEAL_TEXT = '注销专用章';
+const SEAL_RED = '#d0202a';
+
+/** A red circular seal: double ring, the carrier's name along the upper arc, a star, the seal's use beneath. Vector. */
+function drawSeal(doc: PDFKit.PDFDocument, name: string, cx: number, cy: number): void {
+  const r = 50;
+  doc.save();
+  doc.opacity(0.82);
+  doc.lineWidth(2.6).strokeColor(SEAL_RED).circle(cx, cy, r).stroke();
+  doc.lineWidth(0.7).circle(cx, cy, r - 4).stroke();
+  // Five-pointed star.
+  const star: Array<[number, number]> = [];
+  for (let i = 0; i < 10; i++) {
+    const rad = i % 2 === 0 ? 14 : 5.6;
+    const a = -Math.PI / 2 + (i * Math.PI) / 5;
+    star.push([cx + rad * Math.cos(a), cy - 2 + rad * Math.sin(a)]);
+  }
+  doc.fillColor(SEAL_RED).polygon(...star).fill();
+  // The name along the arc, each character turned to face the centre.
+  const chars = [...name];
+  const span = Math.min(250, 30 * chars.length) * (Math.PI / 180);
+  const size = chars.length > 8 ? 9 : 11;
+  doc.fontSize(size).fillColor(SEAL_RED);
+  chars.forEach((ch, i) => {
+    const a = chars.length === 1 ? 0 : -span / 2 + (span * i) / (chars.length - 1);
+    const x = cx + (r - 15) * Math.sin(a);
+    const y = cy - (r - 15) * Math.cos(a);
+    doc.save();
+    doc.rotate((a * 180) / Math.PI, { origin: [x, y] });
+    doc.text(ch, x - size / 2, y - size * 0.62, { width: size, align: 'center', lineBreak: false, lineGap: 0 });
+    doc.restore();
+  });
+  doc.fontSize(7.5).text(SEAL_TEXT, cx - 30, cy + 17, { width: 60, align: 'center', lineBreak: false, characterSpacing: 1 });
+  doc.restore();
+}
+
+type StructElement = ReturnType<PDFKit.PDFDocument['struct']>;
+const tagRoots = new WeakMap<PDFKit.PDFDocument, StructElement>();
+
+/** Draws decoration (rules, panels) as an artifact, outside the structure tree. */
+function artifact(doc: PDFKit.PDFDocument, draw: () => void): void {
+  doc.markContent('Artifact', { type: 'Layout' });
+  draw();
+  doc.endMarkedContent();
 }
 
 type TextStyle = {
@@ -265,6 +330,8 @@ type TextStyle = {
   lineGap?: number;
   spacing?: number;
   bold?: boolean;
+  /** Structure type: P unless said (H1, H2). */
+  tag?: 'P' | 'H1' | 'H2';
 };
 
 /** Draws text at (x, y), wrapped to the width (default: up to the right margin); returns the y just below it. */
@@ -278,6 +345,8 @@ function text(doc: PDFKit.PDFDocument, s: string, x: number, y: number, style: T
     fill: true,
     stroke: style.bold === true,
   };
+  const parent = tagRoots.get(doc);
+  if (parent) Object.assign(options, { structParent: parent, structType: style.tag ?? 'P' });
   doc.fontSize(style.size).fillColor(style.color);
   // Only the Regular weight is embedded: a thin stroke of the outline gives headings their weight.
   if (style.bold) doc.lineWidth(style.size / 36).strokeColor(style.color);

@@ -31,6 +31,8 @@ export type CertificateFacts = {
   refundRouteLabelZh: string;
   refundRouteLabelEn: string;
   requestId: string;
+  /** The holder's name, masked (张*); absent on certificates issued before it was stated. */
+  holderName?: string;
   /** 受理编号 (ZX + 12 digits); absent on certificates issued before references existed. */
   reference?: string;
   /** Id of the Ed25519 key the certificate is signed with (see signing.ts). */
@@ -52,7 +54,7 @@ const STRING_FIELDS = [
   'keyId',
 ] as const satisfies readonly (keyof CertificateFacts)[];
 
-const ALL_FIELDS: readonly string[] = [...STRING_FIELDS, 'formFactor', 'channel', 'refundFen', 'reference'];
+const ALL_FIELDS: readonly string[] = [...STRING_FIELDS, 'formFactor', 'channel', 'refundFen', 'reference', 'holderName'];
 
 // An ISO 8601 instant with an explicit offset; Date.parse alone accepts too much.
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
@@ -82,6 +84,9 @@ export function checkFacts(value: unknown): string[] {
   }
   if (v.reference !== undefined && (typeof v.reference !== 'string' || !/^ZX\d{12}$/.test(v.reference))) {
     problems.push('reference must be ZX followed by 12 digits');
+  }
+  if (v.holderName !== undefined && (typeof v.holderName !== 'string' || !v.holderName.includes('*') || [...v.holderName].filter((c) => c !== '*').length > 1)) {
+    problems.push('holderName must be masked: at most one character shown, the rest *');
   }
   for (const key of Object.keys(v)) {
     if (!ALL_FIELDS.includes(key)) problems.push(`unknown field ${key}`);

@@ -5,6 +5,7 @@ import type { Kysely, Transaction } from 'kysely';
 import type { AppContext } from '../context.ts';
 import type { CarrierCode, DB } from '../db/schema.ts';
 import { generateSigningKey } from './signing.ts';
+import { ensurePki } from '../pki/pki-store.ts';
 
 export async function activeSigningKey(ctx: AppContext, trx: Transaction<DB> | Kysely<DB>, carrier: CarrierCode): Promise<{ keyId: string; privateKeyPem: string }> {
   const existing = await trx.selectFrom('signing_keys').select(['key_id', 'private_key_enc']).where('carrier', '=', carrier).where('active', '=', true).orderBy('created_at', 'desc').executeTakeFirst();
@@ -25,6 +26,8 @@ export async function publicKeys(db: Kysely<DB>): Promise<Array<{ keyId: string;
 export async function ensureSigningKeys(ctx: AppContext): Promise<void> {
   const carriers = await ctx.db.selectFrom('carriers').select('code').execute();
   for (const c of carriers) await ctx.db.transaction().execute((trx) => activeSigningKey(ctx, trx, c.code));
+  // The PAdES side: root CA, TSA and log certificates (src/pki/pki-store.ts).
+  await ensurePki(ctx);
 }
 
 /**

@@ -15,6 +15,10 @@ import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sig
 import type { KeyObject } from 'node:crypto';
 import { canonicalJson, readFactsFromPdf as extractFactsUnverified } from './facts.ts';
 import type { CertificateFacts } from './facts.ts';
+import { readInfoString } from './pdf-info.ts';
+import type { SignerIdentity } from '../pki/cms.ts';
+import { readPdfSignature, signPdfWithPlaceholder, type Timestamper } from '../pki/pdf-signature.ts';
+import { verifyPades, type PadesFailure, type PadesTrust, type SignerInfoSummary } from '../pki/verify-pades.ts';
 
 export type SigningKey = { privateKeyPem: string; publicKeyPem: string; keyId: string };
 
@@ -172,4 +176,52 @@ function trustedKeys(publicKeys: PublicKeys): Map<string, KeyObject> {
     keys.set(keyId, key);
   }
   return keys;
+}
+
+// ---------------------------------------------------------------------------------------------
+// PAdES certificates (issue 13). The PDF carries a PAdES B-T signature (src/pki): ECDSA P-256 by the
+// carrier's certificate from the deployment's root CA, time-stamped by the TSA, which any PDF reader
+// checks. The Ed25519 signature over the facts moved from after %%EOF into the Info dictionary
+// (`ZhuxiaoFactsSignature: ed25519 <keyId> <base64>`), inside the bytes the PAdES signature covers.
+// Files in the old format (Ed25519 line after %%EOF) still verify with verifyPdf above.
+
+export type CertificateTrust = PadesTrust & { publicKeys: PublicKeys };
+
+export type CertificateFileFailure = VerifyFailure | PadesFailure | 'bad_facts_signature';
+
+export type CertificateFileVerification = {
+  valid: boolean;
+  reason?: CertificateFileFailure;
+  format: 'pades' | 'legacy-ed25519' | 'none';
+  keyId?: string;
+  facts?: CertificateFacts;
+  signer?: SignerInfoSummary;
+  timestamp?: { time: string; tsa: string };
+};
+
+export function formatFactsSignature(keyId: string, signature: string): string {
+  return `ed25519 ${keyId} ${signature}`;
+}
+
+/** Fills the PDF's PAdES placeholder: signature by the carrier's certificate, time-stamp by the TSA. */
+export function signCertificatePdf(pdf: Buffer, signer: SignerIdentity, tsa: Timestamper): Promise<Buffer> {
+  return signPdfWithPlaceholder(pdf, signer, tsa);
+}
+
+/** Checks a certificate PDF: the PAdES signature, chain, time-stamp and revocation, then the Ed25519 signature over its facts. */
+export function verifyCertificateFile(pdf: Buffer, trust: CertificateTrust): CertificateFileVerification {
+  if (pdf.lastIndexOf(TRAILER_START) >= 0 && !readPdfSignature(pdf)) {
+    const legacy = verifyPdf(pdf, trust.publicKeys);
+    return { ...legacy, format: 'legacy-ed25519' };
+  }
+  const pades = verifyPades(pdf, trust);
+  if (!pades.valid) return { valid: false, reason: pades.reason, format: pades.reason === 'no_signature' ? 'none' : 'pades', ...(pades.signer ? { signer: pades.signer } : {}) };
+  const facts = extractFactsUnverified(pdf);
+  const base = { format: 'pades' as const, signer: pades.signer, timestamp: pades.timestamp };
+  if (!facts) return { valid: true, ...base };
+  const sig = /^ed25519 ([0-9a-f]{16}) ([A-Za-z0-9+/]{86}==)$/.exec(readInfoString(pdf, 'ZhuxiaoFactsSignature') ?? '');
+  if (!sig || sig[1] !== facts.keyId) return { valid: false, reason: 'bad_facts_signature', keyId: facts.keyId, ...base };
+  const check = verifyPayload({ payload: facts, alg: 'ed25519', keyId: sig[1], signature: sig[2] }, trust.publicKeys);
+  if (!check.valid) return { valid: false, reason: check.reason === 'unknown_key' ? 'unknown_key' : 'bad_facts_signature', keyId: facts.keyId, ...base };
+  return { valid: true, keyId: facts.keyId, facts, ...base };
 }

@@ -12,14 +12,20 @@ import type { AppContext } from '../context.ts';
 import type { Principal } from '../identity/sessions.ts';
 import { sameIdCustomerIds } from '../lines/list-my-lines.ts';
 import { AppError } from '../shared/errors.ts';
-import { verifyPayload, verifyPdf } from './signing.ts';
+import { verifyCertificateFile, verifyPayload, type CertificateFileFailure, type CertificateTrust } from './signing.ts';
+import { revokedSerials, rootCertificates } from '../pki/pki-store.ts';
 import type { CertificateFacts } from './facts.ts';
 import { parseSerial } from './serial.ts';
 import { verifyCodeMatches } from './verify-code.ts';
 
 export type CertificateAccess = 'none' | 'code' | 'owner' | 'staff';
 
-export type PdfCheckFailure = 'not_pdf' | 'no_signature' | 'unknown_key' | 'bad_signature' | 'no_facts' | 'unknown_serial' | 'not_completed';
+export type PdfCheckFailure = 'not_pdf' | CertificateFileFailure | 'no_facts' | 'unknown_serial' | 'not_completed';
+
+/** What this platform trusts: its root CA(s), the revoked certificates, the carriers' Ed25519 keys. */
+export async function certificateTrust(ctx: AppContext): Promise<CertificateTrust> {
+  return { roots: await rootCertificates(ctx.db), revoked: await revokedSerials(ctx.db), publicKeys: await keyMap(ctx) };
+}
 
 async function keyMap(ctx: AppContext): Promise<Record<string, string>> {
   const rows = await ctx.db.selectFrom('signing_keys').select(['key_id', 'public_key_pem']).execute();
@@ -77,11 +83,14 @@ async function accessFor(ctx: AppContext, p: Principal | null, ownerCustomerId: 
   return codeOk ? 'code' : 'none';
 }
 
-/** Checks a PDF someone holds: the signature over the whole file, then that we issued that serial and it stands. */
+/**
+ * Checks a PDF someone holds: the PAdES signature over the whole file (chain to our root, time-stamp,
+ * revocation) and the Ed25519 signature over its facts, then that we issued that serial and it stands.
+ */
 export async function verifyCertificatePdf(ctx: AppContext, pdf: Buffer) {
   if (pdf.subarray(0, 5).toString('latin1') !== '%PDF-') return { valid: false, reason: 'not_pdf' as PdfCheckFailure };
-  const r = verifyPdf(pdf, await keyMap(ctx));
-  if (!r.valid) return { valid: false, reason: (r.reason ?? 'bad_signature') as PdfCheckFailure, ...(r.keyId ? { keyId: r.keyId } : {}) };
+  const r = verifyCertificateFile(pdf, await certificateTrust(ctx));
+  if (!r.valid) return { valid: false, reason: (r.reason ?? 'bad_signature') as PdfCheckFailure, format: r.format, ...(r.keyId ? { keyId: r.keyId } : {}) };
   if (!r.facts) return { valid: false, reason: 'no_facts' as PdfCheckFailure, keyId: r.keyId };
   const f = r.facts;
   const stored = await ctx.db.selectFrom('certificates as c').innerJoin('cancellation_requests as q', 'q.id', 'c.request_id')
@@ -103,5 +112,8 @@ export async function verifyCertificatePdf(ctx: AppContext, pdf: Buffer) {
     refundRoute: f.refundRoute,
     refundRouteLabel: { zh: f.refundRouteLabelZh, en: f.refundRouteLabelEn },
     keyId: r.keyId,
+    format: r.format,
+    ...(r.signer ? { signer: r.signer } : {}),
+    ...(r.timestamp ? { timestamp: r.timestamp } : {}),
   };
 }

@@ -153,7 +153,7 @@ export function checkCmsSignature(cms: ParsedCms, content: Uint8Array): CmsCheck
   if (!(md instanceof asn1js.OctetString) || !sha256(content).equals(Buffer.from(md.valueBlock.valueHexView))) return { ok: false, reason: 'digest_mismatch' };
   const data = new Uint8Array(si.signedAttrs.encodedValue);
   const cert = new X509Certificate(cms.signerCertPem);
-  let good = false;
+  let good: boolean;
   try {
     good = verify('sha256', data, cert.publicKey, Buffer.from(si.signature.valueBlock.valueHexView));
   } catch {

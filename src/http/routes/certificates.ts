@@ -8,6 +8,8 @@ import { verifyCertificateBySerial, verifyCertificatePdf } from '../../certifica
 import { retrieveCertificate } from '../../certificates/retrieve-certificate.ts';
 import { MAX_UPLOAD_BYTES, pdfFromUpload } from '../../certificates/pdf-upload.ts';
 import { clientIp } from '../session.ts';
+import { rootCertificates } from '../../pki/pki-store.ts';
+import { consistencyProofBetween, inclusionProofFor, signedTreeHead } from '../../certificates/transparency-log.ts';
 import { errors } from '../schemas.ts';
 
 const CodeQuery = Type.Object({ c: Type.Optional(Type.String({ maxLength: 64, description: 'The verification code printed on the certificate (its QR code carries it)' })) });
@@ -46,6 +48,45 @@ export async function certificateRoutes(api: FastifyInstance, ctx: AppContext): 
   }, async (req, reply) => {
     const pem = await publicKeysPem(ctx.db, await carrierFilter((req.query as { carrier?: string }).carrier));
     return reply.type('application/x-pem-file; charset=utf-8').header('content-disposition', 'inline; filename="zhuxiao-public-keys.pem"').send(pem);
+  });
+
+  api.get('/certificates/ca.pem', {
+    schema: { tags, summary: 'The root CA certificate(s) the certificates\' PAdES signatures chain to (PEM): add it to a PDF reader\'s trust store, or pass it to `zhuxiao verify --root`' },
+  }, async (_req, reply) => {
+    const pem = (await rootCertificates(ctx.db)).join('');
+    return reply.type('application/x-pem-file; charset=utf-8').header('content-disposition', 'inline; filename="zhuxiao-root-ca.pem"').send(pem);
+  });
+
+  api.get('/certificates/log/tree-head', {
+    schema: { tags, summary: 'The transparency log\'s signed tree head (size, root hash, time, ECDSA signature, the log\'s certificate from the root CA): save it to check inclusion later' },
+  }, async (_req, reply) => {
+    reply.header('cache-control', 'no-store');
+    return signedTreeHead(ctx);
+  });
+
+  api.get('/certificates/log/inclusion/:serial', {
+    schema: {
+      tags,
+      summary: 'The inclusion proof (RFC 9162) of a certificate in the log, for the current tree or ?treeSize=N (a saved tree head\'s size)',
+      params: Type.Object({ serial: Type.String({ maxLength: 64 }) }),
+      querystring: Type.Object({ treeSize: Type.Optional(Type.Integer({ minimum: 1 })) }),
+      response: errors(400, 404),
+    },
+  }, async (req) => {
+    const serial = (req.params as { serial: string }).serial.toUpperCase();
+    return inclusionProofFor(ctx, serial, (req.query as { treeSize?: number }).treeSize);
+  });
+
+  api.get('/certificates/log/consistency', {
+    schema: {
+      tags,
+      summary: 'A consistency proof (RFC 9162) that the log of size `first` is a prefix of the log of size `second` (default: now)',
+      querystring: Type.Object({ first: Type.Integer({ minimum: 1 }), second: Type.Optional(Type.Integer({ minimum: 1 })) }),
+      response: errors(400),
+    },
+  }, async (req) => {
+    const q = req.query as { first: number; second?: number };
+    return consistencyProofBetween(ctx, q.first, q.second);
   });
 
   // The upload parsers only apply to this route (an encapsulated scope).
