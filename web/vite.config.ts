@@ -1,16 +1,47 @@
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { defineConfig } from 'vite';
+import { promisify } from 'node:util';
+import zlib from 'node:zlib';
+import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 const apiTarget = process.env.ZHUXIAO_API ?? 'http://127.0.0.1:3000';
+
+const brotli = promisify(zlib.brotliCompress);
+const gzip = promisify(zlib.gzip);
+
+// Writes .br and .gz next to every hashed asset worth compressing, at the best (slow) settings once per
+// build; the server sends them as they are (@fastify/static preCompressed) instead of compressing per request.
+function precompress(): Plugin {
+  let outDir = '';
+  return {
+    name: 'zhuxiao-precompress',
+    apply: 'build',
+    configResolved(config) {
+      outDir = join(config.root, config.build.outDir);
+    },
+    async closeBundle() {
+      const dir = join(outDir, 'assets');
+      const files = (await readdir(dir)).filter((f) => /\.(js|css|svg|json)$/.test(f));
+      await Promise.all(files.map(async (f) => {
+        const body = await readFile(join(dir, f));
+        if (body.length < 1024) return;
+        const br = await brotli(body, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: body.length } });
+        const gz = await gzip(body, { level: 9 });
+        await Promise.all([writeFile(join(dir, `${f}.br`), br), writeFile(join(dir, `${f}.gz`), gz)]);
+      }));
+    },
+  };
+}
 
 // Vendor code is split so that the landing page does not pay for every page's components:
 // React + router and the antd core that the shell needs load up front; components only used by
 // a lazily loaded page stay in that page's chunk (rolldown's automatic splitting).
 export default defineConfig({
   root,
-  plugins: [react()],
+  plugins: [react(), precompress()],
   build: {
     outDir: 'dist',
     emptyOutDir: true,

@@ -2,8 +2,10 @@
 // /openapi.json with a docs UI at /docs, health and metrics, and the web app at /.
 import fs from 'node:fs';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import compress from '@fastify/compress';
 import cookie from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
@@ -21,6 +23,7 @@ import { clientErrorHandler, frameworkErrors, registerInputRules } from './input
 import { registerRoutes } from './routes/index.ts';
 
 const WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/dist');
+const WEB_ASSETS = path.join(WEB_DIST, 'assets') + path.sep;
 
 export type App = FastifyInstance;
 
@@ -55,7 +58,7 @@ export async function buildApp(ctx: AppContext, opts: { logger?: boolean } = {})
     }
     if (isConnectionError(err)) {
       // The database is down or cut off: not a bug, and worth trying again shortly.
-      req.log.warn({ err: err.message }, 'database unavailable');
+      req.log.warn({ reason: err.message }, 'database unavailable');
       return reply.status(503).header('retry-after', String(RETRY_AFTER_SECONDS)).send({
         error: { code: 'unavailable', message: say('unavailable', 'The service cannot reach its database right now. Try again in a few seconds; a retried submission with the same Idempotency-Key is applied once.', { retryAfterSeconds: RETRY_AFTER_SECONDS }) },
       });
@@ -71,6 +74,9 @@ export async function buildApp(ctx: AppContext, opts: { logger?: boolean } = {})
     ctx.metrics.httpDuration.observe(labels, reply.elapsedTime / 1000);
   });
 
+  // Responses are compressed (brotli or gzip) for slow mobile links; request bodies are taken as sent.
+  // Registered before the static files, whose hashed assets are served pre-compressed when built so.
+  await app.register(compress, { encodings: ['br', 'gzip'], threshold: 1024, globalDecompression: false, brotliOptions: { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 5 } } });
   await app.register(cookie);
   await registerSecurityHeaders(app, ctx.config);
   await app.register(swagger, {
@@ -104,7 +110,13 @@ export async function buildApp(ctx: AppContext, opts: { logger?: boolean } = {})
 
   const hasWeb = fs.existsSync(path.join(WEB_DIST, 'index.html'));
   if (hasWeb) {
-    await app.register(fastifyStatic, { root: WEB_DIST, wildcard: false, index: ['index.html'] });
+    await app.register(fastifyStatic, {
+      root: WEB_DIST, wildcard: false, index: ['index.html'], preCompressed: true, cacheControl: false,
+      // Hashed build files never change under their name; index.html must be revalidated to pick up a new build.
+      setHeaders: (reply, filePath) => {
+        reply.header('cache-control', filePath.startsWith(WEB_ASSETS) ? 'public, max-age=31536000, immutable' : 'no-cache');
+      },
+    });
   }
   app.setNotFoundHandler((req, reply) => {
     // API paths, writes, and missing build files (/assets/…) are real 404s; other GETs are app routes.

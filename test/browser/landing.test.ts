@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import { DESKTOP, horizontalOverflow, launchBrowser, onPage, PHONE } from './browser.ts';
 import { startApp, type RunningApp } from './app.ts';
+import { expectAccessible } from './axe.ts';
 
 let app: RunningApp;
 let browser: Browser;
@@ -32,6 +33,7 @@ test('landing page is in Chinese by default and switches to English, remembering
     await page.goto(`${app.url}/`);
     await page.locator('h1').first().waitFor();
     assert.equal(await h1Text(page), '注销 Zhuxiao');
+    await expectAccessible(page, 'landing (zh-CN, phone)');
     assert.equal(await page.getAttribute('html', 'lang'), 'zh-CN');
     await page.getByRole('link', { name: /用户自助注销/ }).waitFor();
 
@@ -44,6 +46,7 @@ test('landing page is in Chinese by default and switches to English, remembering
     await page.getByRole('link', { name: /Subscriber portal/ }).waitFor();
     // the switch now offers Chinese
     await page.getByRole('button', { name: '中文' }).waitFor();
+    await expectAccessible(page, 'landing (en, phone)');
 
     await page.reload();
     await page.locator('h1').first().waitFor();
@@ -62,6 +65,7 @@ test('landing page links to the portal, the store console, staff sign-in and cer
     assert.equal(await href('entry-store'), '/staff?next=store');
     assert.equal(await href('entry-staff'), '/staff');
     assert.equal(await href('entry-verify'), '/verify');
+    await expectAccessible(page, 'landing (desktop)');
     const text = await page.locator('main, .ant-layout-content').first().innerText();
     for (const phrase of ['备份', '解绑', '优惠余额不可退', '错卡', '注销证明']) {
       assert.ok(text.includes(phrase), `landing mentions ${phrase}`);
@@ -69,6 +73,7 @@ test('landing page links to the portal, the store console, staff sign-in and cer
     await page.getByTestId('entry-verify').click();
     await page.getByRole('heading', { level: 2, name: '验证注销证明' }).waitFor();
     assert.equal(new URL(page.url()).pathname, '/verify');
+    await expectAccessible(page, 'verify (empty form)');
   });
 });
 
@@ -81,4 +86,20 @@ test('no horizontal scroll at 375 px in either language', async () => {
     await page.getByRole('heading', { level: 1, name: 'Zhuxiao: cancel a mobile line' }).waitFor();
     assert.equal(await horizontalOverflow(page), 0, 'English page is wider than the phone');
   });
+});
+
+test('the app is sent compressed; hashed assets are cached for good, the page itself is revalidated', async (t) => {
+  if (!app.real) return t.skip('needs the API server');
+  const page = await fetch(`${app.url}/`, { headers: { 'accept-encoding': 'br, gzip' } });
+  assert.equal(page.status, 200);
+  assert.equal(page.headers.get('cache-control'), 'no-cache');
+  const html = await page.text();
+  const script = /<script type="module" crossorigin src="(\/assets\/[^"]+\.js)"/.exec(html)?.[1];
+  assert.ok(script, 'index.html loads a hashed script');
+  const asset = await fetch(`${app.url}${script}`, { headers: { 'accept-encoding': 'br, gzip' } });
+  assert.equal(asset.status, 200);
+  assert.equal(asset.headers.get('cache-control'), 'public, max-age=31536000, immutable');
+  assert.match(asset.headers.get('content-encoding') ?? '', /^(br|gzip)$/, 'the script is compressed');
+  const api = await fetch(`${app.url}/api/v1/dev/demo-accounts`, { headers: { 'accept-encoding': 'gzip' } });
+  assert.equal(api.headers.get('content-encoding'), 'gzip', 'API answers are compressed too');
 });

@@ -8,6 +8,7 @@ import zlib from 'node:zlib';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { DESKTOP, horizontalOverflow, launchBrowser, onPage, PHONE } from './browser.ts';
 import { startApp, type RunningApp } from './app.ts';
+import { expectAccessible } from './axe.ts';
 import { addDays, chinaToday, daysBetween } from '../../web/src/pages/ops/ops-rules.ts';
 
 interface DemoLine { id: string; msisdn: string; iccid: string }
@@ -175,6 +176,7 @@ test('an ops user sees the figures and the charts drawn, and can export the CSV'
     assert.ok(Number(await page.getByTestId('fig-total').locator('.ant-statistic-content-value').innerText()) >= 2, 'both requests are counted');
     assert.match(await page.getByTestId('fig-attention').innerText(), /[1-9]/, 'the stopped request is counted as needing attention');
     await page.getByTestId('ops-attention-alert').waitFor();
+    await expectAccessible(page, 'ops overview');
 
     // Per channel, the store shows in the legend.
     await page.getByTestId('ops-dimension').getByText('渠道').click();
@@ -199,8 +201,11 @@ test('the stopped request is retried from the needs-attention queue and its audi
     const row = page.getByTestId(`na-row-${stoppedId}`);
     await row.waitFor();
     assert.match(await row.innerText(), /网络侧注销/, 'the failed step is named');
+    await expectAccessible(page, 'ops needs attention');
 
     await page.getByTestId(`na-retry-${stoppedId}`).click();
+    await page.getByTestId(`na-retry-confirm-${stoppedId}`).waitFor();
+    await expectAccessible(page, 'ops needs attention, retry confirmation');
     await page.getByTestId(`na-retry-confirm-${stoppedId}`).click();
     await row.waitFor({ state: 'detached', timeout: 30_000 });
     const status = async () => (await (await page.request.get(`${app.url}/api/v1/store/cancellations/${stoppedId}`)).json()).status;
@@ -214,6 +219,7 @@ test('the stopped request is retried from the needs-attention queue and its audi
     assert.ok(actions.some((a) => /retry/i.test(a)), `the retry is in the trail: ${actions.join(', ')}`);
     await page.getByTestId('audit-verify').click();
     assert.match(await page.getByTestId('audit-verify-result').innerText(), /审计日志完整/, 'the hash chain is intact');
+    await expectAccessible(page, 'ops audit trail, verified');
   });
 });
 
@@ -225,6 +231,7 @@ test('a stopped request is resolved by hand with a note, and gets its certificat
     await row.waitFor();
     await page.getByTestId(`na-resolve-${resolvedId}`).click();
     assert.equal(await page.getByTestId('na-resolve-ok').isDisabled(), true, 'a note is required');
+    await expectAccessible(page, 'ops resolve by hand dialog (phone)');
     await page.getByTestId('na-note').fill('已在 BOSS 系统手工完成网络侧注销，工单 OPS-1234');
     await page.getByTestId('na-resolve-ok').click();
     await row.waitFor({ state: 'detached' });
@@ -248,6 +255,7 @@ test('on a phone the dashboard fits the screen with its charts', async (t) => {
     await page.waitForTimeout(300);
     const overflow = await horizontalOverflow(page);
     assert.equal(overflow, 0, 'the dashboard is not wider than the screen');
+    await expectAccessible(page, 'ops overview (phone)');
   });
 });
 

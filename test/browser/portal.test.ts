@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { DESKTOP, launchBrowser, noHorizontalScroll, onPage, PHONE } from './browser.ts';
 import { startApp, type RunningApp } from './app.ts';
+import { expectAccessible } from './axe.ts';
 
 interface Demo {
   subscribers: { scenario: string; msisdn: string; idLast6: string }[];
@@ -66,6 +67,8 @@ test('a wrong SMS code is refused with a message, in Chinese', async (t) => {
   await withPage(t, 'portal-wrong-code', PHONE, async (page) => {
     const s = scenario('multi_line');
     await page.goto(`${app.url}/portal`);
+    await page.getByTestId('msisdn-input').waitFor();
+    await expectAccessible(page, 'portal sign-in');
     await page.getByTestId('msisdn-input').fill(s.msisdn);
     await page.getByTestId('send-code-button').click();
     const real = await page.getByTestId('dev-outbox-code').innerText();
@@ -75,6 +78,7 @@ test('a wrong SMS code is refused with a message, in Chinese', async (t) => {
     const alert = page.getByTestId('sign-in-error');
     await alert.waitFor();
     assert.match(await alert.innerText(), /验证码错误或已过期/);
+    await expectAccessible(page, 'portal sign-in with a wrong code');
     await noHorizontalScroll(page, 'sign-in page');
   });
 });
@@ -86,7 +90,10 @@ test('a subscriber cancels an eSIM line, a reviewer approves it, and the certifi
     const s = scenario('clean_esim');
     await signInSubscriber(page, s);
     await noHorizontalScroll(page, 'my lines');
+    await expectAccessible(page, 'my lines');
     await page.getByTestId(`cancel-${s.msisdn}`).click();
+    await page.getByTestId('wizard-next').waitFor();
+    await expectAccessible(page, 'wizard: facts');
 
     // (a) facts, (b) checks
     await page.getByTestId('wizard-next').click();
@@ -99,6 +106,7 @@ test('a subscriber cancels an eSIM line, a reviewer approves it, and the certifi
     assert.equal(await page.getByTestId('wizard-next').isDisabled(), true, 'cannot continue before ticking the reminders');
     for (const c of codes) await page.getByTestId(c!).check();
     await noHorizontalScroll(page, 'checks step');
+    await expectAccessible(page, 'wizard: checks');
     await page.getByTestId('wizard-next').click();
 
     // (c) bill and refund: promotional credit is shown as not refundable
@@ -107,16 +115,20 @@ test('a subscriber cancels an eSIM line, a reviewer approves it, and the certifi
     assert.match(await page.getByTestId('refundable').innerText(), /^¥\d+\.\d\d$/);
     await page.getByTestId('route-original').click();
     await noHorizontalScroll(page, 'bill step');
+    await expectAccessible(page, 'wizard: bill and refund');
     await page.getByTestId('wizard-next').click();
 
     // (d) typed confirmation: a wrong number keeps Next disabled
     await page.getByTestId('confirm-last4').fill('0000');
     await page.getByTestId('confirm-mismatch').waitFor();
+    await expectAccessible(page, 'wizard: typed confirmation');
     assert.equal(await page.getByTestId('wizard-next').isDisabled(), true);
     await page.getByTestId('confirm-last4').fill(s.msisdn.slice(-4));
     await page.getByTestId('wizard-next').click();
 
     // (e) submit → status page
+    await page.getByTestId('wizard-submit').waitFor();
+    await expectAccessible(page, 'wizard: submit');
     await page.getByTestId('wizard-submit').click();
     await page.waitForURL(/\/portal\/requests\/[^/]+$/);
     requestUrl = new URL(page.url()).pathname;
@@ -124,6 +136,7 @@ test('a subscriber cancels an eSIM line, a reviewer approves it, and the certifi
     await tag.waitFor();
     assert.ok(['pending_review', 'approved', 'executing', 'completed'].includes((await tag.getAttribute('data-status'))!));
     await noHorizontalScroll(page, 'request status');
+    await expectAccessible(page, 'request status');
 
     // the line now links to its live request instead of offering a second cancellation
     await page.goto(`${app.url}/portal`);
@@ -141,9 +154,13 @@ test('a subscriber cancels an eSIM line, a reviewer approves it, and the certifi
     await page.getByTestId('staff-password').fill(reviewer.password);
     await page.getByTestId('staff-sign-in-button').click();
     await page.waitForURL(/\/staff\/review$/);
+    await page.getByTestId('queue-count').waitFor();
+    await expectAccessible(page, 'review queue');
     const status = await (await page.request.get(`${app.url}/api/v1/cancellations/${requestId}`)).json();
     if (status.status === 'pending_review') {
       await page.getByTestId(`review-open-${requestId}`).click();
+      await page.getByTestId('approve-button').waitFor();
+      await expectAccessible(page, 'review decision');
       await page.getByTestId('approve-button').click();
       await page.waitForURL(/\/staff\/review$/);
       await page.getByTestId('queue-count').waitFor();
@@ -153,10 +170,12 @@ test('a subscriber cancels an eSIM line, a reviewer approves it, and the certifi
     // staff may follow the request too; execution runs in the background
     await page.goto(`${app.url}${requestUrl}`);
     await page.locator('[data-testid="status-tag"][data-status="completed"]').first().waitFor({ timeout: 60_000 });
+    await expectAccessible(page, 'request status, completed');
     const link = page.getByTestId('certificate-link');
     assert.match((await link.getAttribute('href'))!, /^\/api\/v1\/certificates\/[^/]+\.pdf$/);
     await page.getByTestId('verify-link').click();
     await page.getByTestId('verify-valid').waitFor();
+    await expectAccessible(page, 'verify: valid certificate');
   });
 });
 
@@ -167,6 +186,7 @@ test('arrears block the cancellation until paid from the checklist', async (t) =
     await page.getByTestId(`cancel-${s.msisdn}`).click();
     await page.getByTestId('wizard-next').click();
     await page.getByTestId('not-eligible').waitFor();
+    await expectAccessible(page, 'wizard: checks with a blocker');
     const blocker = page.locator('[data-testid^="blocker-"]').first();
     const cjk = /[\u4e00-\u9fff]/;
     assert.match(await blocker.innerText(), cjk, 'server messages come in Chinese by default');

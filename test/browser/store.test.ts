@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { DESKTOP, launchBrowser, noHorizontalScroll, onPage, PHONE } from './browser.ts';
 import { startApp, type RunningApp } from './app.ts';
+import { expectAccessible } from './axe.ts';
 import { amountToPay, buildRefundRoute, matchesMask, missingKinds, sniffType } from '../../web/src/pages/store/store-rules.ts';
 
 interface DemoLine { id: string; msisdn: string; iccid: string; homeProvince: string; carrier?: string }
@@ -81,6 +82,8 @@ test('a clerk cancels a physical line at the counter: card, identity, settlement
   await withPage(t, 'store-cancel', DESKTOP, async (page) => {
     const s = scenario('multi_line');
     await signInClerk(page);
+    await page.getByTestId('lookup-input').waitFor();
+    await expectAccessible(page, 'store console');
 
     // Find the customer by the ID number: every line at every carrier, only this carrier's cancellable here.
     await page.getByTestId('lookup-input').fill(s.idNumber);
@@ -92,6 +95,7 @@ test('a clerk cancels a physical line at the counter: card, identity, settlement
       assert.equal(await page.getByTestId(`store-line-${other.id}`).getAttribute('data-cancellable'), 'false', 'another carrier\'s line is not cancellable here');
     }
     assert.match(await page.getByTestId('customer-name').innerText(), /\*/, 'the name is masked');
+    await expectAccessible(page, 'store console, customer found');
     await page.getByTestId(`pick-line-${s.line.id}`).click();
 
     // (1) checks: the card's ICCID and the ID number, typed; the face check ticked.
@@ -103,6 +107,7 @@ test('a clerk cancels a physical line at the counter: card, identity, settlement
     await page.getByTestId('id-match').waitFor();
     assert.equal(await next.isDisabled(), true, 'the face check is still missing');
     await page.getByTestId('face-matched').check();
+    await expectAccessible(page, 'store flow: checks');
     await next.click();
 
     // (2) the quote: take payment at the counter when the bill exceeds the balance.
@@ -114,6 +119,7 @@ test('a clerk cancels a physical line at the counter: card, identity, settlement
     }
     await page.getByTestId('eligible').waitFor();
     assert.match(await page.getByTestId('bill-total').innerText(), /^¥\d+\.\d\d$/);
+    await expectAccessible(page, 'store flow: quote');
     await page.getByTestId('flow-next').click();
 
     // (3) reminders read to the customer.
@@ -121,6 +127,7 @@ test('a clerk cancels a physical line at the counter: card, identity, settlement
     const codes = await acks.evaluateAll((els) => els.map((e) => e.getAttribute('data-testid')));
     assert.ok(codes.includes('ack-data_backup') && codes.includes('ack-number_frozen'), 'the reminders are listed');
     for (const c of codes) await page.getByTestId(c!).check();
+    await expectAccessible(page, 'store flow: reminders');
     await page.getByTestId('flow-next').click();
 
     // (4) the agreement, and the signature drawn on the canvas.
@@ -130,6 +137,7 @@ test('a clerk cancels a physical line at the counter: card, identity, settlement
     assert.match(await agreement.innerText(), /移动电话号码注销协议/);
     const submit = page.getByTestId('store-submit');
     assert.equal(await submit.isDisabled(), true, 'cannot submit before the customer signs');
+    await expectAccessible(page, 'store flow: agreement');
     await sign(page);
     assert.equal(await page.getByTestId('signature-pad').getAttribute('data-signed'), 'true');
     await submit.click();
@@ -139,6 +147,7 @@ test('a clerk cancels a physical line at the counter: card, identity, settlement
     const requestId = page.url().split('/').pop()!;
     await page.getByTestId('store-completed').waitFor({ timeout: 60_000 });
     await page.getByTestId('card-returned').waitFor();
+    await expectAccessible(page, 'store request, completed');
     const certHref = await page.getByTestId('certificate-link').getAttribute('href');
     assert.match(certHref!, /^\/api\/v1\/certificates\/[^/]+\.pdf$/);
     const cert = await page.request.get(`${app.url}${certHref}`);
@@ -152,6 +161,7 @@ test('a clerk cancels a physical line at the counter: card, identity, settlement
     // The clerk's day lists it.
     await page.goto(`${app.url}/staff/store?tab=history`);
     await page.getByTestId(`history-open-${requestId}`).waitFor();
+    await expectAccessible(page, 'store history');
   });
 });
 
@@ -181,6 +191,7 @@ test('on a phone the console fits the screen, a wrong card is caught before subm
     await page.getByTestId('flow-next').click();
     await page.getByTestId('bill-table').waitFor();
     await noHorizontalScroll(page, 'settlement step');
+    await expectAccessible(page, 'store flow: settlement (phone, English)');
   });
 });
 
@@ -198,6 +209,7 @@ test('arrears are taken in cash at the counter, and then the line can be cancell
 
     await page.getByTestId('not-eligible').waitFor();
     await page.getByTestId('blocker-arrears').waitFor();
+    await expectAccessible(page, 'store flow: arrears to pay');
     assert.equal(await page.getByTestId('flow-next').isDisabled(), true, 'blocked until paid');
     const amount = await page.getByTestId('pay-amount').innerText();
     assert.match(amount, /^¥\d+\.\d\d$/);

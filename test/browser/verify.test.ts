@@ -9,6 +9,7 @@ import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { DESKTOP, launchBrowser, noHorizontalScroll, onPage, PHONE } from './browser.ts';
 import { ensureWebBuilt } from './app.ts';
+import { expectAccessible } from './axe.ts';
 import { dropTemplate, startTestApp, type TestApp } from '../helpers/context.ts';
 import { quoteAndSubmit, staffFor, subscriberFor, waitForStatus, type DemoSubscriber } from '../helpers/api.ts';
 import { readInfoString } from '../../src/certificates/pdf-info.ts';
@@ -60,6 +61,7 @@ test('the certificate is downloaded again with the reference and ID digits, then
     await page.getByTestId('entry-retrieve').click();
     await page.waitForURL(/\/certificate\/retrieve$/);
     await page.getByRole('heading', { level: 2, name: '找回注销证明' }).waitFor();
+    await expectAccessible(page, 'retrieve certificate');
 
     const last = who.idLast6;
     await page.getByTestId('retrieve-reference').fill(grouped(reference));
@@ -69,6 +71,7 @@ test('the certificate is downloaded again with the reference and ID digits, then
     await refused.waitFor();
     assert.match(await refused.innerText(), /没有与该受理编号和证件号码相符的证明/);
     await noHorizontalScroll(page, 'retrieve page');
+    await expectAccessible(page, 'retrieve certificate, refused');
 
     await page.getByTestId('retrieve-id-last6').fill(last.toLowerCase());
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('retrieve-submit').click()]);
@@ -79,6 +82,7 @@ test('the certificate is downloaded again with the reference and ID digits, then
     assert.ok(file.equals(pdf), 'the signed certificate as issued');
     await page.getByTestId('retrieve-done').waitFor();
     assert.equal(await page.getByTestId('retrieve-error').count(), 0);
+    await expectAccessible(page, 'retrieve certificate, downloaded');
 
     // The verify page, by upload: the real file passes and shows what it states; a changed one fails.
     await page.getByTestId('retrieve-done').getByRole('link').click();
@@ -89,6 +93,7 @@ test('the certificate is downloaded again with the reference and ID digits, then
     assert.equal(await ok.getByTestId('verify-msisdn').innerText(), '138****8011');
     assert.match(await ok.getByTestId('verify-refund').innerText(), /^¥\d/);
     await noHorizontalScroll(page, 'verify page with a result');
+    await expectAccessible(page, 'verify by upload: valid');
 
     const changed = Buffer.from(file);
     changed[Math.floor(changed.length / 2)] ^= 1;
@@ -98,6 +103,7 @@ test('the certificate is downloaded again with the reference and ID digits, then
     assert.equal(await bad.getAttribute('data-reason'), 'bad_signature');
     assert.match(await bad.innerText(), /签名不符/);
     assert.equal(await bad.getByTestId('verify-msisdn').count(), 0, 'a file that fails shows no details');
+    await expectAccessible(page, 'verify by upload: changed file');
   });
 });
 
@@ -109,6 +115,7 @@ test('by serial: only "it exists" without the code; the QR link shows masked fac
     await page.goto(`${url}/verify/${serial}`);
     await page.getByTestId('verify-exists').waitFor();
     assert.equal(await page.getByTestId('verify-msisdn').count(), 0);
+    await expectAccessible(page, 'verify by serial: exists');
 
     // What the QR code opens (its host is the public URL; the path and query are the same).
     await page.goto(`${url}/verify/${serial}?c=${code}`);
@@ -117,6 +124,7 @@ test('by serial: only "it exists" without the code; the QR link shows masked fac
     assert.equal(await valid.getByTestId('verify-msisdn').innerText(), '138****8011');
     assert.equal(await valid.getByTestId('verify-refund').count(), 0, 'no money for a code holder');
     await valid.getByTestId('verify-money-note').waitFor();
+    await expectAccessible(page, 'verify by QR link: valid');
 
     // Typed by hand, as printed (groups, any case).
     await page.goto(`${url}/verify`);

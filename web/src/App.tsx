@@ -1,8 +1,8 @@
 import { lazy, Suspense } from 'react';
-import { App as AntApp, Button, Flex, Grid, Layout, Typography } from 'antd';
+import { App as AntApp, Button, ConfigProvider, Flex, Grid, Layout, Typography, type ThemeConfig } from 'antd';
 import { LogoutOutlined } from '@ant-design/icons';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { createBrowserRouter, Link, NavLink, Outlet, RouterProvider, useNavigate } from 'react-router';
+import { createBrowserRouter, Link, NavLink, Outlet, RouterProvider, useLocation, useNavigate } from 'react-router';
 import { signOut } from './api.ts';
 import { LangSwitch, Loading, ME_KEY, NotFound, useMe } from './common.tsx';
 import { useT } from './i18n.tsx';
@@ -23,6 +23,40 @@ const Verify = lazy(() => import('./pages/Verify.tsx'));
 const RetrieveCertificate = lazy(() => import('./pages/RetrieveCertificate.tsx'));
 
 const { Header, Content, Footer } = Layout;
+
+// Colours that read at WCAG AA (4.5:1) on white and on the grey page background (#f5f5f5): antd's
+// defaults (secondary text at 45 % black, #1677ff for links and primary buttons) measure 3.3-4.1.
+const LINK = '#0958d9';
+const THEME: ThemeConfig = {
+  token: {
+    colorPrimary: LINK,
+    colorInfo: LINK,
+    colorLink: LINK,
+    colorTextSecondary: 'rgba(0, 0, 0, 0.66)',
+    colorTextDescription: 'rgba(0, 0, 0, 0.66)',
+    colorTextTertiary: 'rgba(0, 0, 0, 0.62)',
+    colorError: '#cf1322',
+    colorSuccessText: '#237804',
+    colorWarningText: '#ad4e00',
+    colorErrorText: '#cf1322',
+  },
+  components: {
+    // Tags print their text in the colour's 7th shade (or the status colour) on its 1st: darker shades here.
+    Tag: {
+      colorSuccess: '#237804',
+      colorWarning: '#ad4e00',
+      colorError: '#cf1322',
+      colorInfo: LINK,
+      green7: '#237804',
+      gold7: '#874d00',
+      orange7: '#ad4e00',
+      volcano7: '#ad2102',
+      lime7: '#3f6600',
+      cyan7: '#006d75',
+      yellow7: '#614700',
+    },
+  },
+};
 
 function SignOutButton() {
   const t = useT();
@@ -57,8 +91,11 @@ function SignOutButton() {
 function Shell() {
   const t = useT();
   const screens = Grid.useBreakpoint();
+  // One h1 per page: the landing page has its own; elsewhere the app's name in the header is the h1
+  // and each page's title an h2 under it.
+  const brandIsHeading = useLocation().pathname !== '/';
   const navStyle = ({ isActive }: { isActive: boolean }) => ({
-    color: isActive ? '#1677ff' : 'rgba(0,0,0,0.75)',
+    color: isActive ? LINK : 'rgba(0,0,0,0.75)',
     whiteSpace: 'nowrap' as const,
   });
   return (
@@ -77,9 +114,15 @@ function Shell() {
       >
         <Flex align="center" justify="space-between" gap={8} style={{ maxWidth: 1120, margin: '0 auto', height: '100%' }}>
           <Link to="/" style={{ color: 'inherit', minWidth: 0 }} data-testid="brand">
-            <Typography.Text strong style={{ fontSize: 17, whiteSpace: 'nowrap' }}>
-              {t('app.name')}
-            </Typography.Text>
+            {brandIsHeading ? (
+              <Typography.Title level={1} style={{ fontSize: 17, lineHeight: 'inherit', margin: 0, whiteSpace: 'nowrap' }}>
+                {t('app.name')}
+              </Typography.Title>
+            ) : (
+              <Typography.Text strong style={{ fontSize: 17, whiteSpace: 'nowrap' }}>
+                {t('app.name')}
+              </Typography.Text>
+            )}
           </Link>
           <Flex align="center" gap={screens.sm ? 16 : 8} style={{ minWidth: 0 }}>
             <NavLink to="/portal" style={navStyle}>
@@ -107,7 +150,7 @@ function Shell() {
           </Suspense>
         </div>
       </Content>
-      <Footer style={{ textAlign: 'center', padding: '16px 12px', color: 'rgba(0,0,0,0.45)' }}>
+      <Footer style={{ textAlign: 'center', padding: '16px 12px', color: 'rgba(0,0,0,0.66)' }}>
         <Flex justify="center" gap={16} wrap>
           <span>{t('app.name')}</span>
           <Link to="/verify">{t('landing.verify')}</Link>
@@ -143,8 +186,10 @@ const router = createBrowserRouter([
 
 export default function App() {
   return (
-    <AntApp>
-      <RouterProvider router={router} />
-    </AntApp>
+    <ConfigProvider theme={THEME}>
+      <AntApp>
+        <RouterProvider router={router} />
+      </AntApp>
+    </ConfigProvider>
   );
 }

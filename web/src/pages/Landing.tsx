@@ -56,11 +56,11 @@ export default function Landing() {
             <Link to={e.to} data-testid={e.testId} style={{ display: 'block', height: '100%' }}>
               <Card hoverable style={{ height: '100%' }}>
                 <Flex gap={16} align="flex-start">
-                  <span style={{ fontSize: 28, color: '#1677ff', lineHeight: 1 }} aria-hidden>
+                  <span style={{ fontSize: 28, color: '#0958d9', lineHeight: 1 }} aria-hidden>
                     {e.icon}
                   </span>
                   <div style={{ minWidth: 0 }}>
-                    <Title level={4} style={{ marginTop: 0, marginBottom: 4 }}>
+                    <Title level={2} style={{ marginTop: 0, marginBottom: 4, fontSize: 20 }}>
                       {t(e.title)}
                     </Title>
                     <Text type="secondary">{t(e.desc)}</Text>
@@ -88,14 +88,14 @@ export default function Landing() {
       </Flex>
 
       <section>
-        <Title level={3}>{t('landing.promises')}</Title>
+        <Title level={2} style={{ fontSize: 24 }}>{t('landing.promises')}</Title>
         <Row gutter={[16, 16]}>
           {PROMISES.map((p) => (
             <Col key={p.title} xs={24} sm={12} lg={6}>
               <Card size="small" variant="borderless" style={{ height: '100%', background: '#f6f9ff' }}>
                 <Flex vertical gap={6}>
                   <Text strong>
-                    <span style={{ color: '#1677ff', marginInlineEnd: 8 }} aria-hidden>
+                    <span style={{ color: '#0958d9', marginInlineEnd: 8 }} aria-hidden>
                       {p.icon}
                     </span>
                     {t(p.title)}

@@ -1,18 +1,30 @@
 // The dashboard's figures for a range of China calendar days and a carrier: cancellations per day
 // (stacked by channel, carrier or outcome), requests by status, the review SLA, submit-to-completion
 // time, refunds paid and owed, the most frequent blocking conditions, and what needs attention now.
-import { useMemo, useState } from 'react';
+import { lazy, Suspense, useMemo, useState } from 'react';
 import { Alert, Button, Card, Col, Flex, Input, Row, Segmented, Select, Statistic, Typography } from 'antd';
 import { DownloadOutlined, ReloadOutlined } from '@ant-design/icons';
 import { useQuery } from '@tanstack/react-query';
 import { getOpsStats, opsStatsCsvUrl, type OpsStats, type StatsFilter } from '../../api.ts';
 import { channelLabel, ErrorAlert, Loading, statusLabel } from '../../common.tsx';
-import { EChart, type ChartOption } from '../../components/EChart.tsx';
+import type { ChartOption } from '../../components/EChart.tsx';
 import { formatFen } from '../../format.ts';
 import { useT, type TFunction } from '../../i18n.tsx';
 import { addDays, chinaToday, daysBetween, CARRIERS } from './ops-rules.ts';
 
 const { Text } = Typography;
+
+// ECharts (the heaviest library of the app) loads only when the first chart is drawn, after the
+// figures are on screen; each chart's height is reserved meanwhile, so nothing below it moves.
+const LazyEChart = lazy(() => import('../../components/EChart.tsx').then((m) => ({ default: m.EChart })));
+
+function EChart(props: { option: ChartOption; height: number; testId: string; label: string }) {
+  return (
+    <Suspense fallback={<div style={{ width: '100%', height: props.height }} aria-hidden />}>
+      <LazyEChart {...props} />
+    </Suspense>
+  );
+}
 type Dimension = 'channel' | 'carrier' | 'outcome';
 
 const OUTCOME_COLORS: Record<string, string> = {

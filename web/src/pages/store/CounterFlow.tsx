@@ -237,7 +237,7 @@ export function CounterFlow({ customer, line, onBack }: Props) {
           <Text strong>
             {t('wizard.stepOf', { i: step + 1, n: STEPS.length })} · {t(STEPS[step])}
           </Text>
-          <Progress percent={((step + 1) / STEPS.length) * 100} showInfo={false} size="small" />
+          <Progress percent={((step + 1) / STEPS.length) * 100} showInfo={false} size="small" aria-label={t('wizard.stepOf', { i: step + 1, n: STEPS.length })} />
         </div>
       )}
 

@@ -1,0 +1,141 @@
+// Benchmark: Lighthouse (mobile, simulated throttling) on the web app served by the real server: the
+// landing page, the portal sign-in, verify, and the ops overview as a signed-in ops user. Prints the
+// scores per page; the last line is one JSON object with all of them. See bench/README.md.
+//
+//   npm run build:web && npm run bench:web
+//
+// Tuning (environment): BENCH_CUSTOMERS (200, demo customers seeded), BENCH_RUNS (1, Lighthouse runs
+// per page; the median performance score is kept), CHROME_PATH (/usr/bin/chromium).
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import lighthouse from 'lighthouse';
+import { loadConfig, type Config } from '../src/config.ts';
+import { startServer } from '../src/http/server.ts';
+
+const CUSTOMERS = Number(process.env.BENCH_CUSTOMERS ?? 200);
+const RUNS = Math.max(1, Number(process.env.BENCH_RUNS ?? 1));
+const CHROME = process.env.CHROME_PATH ?? '/usr/bin/chromium';
+
+/** The goal per page (issue 10, item 8). */
+const PAGES = [
+  { name: 'landing', path: '/', staff: false, performance: 90 },
+  { name: 'portal sign-in', path: '/portal', staff: false, performance: 90 },
+  { name: 'verify', path: '/verify', staff: false, performance: 90 },
+  { name: 'ops overview', path: '/staff/ops', staff: true, performance: 75 },
+] as const;
+const ACCESSIBILITY_GOAL = 98;
+
+interface PageScore { name: string; path: string; performance: number; accessibility: number; fcpMs: number; lcpMs: number; tbtMs: number; cls: number; transferKb: number; failedAudits: string[] }
+
+const log = (msg: string) => process.stdout.write(`${msg}\n`);
+
+/** Headless Chromium with a DevTools port for Lighthouse; never a downloaded browser. */
+async function launchChrome(userDataDir: string): Promise<{ port: number; proc: ChildProcess }> {
+  const proc = spawn(CHROME, [
+    '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+    '--no-first-run', '--no-default-browser-check', `--user-data-dir=${userDataDir}`, '--remote-debugging-port=0', 'about:blank',
+  ], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const port = await new Promise<number>((resolve, reject) => {
+    let err = '';
+    const timer = setTimeout(() => reject(new Error(`Chromium did not open a DevTools port: ${err.slice(-500)}`)), 30_000);
+    proc.stderr!.on('data', (chunk: Buffer) => {
+      err += chunk.toString();
+      const m = /DevTools listening on ws:\/\/[^:]+:(\d+)\//.exec(err);
+      if (m) {
+        clearTimeout(timer);
+        resolve(Number(m[1]));
+      }
+    });
+    proc.once('exit', (code) => reject(new Error(`Chromium exited (${code}): ${err.slice(-500)}`)));
+  });
+  return { port, proc };
+}
+
+async function staffCookie(baseUrl: string): Promise<string> {
+  const res = await fetch(`${baseUrl}/api/v1/staff/sign-in`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'ops', password: 'ops-demo-1' }),
+  });
+  if (res.status !== 200) throw new Error(`ops sign-in: HTTP ${res.status} ${await res.text()}`);
+  const cookie = res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  if (!cookie) throw new Error('ops sign-in set no cookie');
+  return cookie;
+}
+
+async function runLighthouse(url: string, port: number, headers: Record<string, string>): Promise<Omit<PageScore, 'name' | 'path'>> {
+  const result = await lighthouse(url, {
+    port,
+    output: 'json',
+    logLevel: 'error',
+    onlyCategories: ['performance', 'accessibility'],
+    formFactor: 'mobile', // the default config: a mid-range phone on slow 4G, simulated throttling
+    extraHeaders: headers,
+    disableStorageReset: false,
+  });
+  if (!result) throw new Error(`Lighthouse returned nothing for ${url}`);
+  const { lhr } = result;
+  if (lhr.runtimeError) throw new Error(`Lighthouse on ${url}: ${lhr.runtimeError.code} ${lhr.runtimeError.message}`);
+  const num = (id: string) => Number(lhr.audits[id]?.numericValue ?? NaN);
+  const failedAudits = Object.values(lhr.categories.accessibility.auditRefs)
+    .filter((ref) => ref.weight > 0 && lhr.audits[ref.id]?.score === 0)
+    .map((ref) => ref.id);
+  return {
+    performance: Math.round((lhr.categories.performance.score ?? 0) * 100),
+    accessibility: Math.round((lhr.categories.accessibility.score ?? 0) * 100),
+    fcpMs: Math.round(num('first-contentful-paint')),
+    lcpMs: Math.round(num('largest-contentful-paint')),
+    tbtMs: Math.round(num('total-blocking-time')),
+    cls: Number(num('cumulative-layout-shift').toFixed(3)),
+    transferKb: Math.round(num('total-byte-weight') / 1024),
+    failedAudits,
+  };
+}
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'zhuxiao-bench-web-'));
+  const chromeDir = await fs.mkdtemp(path.join(os.tmpdir(), 'zhuxiao-bench-chrome-'));
+  const config: Config = {
+    ...loadConfig({}),
+    port: 0,
+    host: '127.0.0.1',
+    databaseUrl: undefined,
+    dataDir,
+    dev: true,
+    logLevel: 'warn',
+    publicBaseUrl: 'http://127.0.0.1',
+    workers: false,
+  };
+  log(`PGlite (temporary directory), ${CUSTOMERS} demo customers; Lighthouse ${RUNS} run(s) per page, mobile`);
+  const server = await startServer(config, { demoCustomers: CUSTOMERS, logger: false });
+  const chrome = await launchChrome(chromeDir);
+  const scores: PageScore[] = [];
+  try {
+    const cookie = await staffCookie(server.url);
+    for (const page of PAGES) {
+      const runs: Omit<PageScore, 'name' | 'path'>[] = [];
+      for (let i = 0; i < RUNS; i++) runs.push(await runLighthouse(`${server.url}${page.path}`, chrome.port, page.staff ? { Cookie: cookie } : {}));
+      runs.sort((a, b) => a.performance - b.performance);
+      const s = { name: page.name, path: page.path, ...runs[Math.floor(runs.length / 2)] };
+      scores.push(s);
+      const ok = s.performance >= page.performance && s.accessibility >= ACCESSIBILITY_GOAL;
+      log(`${page.name.padEnd(15)} ${page.path.padEnd(11)} performance ${String(s.performance).padStart(3)} (goal ${page.performance})  accessibility ${String(s.accessibility).padStart(3)} (goal ${ACCESSIBILITY_GOAL})  ` +
+        `FCP ${s.fcpMs} ms  LCP ${s.lcpMs} ms  TBT ${s.tbtMs} ms  CLS ${s.cls}  ${s.transferKb} KiB  ${ok ? 'ok' : 'BELOW GOAL'}` +
+        `${s.failedAudits.length ? `  failing a11y audits: ${s.failedAudits.join(', ')}` : ''}`);
+    }
+  } finally {
+    chrome.proc.kill();
+    await server.close();
+    await fs.rm(dataDir, { recursive: true, force: true });
+    await fs.rm(chromeDir, { recursive: true, force: true }).catch(() => undefined);
+  }
+  const allOk = scores.every((s, i) => s.performance >= PAGES[i].performance && s.accessibility >= ACCESSIBILITY_GOAL);
+  log(`total run time ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  log(JSON.stringify({ bench: 'web', lighthouse: '12', formFactor: 'mobile', runsPerPage: RUNS, goalsMet: allOk, pages: scores }));
+}
+
+await main();
