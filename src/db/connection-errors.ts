@@ -26,6 +26,17 @@ const MESSAGES = [
   /the database system is (starting up|shutting down|in recovery mode)/,
 ];
 
+/** A readable message for anything thrown or emitted (pg-boss sometimes emits plain objects). */
+export function errorMessage(err: unknown): string {
+  if (err instanceof Error) return err.message || err.name;
+  if (err && typeof err === 'object' && typeof (err as { message?: unknown }).message === 'string') return (err as { message: string }).message;
+  try {
+    return typeof err === 'string' ? err : JSON.stringify(err) ?? String(err);
+  } catch {
+    return String(err);
+  }
+}
+
 /** True when `err` (or an error it wraps: `cause`, AggregateError) says the database cannot be reached. */
 export function isConnectionError(err: unknown, depth = 0): boolean {
   if (!err || typeof err !== 'object' || depth > 5) return false;

@@ -6,6 +6,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PGliteDialect, PostgresDialect, type DatabaseConnection, type Driver, type TransactionSettings } from 'kysely';
 import pg from 'pg';
 import type { DB } from './schema.ts';
+import { errorMessage } from './connection-errors.ts';
 
 export interface Database {
   db: Kysely<DB>;
@@ -44,7 +45,7 @@ export const CONNECT_TIMEOUT_MS = 5_000;
 export function throttledWarning(prefix: string, intervalMs = 10_000): (err: unknown) => void {
   const last = new Map<string, number>();
   return (err) => {
-    const message = err instanceof Error ? err.message : String(err);
+    const message = errorMessage(err);
     const key = message.replace(/ \(Queue: [^)]*\)$/, ''); // pg-boss names the worker: one key for all
     const now = Date.now();
     if ((last.get(key) ?? -Infinity) > now - intervalMs) return;

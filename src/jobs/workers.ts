@@ -3,7 +3,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { sql } from 'kysely';
 import type { AppContext } from '../context.ts';
-import { isConnectionError } from '../db/connection-errors.ts';
+import { errorMessage, isConnectionError } from '../db/connection-errors.ts';
 import { escalate, executeCancellation } from '../cancellation/execute-cancellation.ts';
 import { sendSms } from '../notifications/send-sms.ts';
 import { statusSmsRecipient, type StatusSmsJob } from '../cancellation/notify-status.ts';
@@ -33,7 +33,7 @@ export async function throughOutages<T>(ctx: AppContext, job: { signal?: AbortSi
       return await work();
     } catch (err) {
       if (!isConnectionError(err) || Date.now() >= until || job.signal?.aborted) throw err;
-      ctx.logger.warn({ err: (err as Error).message }, 'database unavailable; the job waits for it');
+      ctx.logger.warn({ reason: errorMessage(err) }, 'database unavailable; the job waits for it');
       while (!(await databaseAnswers(ctx))) {
         if (Date.now() >= until || job.signal?.aborted) throw err;
         await sleep(500);

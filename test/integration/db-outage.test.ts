@@ -124,6 +124,24 @@ async function waitFor<T>(what: string, timeoutMs: number, probe: () => Promise<
   }
 }
 
+/** The steps of a request that has not finished, for the failure message. */
+async function stepsOf(id: string): Promise<string> {
+  const r = await pgServer!.query('SELECT step, status, attempts, last_error FROM execution_steps WHERE request_id = $1 ORDER BY position', [id], DB_NAME).catch((e) => ({ rows: [String(e)] }));
+  return JSON.stringify(r.rows);
+}
+
+/** Waits until the request is completed or needs attention; returns which. */
+async function finished(id: string, who: Http, what: string): Promise<string> {
+  try {
+    return await waitFor(what, 30_000, async () => {
+      const s = await statusOf(id, who);
+      return s === 'completed' || s === 'needs_attention' ? s : undefined;
+    });
+  } catch (err) {
+    throw new Error(`${(err as Error).message}\n--- its steps ---\n${await stepsOf(id)}`, { cause: err });
+  }
+}
+
 async function statusOf(id: string, who: Http): Promise<string | undefined> {
   const r = await who.get(`cancellations/${id}`);
   return r.status === 200 ? r.body.status : undefined;
@@ -259,11 +277,7 @@ describe('database outages', { skip }, () => {
     assert.equal(await healthz(), 200);
 
     for (const [i, id] of ids.entries()) {
-      const status = await waitFor(`request ${id} completes`, 30_000, async () => {
-        const s = await statusOf(id, batch[i].http);
-        return s === 'completed' || s === 'needs_attention' ? s : undefined;
-      });
-      assert.equal(status, 'completed');
+      assert.equal(await finished(id, batch[i].http, `request ${id} completes`), 'completed', await stepsOf(id));
     }
     // One request per line, and it is the one we were told about: retried submissions were applied once.
     const rows = await pgServer!.query('SELECT id, line_id FROM cancellation_requests WHERE line_id = ANY($1)', [batch.map((p) => p.lineId)], DB_NAME);
@@ -296,19 +310,12 @@ describe('database outages', { skip }, () => {
     const healthyAfter = Date.now() - backAt;
     await reviewer.call('PUT', 'dev/simulators/network', { latencyMs: 0 });
     for (const [i, id] of ids.entries()) {
-      const status = await waitFor(`interrupted request ${id} completes`, 30_000, async () => {
-        const s = await statusOf(id, batch[i].http);
-        return s === 'completed' || s === 'needs_attention' ? s : undefined;
-      });
-      assert.equal(status, 'completed');
+      assert.equal(await finished(id, batch[i].http, `interrupted request ${id} completes`), 'completed', await stepsOf(id));
     }
     t.diagnostic(`after the database came back: /healthz 200 in ${healthyAfter} ms, the interrupted requests completed in ${Date.now() - backAt} ms`);
     // New work goes through as before.
     const id = await submitAndApprove(last);
-    assert.equal(await waitFor('a new request completes', 30_000, async () => {
-      const s = await statusOf(id, last.http);
-      return s === 'completed' || s === 'needs_attention' ? s : undefined;
-    }), 'completed');
+    assert.equal(await finished(id, last.http, 'a new request completes'), 'completed', await stepsOf(id));
     assert.ok(alive());
     const wrong = answers.filter((a) => !(a.status < 500 || (a.status === 503 && a.code === 'unavailable' && a.retryAfter)));
     assert.deepEqual(wrong, []);

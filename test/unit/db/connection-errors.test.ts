@@ -2,7 +2,7 @@
 // failures of a statement (a bug or bad data: 500, or the step's own error handling).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { isConnectionError } from '../../../src/db/connection-errors.ts';
+import { errorMessage, isConnectionError } from '../../../src/db/connection-errors.ts';
 
 const withCode = (code: string, message = 'x') => Object.assign(new Error(message), { code });
 
@@ -28,4 +28,11 @@ test('errors in what was asked of the database are not', () => {
     withCode('40001', 'could not serialize access'), withCode('57014', 'canceling statement due to statement timeout'),
     withCode('0800'), new Error('Something else'), new TypeError('x is undefined'), 'a string', null, undefined, 42,
   ]) assert.equal(isConnectionError(e), false, String((e as any)?.code ?? e));
+});
+
+test('errorMessage reads whatever was thrown or emitted', () => {
+  assert.equal(errorMessage(new Error('boom')), 'boom');
+  assert.equal(errorMessage({ message: 'plain object' }), 'plain object');
+  assert.equal(errorMessage({ code: 1 }), '{"code":1}');
+  assert.equal(errorMessage('text'), 'text');
 });
