@@ -34,7 +34,7 @@ export interface QuoteFacts {
 }
 
 export interface Blocker { code: string; message: string; remedy: string; remedyAction: RemedyAction; params: Record<string, string | number> }
-export interface Warning { code: string; message: string; requiresAcknowledgement: boolean }
+export interface Warning { code: string; message: string; requiresAcknowledgement: boolean; params?: Record<string, string | number> }
 
 export interface Quote {
   version: string;
@@ -140,7 +140,8 @@ export function composeQuote(f: QuoteFacts, lang: Lang): Quote {
 
   const warnings: Warning[] = [];
   if (f.companions.length > 0) {
-    warnings.push({ code: 'companion_devices', requiresAcknowledgement: true, message: warningText(lang, 'companion_devices', { count: f.companions.length, devices: f.companions.map((c) => c.deviceLabel).join(', ') }) });
+    const params = { count: f.companions.length, devices: f.companions.map((c) => c.deviceLabel).join(', ') };
+    warnings.push({ code: 'companion_devices', requiresAcknowledgement: true, message: warningText(lang, 'companion_devices', params), params });
   }
   if (line.form_factor === 'esim' && line.esim_profile_state !== 'unavailable' && line.esim_profile_state !== 'deleted') {
     warnings.push({ code: 'esim_profile', requiresAcknowledgement: true, message: warningText(lang, 'esim_profile', {}) });

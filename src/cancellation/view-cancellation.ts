@@ -4,6 +4,7 @@ import type { AppContext } from '../context.ts';
 import { AppError } from '../shared/errors.ts';
 import { maskIccid, maskMsisdn } from '../lines/mask.ts';
 import type { Quote } from './compose-quote.ts';
+import { ackText, balanceStaysNote, billLabel, refundNote, warningText, type Lang } from './messages.ts';
 import { refundState } from '../billing/refund-state.ts';
 import { formatRequestReference } from './request-reference.ts';
 
@@ -90,7 +91,7 @@ export async function listReviewQueue(ctx: AppContext, opts: { carrier?: string;
   }));
 }
 
-export async function viewForReviewer(ctx: AppContext, requestId: string) {
+export async function viewForReviewer(ctx: AppContext, requestId: string, lang: Lang = 'zh-CN') {
   const { r, events, steps, refund, reference } = await loadRequestView(ctx, requestId);
   const quote = r.quote as Quote;
   const lines = await ctx.db.selectFrom('lines').select((eb) => eb.fn.countAll<number>().as('n')).where('customer_id', '=', r.customer_id).where('status', '<>', 'cancelled').executeTakeFirstOrThrow();
@@ -111,8 +112,9 @@ export async function viewForReviewer(ctx: AppContext, requestId: string) {
     warnings: quote.warnings.map((w) => w.code),
     timeline: events.map((e) => ({ status: e.to_status, at: e.at.toISOString(), actorKind: e.actor_kind, ...(e.note ? { note: e.note } : {}) })),
     steps: steps.map((s) => ({ step: s.step, status: s.status, attempts: s.attempts, lastError: s.last_error })),
-    quote: { bill: quote.bill, refund: quote.refund, warnings: quote.warnings, penalty: quote.penalty },
+    quote: inLanguage(quote, lang),
     acknowledgements: r.acknowledgements,
+    acknowledgementTexts: Object.fromEntries((r.acknowledgements as string[]).map((c) => [c, ackText(lang, c, { days: quote.freezeDays })])),
     refundRoute: r.refund_route,
     ownerLiveLines: Number(lines.n),
     refund,
@@ -120,5 +122,27 @@ export async function viewForReviewer(ctx: AppContext, requestId: string) {
     ...(r.status === 'needs_attention' && r.attention_reason ? { attentionReason: r.attention_reason } : {}),
     ...(r.rejection_reason ? { rejectionReason: r.rejection_reason } : {}),
     ...(r.certificate_serial ? { certificateSerial: r.certificate_serial } : {}),
+  };
+}
+
+/**
+ * The stored quote's texts in the reader's language, from its codes and figures (the quote was
+ * stored in the language of the submission): bill labels, warnings, the refund note.
+ */
+function inLanguage(quote: Quote, lang: Lang) {
+  const warningParams = (w: Quote['warnings'][number]): Record<string, string | number> | null =>
+    w.params ?? (w.code === 'promotional_credit' ? { promoFen: quote.refund.promotionalCreditFen } : w.code === 'esim_profile' ? {} : null);
+  const stays = quote.refund.staysOnAccount;
+  return {
+    bill: { ...quote.bill, items: quote.bill.items.map((i) => ({ ...i, label: billLabel(lang, i.code) })) },
+    refund: {
+      ...quote.refund,
+      note: quote.refund.settlesAccount || !stays ? refundNote(lang) : balanceStaysNote(lang, { amountFen: stays.amountFen, tails: stays.lines }),
+    },
+    warnings: quote.warnings.map((w) => {
+      const p = warningParams(w);
+      return { ...w, message: p ? warningText(lang, w.code, p) : w.message };
+    }),
+    penalty: quote.penalty,
   };
 }

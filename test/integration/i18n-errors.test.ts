@@ -3,7 +3,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { dropTemplate, startTestApp, type TestApp } from '../helpers/context.ts';
-import { ApiClient, demoAccounts, staffFor } from '../helpers/api.ts';
+import { ApiClient, demoAccounts, quoteAndSubmit, staffFor } from '../helpers/api.ts';
+import { plainLines } from '../helpers/plain-lines.ts';
 import { MAX_FAILED_PASSWORDS } from '../../src/identity/sign-in-staff.ts';
 import { beijingTime, pickLang } from '../../src/shared/lang.ts';
 
@@ -89,5 +90,26 @@ describe('error messages by Accept-Language', () => {
     const noRoute = await client('zh-CN').get('no-such-thing');
     assert.equal(noRoute.status, 404);
     assert.match(noRoute.body.error.message, HAN);
+  });
+});
+
+describe('the stored quote in the reader\'s language', () => {
+  test('submitted in English, a Chinese reviewer reads Chinese bill lines and the acknowledgements as ticked', async () => {
+    const [p] = await plainLines(t, 1, new Set());
+    p.api.lang = 'en';
+    const { quote, submit } = await quoteAndSubmit(p.api, p.lineId, p.msisdn);
+    assert.equal(submit.status, 201, JSON.stringify(submit.body));
+    const reviewer = await staffFor(t.app, 'reviewer');
+    reviewer.lang = 'zh-CN';
+    const zh = (await reviewer.get(`review/${submit.body.id}`)).body;
+    assert.ok(zh.quote.bill.items.length > 0);
+    for (const i of zh.quote.bill.items) assert.match(i.label, HAN, i.code);
+    assert.match(zh.quote.refund.note, HAN);
+    assert.deepEqual(Object.keys(zh.acknowledgementTexts).sort(), [...zh.acknowledgements].sort(), 'exactly the ones ticked');
+    assert.match(zh.acknowledgementTexts.number_frozen, new RegExp(`冻结 ${quote.body.freezeDays} 天`));
+    reviewer.lang = 'en';
+    const en = (await reviewer.get(`review/${submit.body.id}`)).body;
+    for (const i of en.quote.bill.items) assert.doesNotMatch(i.label, HAN, i.code);
+    assert.equal(en.acknowledgementTexts.number_frozen, quote.body.acknowledgementTexts.number_frozen, 'the wording the subscriber saw');
   });
 });

@@ -287,6 +287,8 @@ export interface ReviewDetail extends ReviewItem {
   timeline: TimelineEntry[];
   quote: { bill: Bill; refund: Refund; warnings: Warning[] };
   acknowledgements: string[];
+  /** The wording the subscriber ticked (the quote's ackText, freeze days included), in the reader's language. */
+  acknowledgementTexts?: Record<string, string>;
   refundRoute: StoredRefundRoute | null;
   maskedIccid?: string;
   ownerLiveLines?: number;

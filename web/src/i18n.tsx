@@ -41,11 +41,19 @@ void i18n.use(ICU).init({
 const loading = new Map<Lang, Promise<void>>();
 
 /** Loads a language's catalogue once; resolves when its messages can be used. */
-export function loadLanguage(lang: Lang): Promise<void> {
+export function loadLanguage(lang: Lang, attempt = 0): Promise<void> {
   if (i18n.hasResourceBundle(lang, 'translation')) return Promise.resolve();
   let p = loading.get(lang);
   if (!p) {
-    p = LOADERS[lang]().then((m) => { i18n.addResourceBundle(lang, 'translation', m.default, true, true); });
+    // A failed fetch (a deploy replaced the files, a dropped connection) is tried again, not kept.
+    p = LOADERS[lang]().then((m) => { i18n.addResourceBundle(lang, 'translation', m.default, true, true); })
+      .catch(async (err: unknown) => {
+        loading.delete(lang);
+        await new Promise((r) => setTimeout(r, 1000));
+        if (isLoaded(lang)) return;
+        if (attempt < 2) return loadLanguage(lang, attempt + 1);
+        throw err;
+      });
     loading.set(lang, p);
   }
   return p;

@@ -3,6 +3,7 @@ import { Type } from 'typebox';
 import type { AppContext } from '../../context.ts';
 import { approveCancellation, rejectCancellation } from '../../cancellation/decide-review.ts';
 import { listReviewQueue, viewForReviewer } from '../../cancellation/view-cancellation.ts';
+import { pickLang } from '../../shared/lang.ts';
 import { requireStaff } from '../session.ts';
 import { IdParams, errors } from '../schemas.ts';
 
@@ -19,7 +20,7 @@ export async function reviewRoutes(api: FastifyInstance, ctx: AppContext): Promi
 
   api.get('/review/:id', { schema: { tags, summary: 'One request, for the decision screen', params: IdParams, response: errors(401, 403, 404) } }, async (req) => {
     requireStaff(req, [...reviewers, 'ops']);
-    return viewForReviewer(ctx, (req.params as { id: string }).id);
+    return viewForReviewer(ctx, (req.params as { id: string }).id, pickLang(req.headers['accept-language'])); // texts in the reader's language
   });
 
   api.post('/review/:id/approve', { schema: { tags, summary: 'Approve: execution starts', params: IdParams, response: errors(401, 403, 404, 409) } }, async (req) => {

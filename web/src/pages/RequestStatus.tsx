@@ -1,5 +1,5 @@
 import { refundText } from '../components/refund-text.ts';
-import { Alert, Button, Card, Descriptions, Flex, Popconfirm, Result, Table, Timeline, Typography } from 'antd';
+import { Alert, Button, Card, Descriptions, Flex, Popconfirm, Result, Steps, Timeline, Typography } from 'antd';
 import { DownloadOutlined, SafetyCertificateOutlined, SyncOutlined } from '@ant-design/icons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useNavigate, useParams } from 'react-router';
@@ -13,6 +13,7 @@ import {
   type TimelineEntry,
 } from '../api.ts';
 import { channelLabel, ErrorAlert, Loading, StatusTag, statusLabel } from '../common.tsx';
+import { noteText } from '../notes.ts';
 import { colon, formatDateTime, pickName } from '../format.ts';
 import { useT } from '../i18n.tsx';
 
@@ -121,25 +122,8 @@ export default function RequestStatus() {
       </Card>
 
       {r.steps && r.steps.length > 0 ? (
-        <Card size="small" title={t('request.steps')}>
-          <Table
-            size="small"
-            pagination={false}
-            rowKey="step"
-            showHeader={false}
-            dataSource={r.steps}
-            columns={[
-              { key: 'step', dataIndex: 'step', title: t('request.steps') },
-              { key: 'status', dataIndex: 'status', title: '', render: (s: string) => <StatusTag status={s} /> },
-              {
-                key: 'attempts',
-                dataIndex: 'attempts',
-                title: '',
-                align: 'right',
-                render: (n: number) => t('request.attempts', { n }),
-              },
-            ]}
-          />
+        <Card size="small" title={t('progress.title')}>
+          <Steps orientation="vertical" size="small" data-testid="progress" items={progressItems(r, t)} />
         </Card>
       ) : null}
     </Flex>
@@ -163,6 +147,7 @@ function facts(r: CancellationRequest, t: ReturnType<typeof useT>) {
 }
 
 function timelineItems(entries: TimelineEntry[], current: string, terminal: boolean, t: ReturnType<typeof useT>) {
+  const note = (e: TimelineEntry) => noteText(e.note, e.status, 'subscriber', t);
   const items = entries.map((e, i) => ({
     key: `${e.status}-${i}`,
     color: TIMELINE_COLOR[e.status] ?? 'blue',
@@ -172,7 +157,7 @@ function timelineItems(entries: TimelineEntry[], current: string, terminal: bool
         <Text type="secondary" style={{ marginInlineStart: 8 }}>
           {formatDateTime(e.at, t.lang)}
         </Text>
-        {e.note ? <div style={{ color: 'rgba(0,0,0,0.65)' }}>{e.note}</div> : null}
+        {note(e) ? <div style={{ color: 'rgba(0,0,0,0.65)' }}>{note(e)}</div> : null}
       </div>
     ),
   }));
@@ -180,6 +165,24 @@ function timelineItems(entries: TimelineEntry[], current: string, terminal: bool
     items.push({ key: 'pending', color: 'gray', content: <Text type="secondary">…</Text> });
   }
   return items;
+}
+
+/**
+ * The execution steps as what happens next, in words: done, under way, next. Never a step key, a raw
+ * status, a count of attempts or an error: a step that is stuck says staff are on it.
+ */
+function progressItems(r: CancellationRequest, t: ReturnType<typeof useT>) {
+  const steps = (r.steps ?? []).filter((s) => s.status !== 'skipped');
+  const current = steps.findIndex((s) => s.status !== 'done');
+  const stuck = r.status === 'needs_attention';
+  const moving = r.status === 'executing' || r.status === 'approved';
+  return steps.map((s, i) => {
+    const word = (phase: 'done' | 'now' | 'next') => t.dyn(`progress.${s.step}.${phase}`, t.dyn(`step.${s.step}`, t('progress.title')));
+    if (s.status === 'done') return { key: s.step, status: 'finish' as const, title: word('done') };
+    if (i === current && stuck) return { key: s.step, status: 'error' as const, title: word('now'), content: t('progress.attention') };
+    if (i === current && moving) return { key: s.step, status: 'process' as const, title: word('now') };
+    return { key: s.step, status: 'wait' as const, title: word('next') };
+  });
 }
 
 function CertificateBox({ serial }: { serial: string }) {

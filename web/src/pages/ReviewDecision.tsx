@@ -64,7 +64,7 @@ function ReviewDecision() {
   const [reason, setReason] = useState('');
   const [reasonTouched, setReasonTouched] = useState(false);
 
-  const detail = useQuery({ queryKey: ['review', id], queryFn: () => getReview(id) });
+  const detail = useQuery({ queryKey: ['review', id, t.lang], queryFn: () => getReview(id) }); // texts come in the reader's language
 
   const afterDecision = async (text: string) => {
     message.success(text);
@@ -269,7 +269,7 @@ function ReviewDecision() {
                   {d.acknowledgements.map((a) => (
                     <Text key={a}>
                       <CheckOutlined style={{ color: '#52c41a', marginInlineEnd: 8 }} />
-                      {t.dyn(`ack.${a}`, a)}
+                      {d.acknowledgementTexts?.[a] ?? t.dyn(`ack.${a}`, a)}
                     </Text>
                   ))}
                 </Flex>
