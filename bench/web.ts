@@ -95,6 +95,18 @@ async function runLighthouse(url: string, port: number, headers: Record<string, 
   };
 }
 
+/** Lighthouse now and then fails to record a trace on a busy machine (NO_NAVSTART, NO_FCP): run it again. */
+async function withRetries<T>(fn: () => Promise<T>, attempts = 3): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await fn();
+    } catch (err) {
+      if (i >= attempts) throw err;
+      log(`  (retrying: ${(err as Error).message.split('\n')[0]})`);
+    }
+  }
+}
+
 async function main(): Promise<void> {
   const started = performance.now();
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'zhuxiao-bench-web-'));
@@ -118,7 +130,7 @@ async function main(): Promise<void> {
     const cookie = await staffCookie(server.url);
     for (const page of PAGES) {
       const runs: Omit<PageScore, 'name' | 'path'>[] = [];
-      for (let i = 0; i < RUNS; i++) runs.push(await runLighthouse(`${server.url}${page.path}`, chrome.port, page.staff ? { Cookie: cookie } : {}));
+      for (let i = 0; i < RUNS; i++) runs.push(await withRetries(() => runLighthouse(`${server.url}${page.path}`, chrome.port, page.staff ? { Cookie: cookie } : {})));
       runs.sort((a, b) => a.performance - b.performance);
       const s = { name: page.name, path: page.path, ...runs[Math.floor(runs.length / 2)] };
       scores.push(s);
