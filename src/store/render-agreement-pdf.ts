@@ -2,13 +2,16 @@
 // (zh-CN or en): the masked facts of the line and the owner, the mandate and the checks, the money,
 // the acknowledgements, the customer's signature image and the agreement hash. Set in the same
 // embedded CJK font as the certificate (assets/fonts); the hash is also in the Info dictionary's
-// Keywords ("agreement-sha256:<hex>"). Same content and signature give the same bytes.
+// Keywords ("agreement-sha256:<hex>"). Same content and signature give the same bytes. With
+// opts.signature the file gets a PAdES placeholder, signed (carrier certificate, the clerk named as
+// signer, time-stamped) by the caller with signPdfWithPlaceholder (src/pki/pdf-signature.ts).
 import { readFileSync } from 'node:fs';
 import PDFDocument from 'pdfkit';
 import { CERTIFICATE_FONT_URL, formatBeijingTime, formatFen, missingCharacters } from '../certificates/certificate-pdf.ts';
 import type { AgreementContent } from './agreement-content.ts';
 import { agreementWords } from './agreement-text.ts';
 import { AppError } from '../shared/errors.ts';
+import { addSignaturePlaceholder, type PlaceholderOptions } from '../pki/pdf-signature.ts';
 
 const PAGE_W = 595.28;
 const PAGE_H = 841.89;
@@ -35,7 +38,7 @@ function printable(s: string): string {
 
 export const AGREEMENT_KEYWORDS_PREFIX = 'agreement-sha256:';
 
-export async function renderAgreementPdf(content: AgreementContent, hash: string, signaturePng: Buffer): Promise<Buffer> {
+export async function renderAgreementPdf(content: AgreementContent, hash: string, signaturePng: Buffer, opts: { signature?: PlaceholderOptions } = {}): Promise<Buffer> {
   const w = agreementWords(content.lang);
   const en = content.lang === 'en';
   const when = formatBeijingTime(content.signedAt);
@@ -174,6 +177,10 @@ export async function renderAgreementPdf(content: AgreementContent, hash: string
   ensure(60);
   y = put(doc, w.labels.hash, MARGIN, y, { size: 9, color: MUTED, width: CONTENT_W });
   y = put(doc, hash, MARGIN, y + 1, { size: 9.5, color: INK, width: CONTENT_W }) + 4;
+  if (opts.signature) {
+    // The clerk signs too: the file's PAdES signature names them (carrier certificate, time-stamped).
+    y = put(doc, `${w.labels.clerk}：${printable(content.clerk.displayName)} · 电子签名 Digital signature (PAdES)`, MARGIN, y + 2, { size: 9, color: INK, width: CONTENT_W }) + 4;
+  }
   paragraph(w.hashNote, 8, MUTED);
 
   // Every page names the request and its place, so the pages of a signed agreement stay together.
@@ -185,6 +192,7 @@ export async function renderAgreementPdf(content: AgreementContent, hash: string
     put(doc, `${w.labels.requestId} ${content.requestId}`, MARGIN, fy, { size: 7.5, color: MUTED, width: CONTENT_W / 2 });
     put(doc, w.page(i - range.start + 1, range.count), MARGIN + CONTENT_W / 2, fy, { size: 7.5, color: MUTED, width: CONTENT_W / 2, align: 'right' });
   }
+  if (opts.signature) addSignaturePlaceholder(doc, opts.signature);
   doc.end();
   return done;
 }

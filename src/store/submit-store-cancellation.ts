@@ -26,6 +26,9 @@ import { verifyStoreChecks, type StoreChecksInput } from './verify-store-checks.
 import { checkSignaturePng } from './signature-png.ts';
 import { agreementHash, buildAgreementContent } from './agreement-content.ts';
 import { renderAgreementPdf } from './render-agreement-pdf.ts';
+import { signPdfWithPlaceholder } from '../pki/pdf-signature.ts';
+import { activeIdentity } from '../pki/pki-store.ts';
+import type { CarrierCode } from '../db/schema.ts';
 import { addWorkingDays } from './working-days.ts';
 
 export interface StoreSubmitInput extends StoreChecksInput {
@@ -155,7 +158,9 @@ export async function submitStoreCancellation(
       signature,
     });
     const hash = agreementHash(content);
-    const pdf = await renderAgreementPdf(content, hash, signature.bytes);
+    const pdf = await signPdfWithPlaceholder(await renderAgreementPdf(content, hash, signature.bytes, {
+      signature: { name: staff.display_name, reason: `受理员工 ${staff.display_name} 签署注销协议 Store agreement ${id}`, location: 'CN', signingTime: now },
+    }), await activeIdentity(ctx, 'carrier', facts.carrier.code as CarrierCode, trx), (req) => ctx.adapters.tsa.timestamp(req));
     await trx.insertInto('store_agreements').values({
       request_id: id,
       lang,

@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import { dropTemplate, startTestApp, type TestApp } from '../helpers/context.ts';
 import { ApiClient, quoteAndSubmit, staffFor, subscriberFor, waitForStatus, type DemoSubscriber } from '../helpers/api.ts';
-import { verifyPdf } from '../../src/certificates/signing.ts';
+import { verifyCertificateFile } from '../../src/certificates/signing.ts';
+import { certificateTrust } from '../../src/certificates/verify-certificate.ts';
 import { RETRIEVE_LIMITS } from '../../src/certificates/retrieve-certificate.ts';
 
 let t: TestApp;
@@ -74,7 +75,7 @@ describe('retrieving a certificate by reference', () => {
       `ZX-${digits.slice(0, 4)}-${digits.slice(4, 8)}-${digits.slice(8)}`,
     ];
     const stored = await t.ctx.db.selectFrom('certificates').select('pdf').where('serial', '=', serial).executeTakeFirstOrThrow();
-    const keys = await t.ctx.db.selectFrom('signing_keys').select('public_key_pem').execute();
+    const trust = await certificateTrust(t.ctx);
     let last: Buffer = Buffer.alloc(0);
     for (const ref of typed) {
       const r = await retrieve({ reference: ref, idLast6: owner.who.idLast6.toLowerCase() }, freshIp());
@@ -82,7 +83,7 @@ describe('retrieving a certificate by reference', () => {
       assert.equal(r.type, 'application/pdf');
       assert.equal(r.headers['content-disposition'], `attachment; filename="${serial}.pdf"`);
       assert.ok(r.raw.equals(Buffer.from(stored.pdf)), 'the certificate as issued');
-      const check = verifyPdf(r.raw, keys.map((k) => k.public_key_pem));
+      const check = verifyCertificateFile(r.raw, trust); // PAdES + chain + time-stamp + Ed25519 facts
       assert.equal(check.valid, true);
       assert.equal(check.facts?.serial, serial);
       last = r.raw;
