@@ -31,6 +31,7 @@ import {
   type ReviewItem,
 } from '../api.ts';
 import { channelLabel, ErrorAlert, Loading, StatusTag, statusLabel } from '../common.tsx';
+import { noteText } from '../notes.ts';
 import { RequireStaff } from '../components/RequireStaff.tsx';
 import { formatDateTime, formatFen, pickName } from '../format.ts';
 import { useT, type TFunction } from '../i18n.tsx';
@@ -288,7 +289,7 @@ function ReviewDecision() {
                       <Text type="secondary" style={{ marginInlineStart: 8 }}>
                         {formatDateTime(e.at, t.lang)}
                       </Text>
-                      {e.note ? <div>{e.note}</div> : null}
+                      {noteText(e.note, e.status, 'staff', t) ? <div>{noteText(e.note, e.status, 'staff', t)}</div> : null}
                     </div>
                   ),
                 }))}

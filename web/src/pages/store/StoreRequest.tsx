@@ -24,6 +24,7 @@ import {
   type StoreCancellation,
 } from '../../api.ts';
 import { ErrorAlert, errorText, Loading, StatusTag, statusLabel } from '../../common.tsx';
+import { noteText } from '../../notes.ts';
 import { RequireStaff } from '../../components/RequireStaff.tsx';
 import { colon, formatDateTime, formatFen, pickName } from '../../format.ts';
 import { useT, type TFunction } from '../../i18n.tsx';
@@ -135,7 +136,7 @@ function StoreRequest() {
                 <Text type="secondary" style={{ marginInlineStart: 8 }}>
                   {formatDateTime(e.at, t.lang)}
                 </Text>
-                {e.note ? <div style={{ color: 'rgba(0,0,0,0.65)', wordBreak: 'break-word' }}>{e.note}</div> : null}
+                {noteText(e.note, e.status, 'staff', t) ? <div style={{ color: 'rgba(0,0,0,0.65)', wordBreak: 'break-word' }}>{noteText(e.note, e.status, 'staff', t)}</div> : null}
               </div>
             ),
           }))}
