@@ -73,6 +73,7 @@ async function main(argv: string[]): Promise<number> {
     case 'verify': return (await import('./verify.ts')).verifyCommand(loadConfig(), rest, usage);
     case 'staff': return (await import('./staff.ts')).runStaff(loadConfig(), rest);
     case 'audit': return (await import('./audit.ts')).auditCommand(loadConfig(), rest);
+    case 'pki': return (await import('./pki.ts')).pkiCommand(loadConfig(), rest);
     case undefined:
     case 'help':
     case '--help':
