@@ -5,7 +5,7 @@ import { useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router';
 import { getStoreHistory, type StoreHistoryItem } from '../../api.ts';
 import { ErrorAlert, Loading, StatusTag } from '../../common.tsx';
-import { formatDateTime, formatFen } from '../../format.ts';
+import { formatDateTime, formatFen, formatBeijingClock } from '../../format.ts';
 import { useT } from '../../i18n.tsx';
 
 const { Text } = Typography;
@@ -24,8 +24,7 @@ export function StoreHistory() {
     }),
     { done: 0, cash: 0 },
   );
-  const time = (iso: string) =>
-    new Intl.DateTimeFormat(t.lang, { hour: '2-digit', minute: '2-digit' }).format(new Date(iso));
+  const time = (iso: string) => formatBeijingClock(iso, t.lang); // the store's day, in Beijing time
   const route = (r: StoreHistoryItem) => (r.refundRoute ? t.dyn(`agreement.route.${r.refundRoute}`, r.refundRoute) : '—');
 
   return (
