@@ -93,7 +93,7 @@ function StaffAdmin() {
     <Flex gap={4} wrap>
       {s.disabled ? <Tag color="default">{t('admin.disabled')}</Tag> : <Tag color="green">{t('admin.active')}</Tag>}
       {s.locked ? (
-        <Tag color="red" title={s.lockedUntil ? t('admin.lockedFrom', { n: String(s.lockedAddresses ?? 1), until: formatDateTime(s.lockedUntil, t.lang) }) : undefined}>
+        <Tag color="red" title={s.lockedUntil ? t('admin.lockedFrom', { n: s.lockedAddresses ?? 1, until: formatDateTime(s.lockedUntil, t.lang) }) : undefined}>
           {t('admin.locked')}
         </Tag>
       ) : null}
