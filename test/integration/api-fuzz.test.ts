@@ -7,7 +7,10 @@
 //
 // Reproducible: a fixed seed (ZHUXIAO_FUZZ_SEED, default 20260101) and a fixed number of requests per
 // operation and caller (ZHUXIAO_FUZZ_RUNS). Every failure is collected and printed with its request.
-// The second test replays, as explicit cases, the 500s an outside fuzzer once found.
+// While debugging: ZHUXIAO_FUZZ_ONLY=<path fragment> fuzzes only matching operations, and
+// ZHUXIAO_FUZZ_VERBOSE=1 (answers per caller), 2 (per operation) or 3 (every request) prints more.
+// The first test replays, as explicit cases, the 500s an outside fuzzer once found (it runs before
+// the fuzz signs the callers out).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
