@@ -43,7 +43,7 @@ export function RefundSummary({ refund: r, refundableLabel }: { refund: RefundFi
             key: 'refundable',
             label: refundableLabel,
             children: (
-              <Text strong style={{ fontSize: 18, color: '#389e0d' }} data-testid="refundable">
+              <Text strong style={{ fontSize: 18, color: '#237804' }} data-testid="refundable">
                 {formatFen(r.refundableFen)}
               </Text>
             ),
