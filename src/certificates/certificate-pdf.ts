@@ -33,6 +33,41 @@ function certificateFont(): Buffer {
   return fontBytes;
 }
 
+/** What pdfkit uses of a parsed (fontkit) font here. */
+type ParsedFont = { layout(...args: unknown[]): GlyphRunLike; hasGlyphForCodePoint(codePoint: number): boolean };
+type GlyphRunLike = { positions: object[] };
+let parsedFont: ParsedFont | undefined;
+
+/**
+ * The certificate font, parsed once and shared by every document (pdfkit embeds a subset of it per
+ * document; registerFont takes a parsed font). Its text layout (shaping) is memoised too: most of a
+ * certificate's text is the same on every certificate. pdfkit scales the positions of the run it gets
+ * in place, so each caller gets its own copy of them.
+ */
+function sharedFont(): ParsedFont {
+  if (parsedFont) return parsedFont;
+  // pdfkit parses the font with fontkit; take that parsed font rather than parsing it twice.
+  const probe = new PDFDocument({ font: '', autoFirstPage: false });
+  probe.registerFont('cjk', certificateFont());
+  probe.font('cjk');
+  const font = (probe as unknown as { _font?: { font?: ParsedFont } })._font?.font;
+  if (typeof font?.layout !== 'function' || typeof font.hasGlyphForCodePoint !== 'function') throw new Error('pdfkit no longer exposes its fontkit font: update sharedFont()');
+  const layout = font.layout.bind(font);
+  const runs = new Map<string, GlyphRunLike>();
+  font.layout = (...args: unknown[]) => {
+    const key = JSON.stringify(args);
+    let run = runs.get(key);
+    if (!run) {
+      if (runs.size >= 5000) runs.clear();
+      run = layout(...args);
+      runs.set(key, run);
+    }
+    return Object.assign(Object.create(Object.getPrototypeOf(run)), run, { positions: run.positions.map((p) => ({ ...p })) });
+  };
+  parsedFont = font;
+  return font;
+}
+
 /** ¥1,234.56 from integer fen. */
 export function formatFen(fen: number): string {
   if (!Number.isSafeInteger(fen)) throw new RangeError('amount must be an integer number of fen');
@@ -119,7 +154,7 @@ export async function renderCertificatePdf(facts: CertificateFacts, opts: Render
 
   assertCovered([...rows.flatMap((r) => [r.value, r.valueEn ?? '']), opts.verifyUrl, opts.verifyCode ?? '', SEAL_TEXT]);
 
-  const qrPng = await QRCode.toBuffer(opts.verifyUrl, { type: 'png', errorCorrectionLevel: 'M', margin: 0, scale: 8 });
+  const qr = QRCode.create(opts.verifyUrl, { errorCorrectionLevel: 'M' }).modules;
 
   const doc = new PDFDocument({
     size: 'A4',
@@ -146,7 +181,7 @@ export async function renderCertificatePdf(facts: CertificateFacts, opts: Render
   });
   const done = collect(doc);
 
-  doc.registerFont('cjk', certificateFont());
+  doc.registerFont('cjk', sharedFont() as never); // pdfkit takes a parsed font; its types list only files and bytes
   doc.addPage({ size: 'A4', margin: 0 });
   doc.font('cjk');
   const structure = doc.struct('Document');
@@ -211,7 +246,7 @@ export async function renderCertificatePdf(facts: CertificateFacts, opts: Render
   y += 16;
   const qrSize = 80;
   const qrY = y;
-  structure.add(doc.struct('Figure', { alt: `二维码：核验网址 QR code: ${opts.verifyUrl}` }, () => doc.image(qrPng, MARGIN_X + 10, qrY + 10, { width: qrSize, height: qrSize })));
+  structure.add(doc.struct('Figure', { alt: `二维码：核验网址 QR code: ${opts.verifyUrl}` }, () => drawQr(doc, qr, MARGIN_X + 10, qrY + 10, qrSize)));
   const tx = MARGIN_X + qrSize + 26;
   const tw = CONTENT_W - qrSize - 38;
   let ty = text(doc, '真伪核验', tx, y + 8, { size: 10.5, color: INK, bold: true, tag: 'H2' });
@@ -274,6 +309,28 @@ export async function renderCertificatePdf(facts: CertificateFacts, opts: Render
   if (opts.signature) addSignaturePlaceholder(doc, opts.signature);
   doc.end();
   return done;
+}
+
+/**
+ * The QR code as vector squares (each row's runs of dark modules as one rectangle): sharp at any
+ * zoom, and no PNG to encode and decode again for every certificate.
+ */
+function drawQr(doc: PDFKit.PDFDocument, modules: { size: number; get(row: number, col: number): number | boolean }, x: number, y: number, size: number): void {
+  const m = size / modules.size;
+  doc.save();
+  for (let row = 0; row < modules.size; row++) {
+    for (let col = 0; col < modules.size;) {
+      if (!modules.get(row, col)) {
+        col++;
+        continue;
+      }
+      const start = col;
+      while (col < modules.size && modules.get(row, col)) col++;
+      doc.rect(x + start * m, y + row * m, (col - start) * m, m);
+    }
+  }
+  doc.fillColor('#000000').fill();
+  doc.restore();
 }
 
 const SEAL_TEXT = '注销专用章';
@@ -350,14 +407,34 @@ function text(doc: PDFKit.PDFDocument, s: string, x: number, y: number, style: T
   doc.fontSize(style.size).fillColor(style.color);
   // Only the Regular weight is embedded: a thin stroke of the outline gives headings their weight.
   if (style.bold) doc.lineWidth(style.size / 36).strokeColor(style.color);
-  const h = doc.heightOfString(s, options);
+  const h = heightOf(doc, s, style.size, options);
   doc.text(s, x, y, options);
   return y + h;
 }
 
 function height(doc: PDFKit.PDFDocument, s: string, size: number, width: number): number {
   doc.fontSize(size);
-  return doc.heightOfString(s, { width, lineGap: -0.2 * size });
+  return heightOf(doc, s, size, { width, lineGap: -0.2 * size });
+}
+
+const heights = new Map<string, number>();
+
+/**
+ * doc.heightOfString, remembered: with the one shared font it depends only on the text, the size and
+ * the wrapping options, and most of the page's text is the same on every certificate. Measured
+ * without the structure options: given them, pdfkit also adds an (empty) tagged paragraph for the
+ * text it only measures.
+ */
+function heightOf(doc: PDFKit.PDFDocument, s: string, size: number, o: PDFKit.Mixins.TextOptions): number {
+  const key = JSON.stringify([s, size, o.width, o.lineGap, o.characterSpacing ?? 0, o.align ?? 'left']);
+  let h = heights.get(key);
+  if (h === undefined) {
+    if (heights.size >= 5000) heights.clear();
+    const { structParent: _parent, structType: _type, ...measure } = o as PDFKit.Mixins.TextOptions & { structParent?: unknown; structType?: unknown };
+    h = doc.heightOfString(s, measure);
+    heights.set(key, h);
+  }
+  return h;
 }
 
 type GlyphLookup = (codePoint: number) => boolean;
@@ -366,14 +443,8 @@ let glyphLookup: GlyphLookup | undefined;
 /** The characters of `text` the certificate font has no glyph for (they would print as boxes). */
 export function missingCharacters(text: string): string[] {
   if (!glyphLookup) {
-    // pdfkit parses the font with fontkit; ask that parsed font rather than parsing it twice.
-    const probe = new PDFDocument({ font: '', autoFirstPage: false });
-    probe.registerFont('cjk', certificateFont());
-    probe.font('cjk');
-    const font = (probe as unknown as { _font?: { font?: { hasGlyphForCodePoint?: unknown } } })._font?.font;
-    const has = font?.hasGlyphForCodePoint;
-    if (typeof has !== 'function') throw new Error('pdfkit no longer exposes its fontkit font: update missingCharacters()');
-    glyphLookup = (cp) => has.call(font, cp) === true;
+    const font = sharedFont();
+    glyphLookup = (cp) => font.hasGlyphForCodePoint(cp) === true;
   }
   const missing = new Set<string>();
   for (const ch of text) {
