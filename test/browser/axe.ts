@@ -40,7 +40,10 @@ async function seriousViolations(page: Page): Promise<AxeViolation[]> {
   // Let React commit what the last action changed (two frames), then let a running antd animation
   // (fade-in, collapse, a button turning enabled) end, so colours are measured as they settle.
   await page.evaluate('new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)))');
-  await page.waitForFunction(`document.getAnimations().every((a) => a.playState !== 'running' || a.effect?.getTiming().iterations === Infinity)`, undefined, { timeout: 3000 }).catch(() => undefined);
+  // Polled from here with evaluate: page.waitForFunction would poll inside the page with eval, which
+  // the CSP refuses (and reports as a page error).
+  const settled = `document.getAnimations().every((a) => a.playState !== 'running' || a.effect?.getTiming().iterations === Infinity)`;
+  for (let i = 0; i < 60 && !(await page.evaluate<boolean>(settled)); i++) await page.waitForTimeout(50);
   if (!(await page.evaluate('typeof window.axe === "object"'))) await page.evaluate(`${AXE_SOURCE}\n;undefined`);
   const violations = await page.evaluate<AxeViolation[]>(`(async () => {
     const r = await window.axe.run(document, {

@@ -30,8 +30,13 @@ const LINK = '#0958d9';
 const THEME: ThemeConfig = {
   token: {
     colorPrimary: LINK,
+    // antd lightens primary and links on hover (#2e7ae6 is 4.2:1 under white text): darken instead.
+    colorPrimaryHover: '#003eb3',
+    colorPrimaryActive: '#002c8c',
     colorInfo: LINK,
     colorLink: LINK,
+    colorLinkHover: '#003eb3',
+    colorLinkActive: '#002c8c',
     colorTextSecondary: 'rgba(0, 0, 0, 0.66)',
     colorTextDescription: 'rgba(0, 0, 0, 0.66)',
     colorTextTertiary: 'rgba(0, 0, 0, 0.62)',

@@ -414,7 +414,7 @@ function MyLines() {
       {groups.map(([carrier, list]) => (
         <section key={carrier} data-testid={`carrier-${carrier}`}>
           <Flex align="baseline" gap={8} style={{ marginBottom: 8 }}>
-            <Title level={4} style={{ margin: 0 }}>
+            <Title level={3} style={{ margin: 0, fontSize: 20 }}>
               {pickName(list[0].carrierName, t.lang)}
             </Title>
             <Text type="secondary">{t('lines.count', { n: list.length })}</Text>

@@ -304,7 +304,7 @@ function WizardFlow({ line }: { line: Line }) {
 
         {step === 4 && q ? (
           <Card style={{ maxWidth: 760 }}>
-            <Title level={4} style={{ marginTop: 0 }}>
+            <Title level={3} style={{ marginTop: 0, fontSize: 20 }}>
               {t('submit.summary')}
             </Title>
             <Descriptions

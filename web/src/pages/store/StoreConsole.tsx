@@ -247,7 +247,7 @@ function CustomerLines({ found, onPick }: { found: StoreLookup; onPick: (id: str
         </Flex>
       </Card>
       <Flex align="baseline" gap={8} wrap>
-        <Title level={4} style={{ margin: 0 }}>
+        <Title level={3} style={{ margin: 0, fontSize: 20 }}>
           {t('store.lines.title')}
         </Title>
         <Text type="secondary" data-testid="lines-count">
