@@ -100,8 +100,8 @@ test('the certificate is downloaded again with the reference and ID digits, then
     await page.getByTestId('verify-upload').locator('input[type=file]').setInputFiles({ name: 'changed.pdf', mimeType: 'application/pdf', buffer: changed });
     const bad = page.getByTestId('verify-file-invalid');
     await bad.waitFor();
-    assert.equal(await bad.getAttribute('data-reason'), 'bad_signature');
-    assert.match(await bad.innerText(), /签名不符/);
+    assert.equal(await bad.getAttribute('data-reason'), 'digest_mismatch');
+    assert.match(await bad.innerText(), /签名后被改动过/);
     assert.equal(await bad.getByTestId('verify-msisdn').count(), 0, 'a file that fails shows no details');
     await expectAccessible(page, 'verify by upload: changed file');
   });
