@@ -11,7 +11,7 @@ import { performance } from 'node:perf_hooks';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Kysely, KyselyPlugin } from 'kysely';
+import { sql, type Kysely, type KyselyPlugin } from 'kysely';
 import { loadQuoteFacts } from '../src/cancellation/load-quote-facts.ts';
 import { composeQuote } from '../src/cancellation/compose-quote.ts';
 import { newRequestReference } from '../src/cancellation/request-reference.ts';
@@ -288,4 +288,38 @@ export async function insertApprovedRequests(db: Kysely<DB>, count: number): Pro
     ids.push(...rows.map((r) => r.id));
   }
   return ids;
+}
+
+/**
+ * CPU time the PostgreSQL backends of this database use from now on (ms), read from /proc: only when
+ * the server runs on this machine (otherwise, and on PGlite, whose work is in this process's own CPU
+ * time, `used()` gives NaN). Backends that start later count from zero.
+ */
+export async function databaseCpu(db: Kysely<DB>, kind: 'postgres' | 'pglite'): Promise<{ used(): Promise<number> }> {
+  const ticksOf = (pid: number): number | undefined => {
+    try {
+      const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+      return Number(fields[11]) + Number(fields[12]); // utime + stime, in clock ticks (1/100 s)
+    } catch {
+      return undefined;
+    }
+  };
+  const pids = async () => (await sql<{ pid: number }>`SELECT pid FROM pg_stat_activity WHERE datname = current_database()`.execute(db)).rows.map((r) => Number(r.pid));
+  if (kind !== 'postgres') return { used: async () => NaN };
+  const start = new Map<number, number>();
+  for (const pid of await pids()) {
+    const t = ticksOf(pid);
+    if (t === undefined) return { used: async () => NaN }; // not on this machine
+    start.set(pid, t);
+  }
+  return {
+    async used() {
+      let ticks = 0;
+      for (const pid of new Set([...start.keys(), ...(await pids())])) {
+        const now = ticksOf(pid);
+        if (now !== undefined) ticks += now - (start.get(pid) ?? 0);
+      }
+      return ticks * 10;
+    },
+  };
 }

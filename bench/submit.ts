@@ -6,22 +6,26 @@
 //   npm run bench:submit                         # embedded PGlite in a temporary directory
 //   DATABASE_URL=postgres://… npm run bench:submit   # a fresh database on that PostgreSQL server
 //
-// Tuning (environment): BENCH_CUSTOMERS (4000), BENCH_CONNECTIONS (200), BENCH_SECONDS (10).
+// Tuning (environment): BENCH_CUSTOMERS (4000), BENCH_CONNECTIONS (200), BENCH_SECONDS (10), BENCH_POOL
+// (the server's pool size on PostgreSQL; default the platform's 10).
 // Ends with one JSON line of figures.
 import { performance } from 'node:perf_hooks';
 import Fastify from 'fastify';
 import { sql } from 'kysely';
 import { loadConfig, type Config } from '../src/config.ts';
 import { openConfiguredDatabase } from '../src/bootstrap.ts';
+import { openDatabase } from '../src/db/database.ts';
 import { startServer, type RunningServer } from '../src/http/server.ts';
 import { createSession, hashToken, SESSION_COOKIE, SUBSCRIBER_SESSION_MINUTES } from '../src/identity/sessions.ts';
 import { quoteCancellation } from '../src/cancellation/quote-cancellation.ts';
-import { emitFigures, freshDatabase, log, profiled, round, runInChild, StatementCounter } from './common.ts';
+import { databaseCpu, emitFigures, freshDatabase, log, profiled, round, runInChild, StatementCounter } from './common.ts';
 import type { Flow, FlowResult, FlowSpec, LoadResult, PlainSpec } from './load.ts';
 
 const CUSTOMERS = Number(process.env.BENCH_CUSTOMERS ?? 4000);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 200);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+/** The server's pool size on PostgreSQL (default: the platform's, 10). */
+const POOL = Number(process.env.BENCH_POOL ?? 0);
 const QUOTE = 'POST /api/v1/cancellations/quote';
 const SUBMIT = 'POST /api/v1/cancellations';
 
@@ -72,7 +76,7 @@ async function main(): Promise<void> {
   };
   log(`database: ${fresh.kind === 'postgres' ? 'PostgreSQL (fresh database)' : 'PGlite (temporary directory)'}; seeding ${CUSTOMERS} demo customers…`);
   const counter = new StatementCounter();
-  const database = counter.wrap(await openConfiguredDatabase(config));
+  const database = counter.wrap(POOL && config.databaseUrl ? await openDatabase({ databaseUrl: config.databaseUrl, poolSize: POOL }) : await openConfiguredDatabase(config));
   const server = await startServer(config, { database, demoCustomers: CUSTOMERS, logger: false });
   counter.tagServer(server.app.server);
   const baseline = Fastify({ logger: false });
@@ -92,6 +96,7 @@ async function main(): Promise<void> {
     counter.tagServer(baseline.server, () => 'baseline');
     const baselineUrl = `http://127.0.0.1:${(baseline.server.address() as { port: number }).port}`;
     let cpu = process.cpuUsage();
+    let pgCpu = await databaseCpu(server.ctx.db, fresh.kind);
     const base = await runInChild<LoadResult>('bench/load.ts', {
       kind: 'plain', url: `${baselineUrl}/insert`, method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ payload: 'hello' }),
       connections: CONNECTIONS, seconds: SECONDS, warmupSeconds: 2,
@@ -100,13 +105,16 @@ async function main(): Promise<void> {
     const baselineServerMs = counter.perRequest('baseline', 'serverMs');
     const baseCpu = process.cpuUsage(cpu);
     const baseCpuMs = (baseCpu.user + baseCpu.system) / 1000 / base.requests; // includes the warm-up's share: a little high
+    const basePgCpuMs = (await pgCpu.used()) / base.requests;
 
     // The flow: quote, then submit what the quote asked for, each flow on a line not used before.
     counter.reset();
     cpu = process.cpuUsage();
+    pgCpu = await databaseCpu(server.ctx.db, fresh.kind);
     const flow = await profiled(() => runInChild<FlowResult>('bench/load.ts', { kind: 'flow', url: server.url, flows, connections: CONNECTIONS, seconds: SECONDS } satisfies FlowSpec));
     const flowCpu = process.cpuUsage(cpu);
     const flowCpuMs = (flowCpu.user + flowCpu.system) / 1000 / Math.max(1, flow.created);
+    const flowPgCpuMs = (await pgCpu.used()) / Math.max(1, flow.created);
     const quoteStatements = counter.perRequest(QUOTE);
     const submitStatements = counter.perRequest(SUBMIT);
     const background = (counter.statements.get('background') ?? 0) / Math.max(1, flow.created);
@@ -122,6 +130,7 @@ async function main(): Promise<void> {
     log(`p99       per flow vs 3× baseline    ${flow.flowP99Ms.toFixed(0)} ms vs ${p99Limit} ms: ${flow.flowP99Ms <= p99Limit ? 'within' : 'above'}`);
     log(`server time per call                 quote ${counter.perRequest(QUOTE, 'serverMs').toFixed(1)} ms (database ${counter.perRequest(QUOTE, 'databaseMs').toFixed(1)} ms), submit ${counter.perRequest(SUBMIT, 'serverMs').toFixed(1)} ms (database ${counter.perRequest(SUBMIT, 'databaseMs').toFixed(1)} ms); baseline ${baselineServerMs.toFixed(1)} ms`);
     log(`server CPU                           ${baseCpuMs.toFixed(2)} ms per baseline request, ${flowCpuMs.toFixed(2)} ms per flow (this process, during each run)`);
+    if (Number.isFinite(flowPgCpuMs)) log(`PostgreSQL CPU                       ${basePgCpuMs.toFixed(2)} ms per baseline request, ${flowPgCpuMs.toFixed(2)} ms per flow (its backends for this database, /proc)`);
     log(`statements per flow                  ${(quoteStatements + submitStatements).toFixed(1)} (quote ${quoteStatements.toFixed(1)}, submit ${submitStatements.toFixed(1)}; BEGIN and COMMIT included) + ${background.toFixed(1)} in the background (audit sealer)`);
     if (flow.refused) log(`          submit statuses: ${JSON.stringify(flow.statuses)}`);
     const inFlight = Number(rows.n) - flow.created;
@@ -138,6 +147,7 @@ async function main(): Promise<void> {
       ratioFlowsPerSecond: round(ratio, 3),
       p99PerFlowVs3xBaseline: { flowMs: round(flow.flowP99Ms, 0), limitMs: p99Limit, within: flow.flowP99Ms <= p99Limit },
       serverCpuMs: { perBaselineRequest: round(baseCpuMs, 2), perFlow: round(flowCpuMs, 2) },
+      postgresCpuMs: { perBaselineRequest: round(basePgCpuMs, 2), perFlow: round(flowPgCpuMs, 2) },
       statementsPerFlow: { total: round(quoteStatements + submitStatements), quote: round(quoteStatements), submit: round(submitStatements), background: round(background) },
     });
   } finally {

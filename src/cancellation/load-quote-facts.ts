@@ -2,7 +2,7 @@
 // for a submission): the line, its account, carrier and MVNO brand, owner, bundle secondaries,
 // companions, live request, the owner's other lines at the carrier, a partner forward, and the
 // account's share. One statement also means one snapshot: every fact is read at the same moment.
-import type { Kysely, Transaction } from 'kysely';
+import { CompiledQuery, type Kysely, type Transaction } from 'kysely';
 import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import type { BillingAccount, CarrierSettings, DB, Line, MvnoBrand } from '../db/schema.ts';
 import { AppError } from '../shared/errors.ts';
@@ -35,19 +35,14 @@ type FactsRow = Line & AccountShareColumns & {
 const pick = <K extends string>(row: object, prefix: string, columns: readonly K[]) =>
   Object.fromEntries(columns.map((c) => [c, (row as Record<string, unknown>)[`${prefix}${c}`]])) as Record<K, unknown>;
 
-export async function loadQuoteFacts(
-  db: Kysely<DB> | Transaction<DB>,
-  q: { lineId: string; channel: Channel; acceptPenalty: boolean; now: Date; storeProvince?: string; lockAccount?: boolean },
-): Promise<QuoteFacts> {
-  // A submission holds the account until it commits, so two requests on one account are weighed one
-  // after the other and never promise the same money. The facts are read after the lock, in a
-  // statement of their own: its snapshot then includes what the request before us committed.
-  if (q.lockAccount) {
-    const locked = await db.selectFrom('lines as l').innerJoin('billing_accounts as a', 'a.id', 'l.account_id')
-      .select('a.id').where('l.id', '=', q.lineId).forUpdate('a').executeTakeFirst();
-    if (!locked) throw new AppError('not_found', 'The line was not found.');
-  }
-  const found = await db.selectFrom('lines as l')
+/** A line id no line has: where it sits among the compiled statement's parameters, the real one goes. */
+const LINE_ID = '00000000-0000-4000-8000-000000f4c75a';
+/** The compiled facts statement, per dialect adapter (PGlite's and pg's compile it the same). */
+const compiledFacts = new WeakMap<object, CompiledQuery>();
+
+/** The one statement (see loadQuoteFacts), for the line LINE_ID. */
+function factsQuery(db: Kysely<DB> | Transaction<DB>) {
+  return db.selectFrom('lines as l')
     .innerJoin('billing_accounts as a', 'a.id', 'l.account_id')
     .innerJoin('carriers as c', 'c.code', 'l.carrier')
     .innerJoin('customers as o', 'o.id', 'l.customer_id')
@@ -72,8 +67,26 @@ export async function loadQuoteFacts(
       eb.selectFrom('partner_forwards as f').select('f.ticket').whereRef('f.line_id', '=', 'l.id').limit(1).as('forwarded_ticket'),
       ...accountShareColumns(eb, { accountId: eb.ref('l.account_id'), lineId: eb.ref('l.id') }),
     ])
-    .where('l.id', '=', q.lineId)
-    .executeTakeFirst();
+    .where('l.id', '=', LINE_ID);
+}
+
+export async function loadQuoteFacts(
+  db: Kysely<DB> | Transaction<DB>,
+  q: { lineId: string; channel: Channel; acceptPenalty: boolean; now: Date; storeProvince?: string; lockAccount?: boolean },
+): Promise<QuoteFacts> {
+  // A submission holds the account until it commits, so two requests on one account are weighed one
+  // after the other and never promise the same money. The facts are read after the lock, in a
+  // statement of their own: its snapshot then includes what the request before us committed.
+  if (q.lockAccount) {
+    const locked = await db.selectFrom('lines as l').innerJoin('billing_accounts as a', 'a.id', 'l.account_id')
+      .select('a.id').where('l.id', '=', q.lineId).forUpdate('a').executeTakeFirst();
+    if (!locked) throw new AppError('not_found', 'The line was not found.');
+  }
+  // Built and compiled once (the statement is the same for every line), then run with the line's id.
+  const adapter = db.getExecutor().adapter;
+  let compiled = compiledFacts.get(adapter);
+  if (!compiled) compiledFacts.set(adapter, (compiled = factsQuery(db).compile()));
+  const found = (await db.executeQuery(CompiledQuery.raw(compiled.sql, compiled.parameters.map((p) => (p === LINE_ID ? q.lineId : p))))).rows[0];
   if (!found) throw new AppError('not_found', 'The line was not found.');
   const row = found as unknown as FactsRow;
   const line = Object.fromEntries(Object.entries(row).filter(([k]) => !EXTRA_KEY.test(k))) as Line;
