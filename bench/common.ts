@@ -296,13 +296,9 @@ export async function insertApprovedRequests(db: Kysely<DB>, count: number): Pro
  * time, `used()` gives NaN). Backends that start later count from zero.
  */
 export async function databaseCpu(db: Kysely<DB>, kind: 'postgres' | 'pglite'): Promise<{ used(): Promise<number> }> {
-  const ticksOf = (pid: number): number | undefined => {
-    try {
-      const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-      return Number(fields[11]) + Number(fields[12]); // utime + stime, in clock ticks (1/100 s)
-    } catch {
-      return undefined;
-    }
+  const ticksOf = (pid: number) => {
+    const ms = processCpuMs(pid);
+    return ms === undefined ? undefined : ms / 10;
   };
   const pids = async () => (await sql<{ pid: number }>`SELECT pid FROM pg_stat_activity WHERE datname = current_database()`.execute(db)).rows.map((r) => Number(r.pid));
   if (kind !== 'postgres') return { used: async () => NaN };
@@ -322,4 +318,14 @@ export async function databaseCpu(db: Kysely<DB>, kind: 'postgres' | 'pglite'): 
       return ticks * 10;
     },
   };
+}
+
+/** CPU time (user + system, ms) a process on this machine has used, from /proc; undefined if unreadable. */
+export function processCpuMs(pid: number): number | undefined {
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10; // utime + stime, in clock ticks of 1/100 s
+  } catch {
+    return undefined;
+  }
 }

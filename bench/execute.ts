@@ -29,7 +29,7 @@ import { seedDemoData } from '../src/db/seed/demo-data.ts';
 import { createPiiVault } from '../src/identity/pii.ts';
 import { QUEUES } from '../src/jobs/queue.ts';
 import { EXECUTION_CONCURRENCY } from '../src/jobs/workers.ts';
-import { EXECUTE_WORK_OPTIONS, emitFigures, insertApprovedRequests, freshDatabase, log, NOOP_QUEUE, noopQueuePolicy, ROOT, round, type FreshDatabase } from './common.ts';
+import { databaseCpu, EXECUTE_WORK_OPTIONS, emitFigures, processCpuMs, insertApprovedRequests, freshDatabase, log, NOOP_QUEUE, noopQueuePolicy, ROOT, round, type FreshDatabase } from './common.ts';
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 5000);
 const CUSTOMERS = Number(process.env.BENCH_CUSTOMERS ?? Math.ceil(REQUESTS * 0.75) + 300);
@@ -38,7 +38,7 @@ const MASTER_KEY = crypto.randomBytes(32).toString('base64');
 /** pg-boss fetching full batches without waiting (burstWhenBatchFull): the queue's own drain rate. */
 const BURST = { batchSize: 20, burstWhenBatchFull: true };
 
-interface Drain { processes: number; jobs: number; seconds: number; perSecond: number; completed: number; needsAttention: number }
+interface Drain { processes: number; jobs: number; seconds: number; perSecond: number; completed: number; needsAttention: number; postgresCpuMs?: number; workerCpuMs?: number }
 
 function benchConfig(fresh: { url: string | undefined; dataDir: string }): Config {
   return { ...loadConfig({}), databaseUrl: fresh.url, dataDir: fresh.dataDir, dev: true, logLevel: 'warn', publicBaseUrl: 'http://127.0.0.1:3000', workers: false };
@@ -163,6 +163,9 @@ async function executeOnPostgres(copies: Copies, processes: number, logFile: str
     for (let i = 0; i < processes; i++) workers.push(await startProcess(['bin/zhuxiao.js', 'worker'], env, /Zhuxiao worker ready/, logFile));
     await boss.start();
     const jobs = await executionJobs(database.db);
+    const pgCpu = await databaseCpu(database.db, 'postgres');
+    const workerCpu = () => workers.reduce((sum, w) => sum + (processCpuMs(w.pid!) ?? NaN), 0);
+    const workerCpuAtStart = workerCpu();
     const t0 = performance.now();
     await boss.insert(QUEUES.execute, jobs);
     const seconds = await drained(t0, async () => {
@@ -170,7 +173,9 @@ async function executeOnPostgres(copies: Copies, processes: number, logFile: str
       return (c.approved ?? 0) + (c.executing ?? 0) === 0;
     });
     const c = await counts(database.db);
-    return { processes, jobs: jobs.length, seconds, perSecond: (c.completed ?? 0) / seconds, completed: c.completed ?? 0, needsAttention: c.needs_attention ?? 0 };
+    const postgresCpuMs = (await pgCpu.used()) / Math.max(1, c.completed ?? 0);
+    const workerCpuMs = (workerCpu() - workerCpuAtStart) / Math.max(1, c.completed ?? 0);
+    return { processes, jobs: jobs.length, seconds, perSecond: (c.completed ?? 0) / seconds, completed: c.completed ?? 0, needsAttention: c.needs_attention ?? 0, postgresCpuMs, workerCpuMs };
   } finally {
     await boss.stop({ graceful: false, wait: true, timeout: 2000 } as never).catch(() => undefined);
     await stopProcesses(workers);
@@ -249,7 +254,9 @@ async function noopOnPglite(copies: Copies, jobs: number, workOptions?: object):
 }
 
 const line = (what: string, d: Drain) =>
-  `${what.padEnd(34)} ${d.perSecond.toFixed(1).padStart(8)} /s   (${d.completed} of ${d.jobs} in ${d.seconds.toFixed(1)} s${d.needsAttention ? `, ${d.needsAttention} needs_attention` : ''})`;
+  `${what.padEnd(34)} ${d.perSecond.toFixed(1).padStart(8)} /s   (${d.completed} of ${d.jobs} in ${d.seconds.toFixed(1)} s${d.needsAttention ? `, ${d.needsAttention} needs_attention` : ''}`
+  + `${Number.isFinite(d.workerCpuMs) ? `; worker CPU ${d.workerCpuMs!.toFixed(1)} ms each` : ''}`
+  + `${Number.isFinite(d.postgresCpuMs) ? `; PostgreSQL CPU ${d.postgresCpuMs!.toFixed(1)} ms each` : ''})`;
 
 async function main(): Promise<void> {
   const started = performance.now();
@@ -285,6 +292,8 @@ async function main(): Promise<void> {
       runs: runs.map((r) => ({
         workerProcesses: r.processes,
         completionsPerSecond: round(r.execute.perSecond), seconds: round(r.execute.seconds), completed: r.execute.completed, needsAttention: r.execute.needsAttention,
+        ...(Number.isFinite(r.execute.workerCpuMs) ? { workerCpuMsPerCompletion: round(r.execute.workerCpuMs!) } : {}),
+        ...(Number.isFinite(r.execute.postgresCpuMs) ? { postgresCpuMsPerCompletion: round(r.execute.postgresCpuMs!) } : {}),
         noopJobsPerSecond: round(r.noop.perSecond), ratioToNoop: round(r.execute.perSecond / r.noop.perSecond, 3),
       })),
       queueCapacity: { workerProcesses: capacity.processes, batchSize: BURST.batchSize, jobsPerSecond: round(capacity.perSecond) },
