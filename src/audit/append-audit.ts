@@ -7,7 +7,7 @@ import type { Kysely, Transaction } from 'kysely';
 import type { DB } from '../db/schema.ts';
 
 export interface AuditEntry {
-  actorKind: 'subscriber' | 'staff' | 'system' | 'worker' | 'public';
+  actorKind: 'subscriber' | 'staff' | 'system' | 'worker' | 'public' | 'client' | 'company_admin';
   actorId?: string | null;
   action: string;
   requestId?: string | null;

@@ -5,11 +5,12 @@ import type { DB } from '../db/schema.ts';
 import { notifyStatus } from './notify-status.ts';
 import { queueCertificateEmail } from './send-certificate-email.ts';
 import { transition, type TransitionInput } from './transitions.ts';
+import type { RequestChannel } from '../db/schema.ts';
 
 export async function moveRequest(
   ctx: AppContext,
   trx: Transaction<DB>,
-  t: TransitionInput & { msisdn: string; channel: 'online' | 'store'; reason?: string; serial?: string },
+  t: TransitionInput & { msisdn: string; channel: RequestChannel; reason?: string; serial?: string },
 ): Promise<void> {
   await transition(trx, t);
   if (t.to === 'completed') await queueCertificateEmail(ctx, trx, t.requestId);

@@ -11,13 +11,14 @@ import type { Actor } from './transitions.ts';
 import { notifyStatus } from './notify-status.ts';
 import { newRequestReference } from './request-reference.ts';
 import { idempotencyRow, type IdempotencyRecord } from '../shared/idempotency.ts';
+import type { RequestChannel } from '../db/schema.ts';
 
 export interface NewRequest {
   lineId: string;
   customerId: string;
   carrier: CarrierCode;
   msisdn: string;
-  channel: 'online' | 'store';
+  channel: RequestChannel;
   status: Extract<RequestStatus, 'pending_review' | 'approved'>;
   quote: Quote;
   acknowledgements: string[];

@@ -103,6 +103,8 @@ const FORM_FACTOR = {
 const CHANNEL = {
   online: { zh: '线上办理', en: 'Online' },
   store: { zh: '营业厅办理', en: 'In store' },
+  api: { zh: '运营商系统受理', en: 'Carrier system (TMF622)' },
+  fleet: { zh: '企业批量注销', en: 'Company fleet job' },
 } as const;
 
 // Page geometry (points; A4 is 595.28 x 841.89).

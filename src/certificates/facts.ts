@@ -7,9 +7,10 @@
 // after checking the signature, which covers these bytes too.
 
 import { readInfoString } from './pdf-info.ts';
+import type { RequestChannel } from '../db/schema.ts';
 
 export type FormFactor = 'physical' | 'esim';
-export type CancellationChannel = 'online' | 'store';
+export type CancellationChannel = RequestChannel;
 
 export type CertificateFacts = {
   serial: string;

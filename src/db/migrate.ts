@@ -9,6 +9,7 @@ import * as m0005 from './migrations/0005_promises.ts';
 import * as m0006 from './migrations/0006_audit_sealing.ts';
 import * as m0007 from './migrations/0007_edges.ts';
 import * as m0008 from './migrations/0008_pki.ts';
+import * as m0009 from './migrations/0009_channels.ts';
 
 const migrations: Record<string, Migration> = {
   '0001_core': m0001,
@@ -19,12 +20,15 @@ const migrations: Record<string, Migration> = {
   '0006_audit_sealing': m0006,
   '0007_edges': m0007,
   '0008_pki': m0008,
+  '0009_channels': m0009,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
 
 export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
-  const migrator = new Migrator({ db, provider, migrationTableName: 'zhuxiao_migrations', migrationLockTableName: 'zhuxiao_migrations_lock' });
+  // Unordered migrations are allowed: features land in parallel, and one numbered below a migration a
+  // database already has must still be applied to it (each migration stands alone).
+  const migrator = new Migrator({ db, provider, allowUnorderedMigrations: true, migrationTableName: 'zhuxiao_migrations', migrationLockTableName: 'zhuxiao_migrations_lock' });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(String(error));
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);

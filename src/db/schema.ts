@@ -149,12 +149,15 @@ export interface StaffTable {
   created_at: Generated<Date>;
 }
 
+/** Who opened a request: the subscriber online, a clerk in store, the carrier's BSS (TMF622), a company's fleet job. */
+export type RequestChannel = 'online' | 'store' | 'api' | 'fleet';
+
 export interface CancellationRequestsTable {
   id: string;
   line_id: string;
   customer_id: string;
   carrier: CarrierCode;
-  channel: 'online' | 'store';
+  channel: RequestChannel;
   status: RequestStatus;
   quote_version: string;
   quote: Json<unknown>;
@@ -406,7 +409,7 @@ export interface QuoteBlockersTable {
   id: Generated<number>;
   quoted_at: Timestamp;
   carrier: CarrierCode;
-  channel: 'online' | 'store';
+  channel: RequestChannel;
   code: string;
 }
 

@@ -4,12 +4,13 @@
 // `carrier` and `channel` may be left out: they are then read from the quote's line and the quote.
 import type { AppContext } from '../context.ts';
 import type { CarrierCode } from '../db/schema.ts';
+import type { RequestChannel } from '../db/schema.ts';
 
 export async function recordQuoteBlockers(
   ctx: AppContext,
-  quote: { blockers: Array<{ code: string }>; lineId?: string; channel?: 'online' | 'store' },
+  quote: { blockers: Array<{ code: string }>; lineId?: string; channel?: RequestChannel },
   carrier?: CarrierCode | null,
-  channel?: 'online' | 'store',
+  channel?: RequestChannel,
 ): Promise<void> {
   const codes = [...new Set(quote.blockers.map((b) => b.code))];
   if (codes.length === 0) return;
