@@ -3,7 +3,8 @@
 // run again at any point (finished steps are skipped). A step that keeps failing, or that the far
 // side refuses for good, moves the request to needs_attention: it is never dropped.
 import type { AppContext } from '../context.ts';
-import type { CarrierSettings } from '../db/schema.ts';
+import type { CarrierSettings, RequestChannel, RequestStatus } from '../db/schema.ts';
+import { AppError } from '../shared/errors.ts';
 import { PermanentAdapterError } from '../adapters/errors.ts';
 import { AttentionError, type AttentionReason } from './attention.ts';
 import { moveRequest, requestHead } from './move-request.ts';
@@ -11,61 +12,86 @@ import { STEPS, STEP_ORDER, applicableSteps, stepKey, type ExecRequest, type Ste
 
 export type ExecutionOutcome = 'completed' | 'needs_attention' | 'not_executable' | 'retry_later';
 
-async function loadExecRequest(ctx: AppContext, requestId: string): Promise<ExecRequest> {
-  const r = await ctx.db.selectFrom('cancellation_requests').selectAll().where('id', '=', requestId).executeTakeFirstOrThrow();
+/** The request with everything its steps need, in one round of five statements (four at once). */
+async function loadExecRequest(ctx: AppContext, requestId: string): Promise<{ req: ExecRequest; status: RequestStatus; channel: RequestChannel } | undefined> {
+  const r = await ctx.db.selectFrom('cancellation_requests').selectAll().where('id', '=', requestId).executeTakeFirst();
+  if (!r) return undefined;
   const [line, carrier, companions, account] = await Promise.all([
     ctx.db.selectFrom('lines').selectAll().where('id', '=', r.line_id).executeTakeFirstOrThrow(),
     ctx.db.selectFrom('carriers').select('settings').where('code', '=', r.carrier).executeTakeFirstOrThrow(),
     ctx.db.selectFrom('companion_devices').select(['id', 'iccid']).where('line_id', '=', r.line_id).orderBy('id').execute(),
-    ctx.db.selectFrom('billing_accounts as a').innerJoin('lines as l', 'l.account_id', 'a.id').select('a.payment_channel').where('l.id', '=', r.line_id).executeTakeFirstOrThrow(),
+    ctx.db.selectFrom('billing_accounts').select('payment_channel').where('id', '=', (eb) => eb.selectFrom('lines').select('account_id').where('id', '=', r.line_id)).executeTakeFirstOrThrow(),
   ]);
   return {
-    id: r.id, reference: r.reference, hasContactEmail: !!r.contact_email_enc, line, billTotalFen: r.bill_total_fen, refundFen: r.refund_fen, refundRoute: r.refund_route as Record<string, unknown>,
-    refundRouteSecretEnc: r.refund_route_secret_enc, settings: carrier.settings as CarrierSettings, companions,
-    storeId: r.store_id, paymentChannel: account.payment_channel,
+    status: r.status, channel: r.channel,
+    req: {
+      id: r.id, reference: r.reference, hasContactEmail: !!r.contact_email_enc, line, billTotalFen: r.bill_total_fen, refundFen: r.refund_fen, refundRoute: r.refund_route as Record<string, unknown>,
+      refundRouteSecretEnc: r.refund_route_secret_enc, settings: carrier.settings as CarrierSettings, companions,
+      storeId: r.store_id, paymentChannel: account.payment_channel,
+    },
   };
 }
 
-/** approved → executing, creating the step list, in one transaction. */
-async function startExecution(ctx: AppContext, requestId: string): Promise<void> {
-  const req = await loadExecRequest(ctx, requestId);
+/**
+ * approved → executing, creating the step list, in one transaction. The move is conditional: false
+ * when another worker (or a person) moved the request first.
+ */
+async function startExecution(ctx: AppContext, req: ExecRequest, channel: RequestChannel): Promise<boolean> {
   const applies = applicableSteps(req);
-  await ctx.db.transaction().execute(async (trx) => {
-    const head = await requestHead(trx, requestId);
-    if (!head || head.status !== 'approved') return;
-    await moveRequest(ctx, trx, { requestId, from: 'approved', to: 'executing', actor: { kind: 'worker' }, msisdn: head.msisdn, channel: head.channel });
-    await trx.insertInto('execution_steps').values(STEP_ORDER.map((step, position) => ({
-      request_id: requestId, step, position, status: applies[step] ? ('pending' as const) : ('skipped' as const), last_error: null, result: null,
-    }))).onConflict((oc) => oc.columns(['request_id', 'step']).doNothing()).execute();
-  });
+  try {
+    await ctx.db.transaction().execute(async (trx) => {
+      await moveRequest(ctx, trx, { requestId: req.id, from: 'approved', to: 'executing', actor: { kind: 'worker' }, msisdn: req.line.msisdn, channel });
+      await trx.insertInto('execution_steps').values(STEP_ORDER.map((step, position) => ({
+        request_id: req.id, step, position, status: applies[step] ? ('pending' as const) : ('skipped' as const), last_error: null, result: null,
+      }))).onConflict((oc) => oc.columns(['request_id', 'step']).doNothing()).execute();
+    });
+    return true;
+  } catch (err) {
+    if (err instanceof AppError && err.code === 'conflict') return false; // zero rows: someone else won
+    throw err;
+  }
 }
 
+/**
+ * Runs (or resumes) one request. The request is read once: a step's effects on the line and the
+ * account do not change what a later step needs from them (the refund re-reads the balance, the
+ * certificate reads its own facts). A step costs BEGIN, its conditional mark (which also stores the
+ * outside system's answer), its local effects and COMMIT.
+ */
 export async function executeCancellation(ctx: AppContext, requestId: string): Promise<ExecutionOutcome> {
-  const initial = await ctx.db.selectFrom('cancellation_requests').select('status').where('id', '=', requestId).executeTakeFirst();
-  if (!initial) return 'not_executable';
-  if (initial.status === 'approved') await startExecution(ctx, requestId);
-  const status = (await ctx.db.selectFrom('cancellation_requests').select('status').where('id', '=', requestId).executeTakeFirstOrThrow()).status;
+  const loaded = await loadExecRequest(ctx, requestId);
+  if (!loaded) return 'not_executable';
+  const { req, channel } = loaded;
+  let status = loaded.status;
+  if (status === 'approved' && !(await startExecution(ctx, req, channel))) {
+    status = (await ctx.db.selectFrom('cancellation_requests').select('status').where('id', '=', requestId).executeTakeFirstOrThrow()).status;
+  } else if (status === 'approved') {
+    status = 'executing';
+  }
   if (status !== 'executing') return 'not_executable';
 
   const steps = await ctx.db.selectFrom('execution_steps').selectAll().where('request_id', '=', requestId).orderBy('position').execute();
+  const issued = steps.find((s) => s.step === 'certificate' && s.status === 'done')?.result;
+  let serial = typeof issued === 'string' ? issued : undefined;
   for (const s of steps) {
     if (s.status === 'done' || s.status === 'skipped') continue;
     const step = s.step as StepName;
-    // Reload before each step: earlier steps change the line and the account.
-    const req = await loadExecRequest(ctx, requestId);
     try {
       const { result, local } = await STEPS[step](ctx, req, stepKey(requestId, step));
-      await ctx.db.transaction().execute(async (trx) => {
+      const localResult = await ctx.db.transaction().execute(async (trx) => {
         // Mark the step done first, conditionally: if another worker finished it meanwhile, its local
         // effects (balance changes, the certificate) must not be applied a second time.
         const marked = await trx.updateTable('execution_steps')
-          .set((eb) => ({ status: 'done', attempts: eb('attempts', '+', 1), last_error: null, updated_at: new Date() }))
+          .set((eb) => ({ status: 'done', attempts: eb('attempts', '+', 1), last_error: null, result: JSON.stringify(result ?? null), updated_at: new Date() }))
           .where('request_id', '=', requestId).where('step', '=', step).where('status', '<>', 'done').executeTakeFirst();
-        if (Number(marked.numUpdatedRows) !== 1) return;
-        const localResult = local ? await local(trx) : undefined;
-        await trx.updateTable('execution_steps').set({ result: JSON.stringify(localResult ?? result ?? null) })
-          .where('request_id', '=', requestId).where('step', '=', step).execute();
+        if (Number(marked.numUpdatedRows) !== 1) return undefined;
+        const out = local ? await local(trx) : undefined;
+        if (out !== undefined) {
+          await trx.updateTable('execution_steps').set({ result: JSON.stringify(out) }).where('request_id', '=', requestId).where('step', '=', step).execute();
+        }
+        return out;
       });
+      if (step === 'certificate') serial = typeof localResult === 'string' ? localResult : undefined;
       ctx.metrics.stepRuns.inc({ step, outcome: 'done' });
     } catch (err) {
       const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
@@ -88,14 +114,19 @@ export async function executeCancellation(ctx: AppContext, requestId: string): P
     }
   }
 
-  await ctx.db.transaction().execute(async (trx) => {
-    const head = await requestHead(trx, requestId);
-    const serial = (await trx.selectFrom('cancellation_requests').select('certificate_serial').where('id', '=', requestId).executeTakeFirstOrThrow()).certificate_serial;
-    await moveRequest(ctx, trx, {
-      requestId, from: 'executing', to: 'completed', actor: { kind: 'worker' }, msisdn: head!.msisdn, channel: head!.channel,
-      patch: { completed_at: ctx.now() }, serial: serial ?? undefined, auditDetails: { certificateSerial: serial },
+  // The serial is known unless another worker issued the certificate while this one ran the step.
+  serial ??= (await ctx.db.selectFrom('cancellation_requests').select('certificate_serial').where('id', '=', requestId).executeTakeFirstOrThrow()).certificate_serial ?? undefined;
+  try {
+    await ctx.db.transaction().execute(async (trx) => {
+      await moveRequest(ctx, trx, {
+        requestId, from: 'executing', to: 'completed', actor: { kind: 'worker' }, msisdn: req.line.msisdn, channel,
+        patch: { completed_at: ctx.now() }, serial, auditDetails: { certificateSerial: serial ?? null },
+      });
     });
-  });
+  } catch (err) {
+    if (err instanceof AppError && err.code === 'conflict') return 'not_executable'; // another worker completed it (or it was escalated)
+    throw err;
+  }
   return 'completed';
 }
 

@@ -2,6 +2,7 @@
 // a handler that throws is retried by the queue with backoff.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { sql } from 'kysely';
+import type { Job } from 'pg-boss';
 import type { AppContext } from '../context.ts';
 import { errorMessage, isConnectionError } from '../db/connection-errors.ts';
 import { escalate, executeCancellation } from '../cancellation/execute-cancellation.ts';
@@ -11,10 +12,22 @@ import { QUEUES } from './queue.ts';
 import { sendCertificateEmail } from '../cancellation/send-certificate-email.ts';
 import { scheduleNumberRelease } from '../numbers/schedule-number-release.ts';
 
-export class RetryLater extends Error {}
-
 /** Execution jobs run at once in one process. */
-export const EXECUTION_CONCURRENCY = 4;
+export const EXECUTION_CONCURRENCY = 8;
+/** Execution jobs fetched per poll (at most): each loop fetches this many and runs them together. */
+export const EXECUTION_BATCH_SIZE = 4;
+
+/**
+ * How a process takes execution jobs: `concurrency` at once as ceil(concurrency / batch) loops, each
+ * fetching a batch and running its jobs together. A full batch is followed by the next fetch at once
+ * (burstWhenBatchFull): a backlog drains as fast as the process can execute, not one job per loop per
+ * polling interval; a short or empty fetch goes back to polling every 0.5 s. Each job of a batch is
+ * settled on its own (perJobResults): one that must retry does not fail its neighbours.
+ */
+export function executionWorkOptions(concurrency = EXECUTION_CONCURRENCY) {
+  const batchSize = Math.max(1, Math.min(EXECUTION_BATCH_SIZE, concurrency));
+  return { batchSize, localConcurrency: Math.ceil(concurrency / batchSize), pollingIntervalSeconds: 0.5, burstWhenBatchFull: true, perJobResults: true } as const;
+}
 
 /** How long a handler keeps a job through a database outage before it lets the queue retry it. */
 export const OUTAGE_WAIT_MS = 60_000;
@@ -53,15 +66,21 @@ async function databaseAnswers(ctx: AppContext): Promise<boolean> {
 
 export async function startWorkers(ctx: AppContext, opts: { executionConcurrency?: number } = {}): Promise<void> {
   const boss = ctx.jobs.boss;
-  // An execution spends much of its time waiting on the database (about 90 statements), so a few at
-  // a time overlap those waits and a backlog (after a crash, an outage) drains faster. More than four
-  // buys little: the certificate's PDF is CPU work on this one thread (see bench/README.md).
-  await boss.work<{ requestId: string }>(QUEUES.execute, { batchSize: 1, localConcurrency: opts.executionConcurrency ?? EXECUTION_CONCURRENCY, pollingIntervalSeconds: 0.5 } as never, async (jobs) => {
-    for (const job of jobs) {
-      const outcome = await throughOutages(ctx, job, () => executeCancellation(ctx, job.data.requestId));
-      if (outcome === 'retry_later') throw new RetryLater(`request ${job.data.requestId}: a step failed and will be retried`);
-    }
-  });
+  // An execution spends much of its time waiting on the database, so several at a time overlap those
+  // waits; beyond a few the process is short of CPU (the certificate's PDF and signature, see
+  // bench/README.md): more executions go to more processes (`zhuxiao worker`).
+  await boss.work<{ requestId: string }>(QUEUES.execute, executionWorkOptions(opts.executionConcurrency) as never, (async (jobs: Array<Job<{ requestId: string }>>) =>
+    Promise.all(jobs.map(async (job) => {
+      try {
+        const outcome = await throughOutages(ctx, job, () => executeCancellation(ctx, job.data.requestId));
+        if (outcome !== 'retry_later') return { id: job.id, status: 'completed' as const };
+        return { id: job.id, status: 'failed' as const, output: { message: `request ${job.data.requestId}: a step failed and will be retried` } };
+      } catch (err) {
+        // The queue retries it with backoff, and after the last retry moves it to the dead-letter queue.
+        ctx.logger.warn({ requestId: job.data.requestId, reason: errorMessage(err) }, 'execution job failed; the queue retries it');
+        return { id: job.id, status: 'failed' as const, output: { message: errorMessage(err) } };
+      }
+    }))) as never);
   // A job that failed every retry (a database outage, a bug) must not leave its request in limbo.
   await boss.work<{ requestId: string }>(QUEUES.executeDead, { batchSize: 5, pollingIntervalSeconds: 2 } as never, async (jobs) => {
     for (const job of jobs) await throughOutages(ctx, job, () => escalate(ctx, job.data.requestId, 'the execution job failed on every retry; see the server log', 'job_failed'));
