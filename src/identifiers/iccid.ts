@@ -1,6 +1,7 @@
 /**
  * ICCID (ITU-T E.118): 89 + country code 86 + issuer (2 digits) + account + Luhn check digit,
- * 19 or 20 characters. Pure.
+ * 19 or 20 characters. Pure. An ICCID from another country (89 + its code) is valid with a warning
+ * and no carrier.
  *
  * Tolerated with a warning (domain.md): a 20-digit Chinese ICCID whose last digit does not satisfy
  * Luhn, and an old China Unicom ICCID containing one letter.
@@ -35,12 +36,25 @@ export function checkIccid(input: string): CheckResult {
   }
   if (!text.startsWith('89')) {
     errors.push(issue('not_iccid', `An ICCID starts with 89 (telecommunications); this one starts with ${text.slice(0, 2)}.`));
-  } else if (!text.startsWith('8986')) {
-    errors.push(
-      issue('not_china', `A mainland China ICCID starts with 8986 (89 + country code 86); this one starts with ${text.slice(0, 4)}.`),
-    );
   }
   if (errors.length > 0) return done(null);
+
+  // A roaming fleet's card from abroad (e.g. 8944… UK): a valid ICCID no Chinese carrier issued.
+  if (!text.startsWith('8986')) {
+    if (letters.length > 0) {
+      errors.push(issue('unexpected_letter', 'Only some old China Unicom ICCIDs contain a letter; a foreign ICCID has digits only.'));
+    } else if (!isLuhnValid(text)) {
+      errors.push(issue('bad_check_digit', 'The last digit does not match the Luhn check digit of the others; one digit is probably mistyped.'));
+    } else {
+      warnings.push(
+        issue(
+          'foreign_iccid',
+          `This ICCID was issued outside mainland China (it starts with ${text.slice(0, 4)}, not 8986): valid, but no Chinese carrier issued it, so the carrier cannot be told.`,
+        ),
+      );
+    }
+    return done(null);
+  }
 
   const prefix = text.slice(0, 6);
   const issuer = findIccidIssuer(prefix);

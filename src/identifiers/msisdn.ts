@@ -1,11 +1,12 @@
 /**
- * Mobile numbers (MSISDN): +86 and an 11-digit national number starting with 1.
+ * Mobile numbers (MSISDN): +86 and an 11-digit national number starting with 1, or a 13-digit IoT
+ * number (IOT_RANGES: 1440…, 146…, 1410…), which libphonenumber does not know.
  * Parsing and E.164 formatting use libphonenumber-js (full metadata, which also tells fixed lines
  * and service numbers apart); the original network comes from the prefix table in ranges.ts, which
  * is the authority on which mobile ranges exist.
  */
 import { parsePhoneNumberFromString, type PhoneNumber } from 'libphonenumber-js/max';
-import { CARRIERS, MSISDN_RANGES, findMsisdnRange } from './ranges.ts';
+import { CARRIERS, IOT_NUMBER_LENGTH, MSISDN_RANGES, findIotRange, findMsisdnRange } from './ranges.ts';
 import { asString, count, issue, result } from './internal.ts';
 import type { CheckResult, Issue } from './types.ts';
 
@@ -29,6 +30,9 @@ export function checkMsisdn(input: string): CheckResult {
       'A mobile number may contain only digits, an optional leading +, spaces, dashes, dots or brackets; this one contains other characters.',
     );
   }
+
+  const iot = checkIotNumber(raw, text);
+  if (iot) return iot;
 
   let parsed: PhoneNumber | undefined;
   try {
@@ -85,6 +89,25 @@ export function checkMsisdn(input: string): CheckResult {
     mvno: range.mvno,
     mvnoHost: range.mvno ? range.network : null,
   });
+}
+
+/**
+ * A 13-digit IoT number, with or without +86 / 0086 / 86: valid with its network and a warning that
+ * it has no voice service. Null when the digits are not 13 in an IoT range (the usual checks apply).
+ */
+function checkIotNumber(raw: string, text: string): CheckResult | null {
+  let digits = text.replace(/[\s\-.()]/g, '');
+  const international = digits.startsWith('+86') || digits.startsWith('0086');
+  digits = digits.replace(/^(\+86|0086)/, '');
+  if (!international && digits.length === IOT_NUMBER_LENGTH + 2 && digits.startsWith('86')) digits = digits.slice(2);
+  if (!/^[0-9]+$/.test(digits)) return null;
+  const range = findIotRange(digits);
+  if (!range) return null;
+  const warning = issue(
+    'iot_number',
+    `A ${IOT_NUMBER_LENGTH}-digit IoT number (物联网号码) of ${CARRIERS[range.network].nameEn} (range ${range.prefix}): data and SMS only, no voice service.`,
+  );
+  return result('msisdn', raw, `+86${digits}`, [], [warning], { network: range.network, mvno: false, mvnoHost: null, iot: true });
 }
 
 /**

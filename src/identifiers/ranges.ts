@@ -91,6 +91,37 @@ export function findMsisdnRange(national: string): MsisdnRange | null {
   return best;
 }
 
+/**
+ * 13-digit IoT numbers (物联网号码): data and SMS only, no voice. The ranges MIIT allocated for IoT
+ * (1440 and 148 China Mobile, 146 China Unicom, 1410 China Telecom) and the older 1064x machine
+ * numbers, also 13 digits (10647/10648 China Mobile, 10646 China Unicom, 10649 China Telecom).
+ * Confidence MEDIUM (carrier pages and news, no single regulator table); no China Broadnet range is
+ * known. They never clash with MSISDN_RANGES: those numbers have 11 digits.
+ */
+export interface IotRange {
+  prefix: string;
+  network: CarrierCode;
+}
+
+export const IOT_NUMBER_LENGTH = 13;
+
+export const IOT_RANGES: readonly IotRange[] = [
+  { prefix: '1440', network: 'cmcc' },
+  { prefix: '148', network: 'cmcc' },
+  { prefix: '10647', network: 'cmcc' },
+  { prefix: '10648', network: 'cmcc' },
+  { prefix: '146', network: 'cucc' },
+  { prefix: '10646', network: 'cucc' },
+  { prefix: '1410', network: 'ctcc' },
+  { prefix: '10649', network: 'ctcc' },
+];
+
+/** The IoT range a 13-digit national number falls in, or null. */
+export function findIotRange(national: string): IotRange | null {
+  if (national.length !== IOT_NUMBER_LENGTH) return null;
+  return IOT_RANGES.find((r) => national.startsWith(r.prefix)) ?? null;
+}
+
 /** The prefixes of one network, e.g. for demo data. `mvno` filters MVNO ranges in or out. */
 export function msisdnRangesOf(network: CarrierCode, opts: { mvno?: boolean } = {}): MsisdnRange[] {
   return MSISDN_RANGES.filter(

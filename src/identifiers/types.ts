@@ -3,7 +3,7 @@
  */
 
 /** The kinds of identifier this module can check. */
-export type IdentifierKind = 'msisdn' | 'imsi' | 'iccid' | 'eid' | 'resident-id';
+export type IdentifierKind = 'msisdn' | 'imsi' | 'iccid' | 'eid' | 'resident-id' | 'uscc';
 
 /** The four licensed base carriers (see domain.md, "Carriers"). */
 export type CarrierCode = 'cmcc' | 'cucc' | 'ctcc' | 'cbn';
@@ -42,10 +42,14 @@ export interface CheckResult {
   mvno?: boolean;
   /** MSISDN: the host base network of an MVNO range, null otherwise. */
   mvnoHost?: CarrierCode | null;
+  /** MSISDN: true for a 13-digit IoT number (物联网号码: data and SMS, no voice). */
+  iot?: boolean;
+  /** Unified social credit code: e.g. 'enterprise', 'individual_business', 'civil_affairs'. */
+  organizationType?: string | null;
   /** Resident ID: birth date as 'YYYY-MM-DD'. */
   birthDate?: string | null;
   /** Resident ID: from the 17th digit (odd = male). */
   sex?: 'male' | 'female' | null;
-  /** Resident ID: the 2-digit province code (e.g. '11' for Beijing). */
+  /** Resident ID, unified social credit code: the 2-digit province code (e.g. '11' for Beijing). */
   province?: string | null;
 }

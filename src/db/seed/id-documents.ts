@@ -2,7 +2,7 @@
  * Unique, well-formed identity document numbers for demo customers. Each allocator maps a counter
  * through a keyed permutation, so numbers never repeat within one run and look random. Pure.
  */
-import { makeResidentId } from '../../identifiers/index.ts';
+import { makeResidentId, organizationCodeCheckChar, USCC_CHARSET, usccCheckChar } from '../../identifiers/index.ts';
 import { MAINLAND_PROVINCE_CODES, SAMPLE_REGION_CODES } from '../../lines/provinces.ts';
 import { createPermutation, hash32, pad } from './random.ts';
 
@@ -70,33 +70,14 @@ export function taiwanPermitAllocator(seed: number): IdAllocator<string> {
   return () => pad(perm(counter++), 8);
 }
 
-// Unified social credit code (统一社会信用代码, GB 32100-2015).
-const USCC_CHARSET = '0123456789ABCDEFGHJKLMNPQRTUWXY';
-const USCC_WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
-const ORG_WEIGHTS = [3, 7, 9, 10, 5, 8, 4, 2];
-
-/** Check character of a 9-character organisation code (GB 11714) from its first 8 characters. */
-function orgCodeCheck(first8: string): string {
-  let sum = 0;
-  for (let i = 0; i < 8; i++) sum += parseInt(first8[i], 36) * ORG_WEIGHTS[i];
-  const c = 11 - (sum % 11);
-  return c === 10 ? 'X' : c === 11 ? '0' : String(c);
-}
-
-/** The 18th character of a unified social credit code from its first 17. */
-export function usccCheckChar(first17: string): string {
-  let sum = 0;
-  for (let i = 0; i < 17; i++) sum += USCC_CHARSET.indexOf(first17[i]) * USCC_WEIGHTS[i];
-  return USCC_CHARSET[(31 - (sum % 31)) % 31];
-}
-
+// Unified social credit code (统一社会信用代码, GB 32100-2015): the check rules live in src/identifiers/uscc.ts.
 /**
  * A unified social credit code of an enterprise ('91') registered in `region6`: '91' + region +
  * organisation code ('MA' + 6 characters + check) + check character.
  */
 export function makeUscc(region6: string, serial6: string): string {
   const org8 = `MA${serial6}`;
-  const first17 = `91${region6}${org8}${orgCodeCheck(org8)}`;
+  const first17 = `91${region6}${org8}${organizationCodeCheckChar(org8)}`;
   return first17 + usccCheckChar(first17);
 }
 

@@ -93,7 +93,7 @@ describe('checkIccid: rejections', () => {
     ['898600123456789012345', ['wrong_length']],
     ['8801001234567890123', ['not_iccid']],
     ['4600012345678901234', ['not_iccid']],
-    ['8944001234567890123', ['not_china']],
+    ['8944001234567890123', ['bad_check_digit']],
     ['460001234567890', ['wrong_length', 'not_iccid']],
   ];
   for (const [input, expected] of cases) {
