@@ -135,7 +135,7 @@ export interface NumberPoolTable {
   updated_at: Generated<Date>;
 }
 
-export type StaffRole = 'clerk' | 'reviewer' | 'ops' | 'admin';
+export type StaffRole = 'clerk' | 'reviewer' | 'ops' | 'admin' | 'company_admin';
 export interface StaffTable {
   id: string;
   username: string;
@@ -183,6 +183,12 @@ export interface CancellationRequestsTable {
   contact_email_enc: string | null;
   /** Stable reason code when the request needs attention (e.g. refund_exceeds_balance). */
   attention_reason: string | null;
+  /** The reviewer holding the request, until claim_expires_at (0016). */
+  claimed_by: string | null;
+  claim_expires_at: Timestamp | null;
+  /** A store's cash refund: when and by which clerk it was handed over (0016). */
+  cash_handed_over_at: Timestamp | null;
+  cash_handed_over_by: string | null;
 }
 
 export interface RequestEventsTable {
@@ -507,4 +513,192 @@ export interface CertificateLogTable {
 export interface DB {
   pki_certificates: PkiCertificatesTable;
   certificate_log: CertificateLogTable;
+}
+
+// Machine clients and TM Forum orders (migration 0011).
+export interface MachineClientsTable {
+  client_id: string;
+  name: string;
+  secret_hash: string;
+  scopes: Json<string[]>;
+  mvno_code: string | null;
+  company_id: string | null;
+  created_by: string | null;
+  created_at: Generated<Date>;
+  revoked_at: Timestamp | null;
+}
+
+export interface AccessTokenKeysTable {
+  key_id: string;
+  public_jwk: Json<Record<string, string>>;
+  private_key_enc: string;
+  active: Generated<boolean>;
+  created_at: Generated<Date>;
+}
+
+export interface TmfProductOrdersTable {
+  request_id: string;
+  client_id: string;
+  external_id: string | null;
+  description: string | null;
+  order_item_id: string;
+  requested_start_date: Timestamp | null;
+  order_date: Generated<Date>;
+}
+
+export interface TmfCancelProductOrdersTable {
+  id: string;
+  request_id: string;
+  client_id: string;
+  state: 'acknowledged' | 'inProgress' | 'done' | 'terminatedWithError';
+  cancellation_reason: string | null;
+  error_message: string | null;
+  creation_date: Generated<Date>;
+  effective_cancellation_date: Timestamp | null;
+}
+
+export interface DB {
+  machine_clients: MachineClientsTable;
+  access_token_keys: AccessTokenKeysTable;
+  tmf_product_orders: TmfProductOrdersTable;
+  tmf_cancel_product_orders: TmfCancelProductOrdersTable;
+}
+
+// Signed event delivery and MVNO answers (migration 0012).
+export type WebhookDeliveryStatus = 'pending' | 'queued' | 'delivered' | 'dead' | 'cancelled';
+export interface WebhookSubscriptionsTable {
+  id: string;
+  owner_kind: 'client' | 'mvno';
+  owner_id: string;
+  company_id: string | null;
+  mvno_code: string | null;
+  callback_url: string;
+  secret_enc: string;
+  event_types: Json<string[]>;
+  query: string | null;
+  status: ColumnType<'active' | 'disabled' | 'deleted', 'active' | 'disabled' | 'deleted' | undefined, 'active' | 'disabled' | 'deleted'>;
+  disabled_reason: string | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface WebhookEventsTable {
+  id: string;
+  event_type: string;
+  /** The body delivered, exactly as sent (JSON text). */
+  payload: string;
+  created_at: Generated<Date>;
+}
+
+export interface WebhookDeliveriesTable {
+  id: string;
+  event_id: string;
+  subscription_id: string;
+  status: ColumnType<WebhookDeliveryStatus, WebhookDeliveryStatus | undefined, WebhookDeliveryStatus>;
+  attempts: Generated<number>;
+  next_attempt_at: Timestamp;
+  last_status_code: number | null;
+  last_error: string | null;
+  delivered_at: Timestamp | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface WebhookAttemptsTable {
+  id: Generated<number>;
+  delivery_id: string;
+  attempt: number;
+  at: Timestamp;
+  outcome: 'delivered' | 'retry' | 'gone' | 'refused' | 'dead';
+  status_code: number | null;
+  error: string | null;
+  latency_ms: number;
+}
+
+export type PartnerAnswer = 'accepted' | 'completed' | 'rejected';
+// Declaration merging: the forward's state, set by the MVNO's answers.
+export interface PartnerForwardsTable {
+  status: ColumnType<'forwarded' | PartnerAnswer, 'forwarded' | PartnerAnswer | undefined, 'forwarded' | PartnerAnswer>;
+  partner_reference: string | null;
+  updated_at: Generated<Date>;
+}
+
+export interface PartnerForwardAnswersTable {
+  id: string;
+  forward_id: string;
+  answer: PartnerAnswer;
+  partner_reference: string | null;
+  reason: string | null;
+  client_id: string;
+  at: Generated<Date>;
+}
+
+export interface DB {
+  webhook_subscriptions: WebhookSubscriptionsTable;
+  webhook_events: WebhookEventsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  webhook_attempts: WebhookAttemptsTable;
+  partner_forward_answers: PartnerForwardAnswersTable;
+}
+
+// Fleet cancellation (migration 0013). Declaration merging adds the company columns to lines and staff.
+export type LineUse = 'personal' | 'staff' | 'iot';
+export interface LinesTable {
+  company_id: ColumnType<string | null, string | null | undefined, string | null>;
+  line_use: Generated<LineUse>;
+}
+export interface StaffTable {
+  /** The company a company_admin acts for (null for every other role). */
+  company_id: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
+export interface CompaniesTable {
+  id: string;
+  customer_id: string;
+  uscc: string;
+  name_zh: string;
+  name_en: string;
+  contact_email_enc: string | null;
+  created_at: Generated<Date>;
+}
+
+export type FleetJobStatus = 'dry_run' | 'confirmed' | 'running' | 'completed' | 'stopped';
+export interface FleetJobsTable {
+  id: string;
+  company_id: string;
+  status: FleetJobStatus;
+  actor_kind: 'company_admin' | 'client';
+  actor_id: string;
+  idempotency_key: string | null;
+  source: 'json' | 'csv';
+  effective_date: string | null;
+  rows_total: number;
+  rows_accepted: number;
+  totals: Json<unknown>;
+  created_at: Generated<Date>;
+  confirmed_at: Timestamp | null;
+  finished_at: Timestamp | null;
+}
+
+export type FleetLineState = 'rejected' | 'blocked' | 'ready' | 'queued' | 'executing' | 'completed' | 'failed' | 'stopped';
+export interface FleetJobLinesTable {
+  job_id: string;
+  row_no: number;
+  input: string;
+  id_kind: 'iccid' | 'msisdn' | 'eid' | null;
+  line_id: string | null;
+  carrier: CarrierCode | null;
+  state: FleetLineState;
+  reason: string | null;
+  blockers: Json<string[]>;
+  bill_fen: Generated<number>;
+  refund_fen: Generated<number>;
+  request_id: string | null;
+  updated_at: Generated<Date>;
+}
+
+export interface DB {
+  companies: CompaniesTable;
+  fleet_jobs: FleetJobsTable;
+  fleet_job_lines: FleetJobLinesTable;
 }

@@ -87,7 +87,14 @@ export async function buildApp(ctx: AppContext, opts: { logger?: boolean } = {})
         version: '1.0.0',
         description: 'Cancel a SIM or eSIM line online or in a store, settle the money, and verify the certificate. Errors are `{ "error": { "code", "message", "details"? } }`.',
       },
-      components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'zx_session' } } },
+      components: {
+        securitySchemes: {
+          session: { type: 'apiKey', in: 'cookie', name: 'zx_session' },
+          // Machine clients (src/http/machine-auth.ts): a client id and secret at /oauth/token, then the Bearer token.
+          clientBasic: { type: 'http', scheme: 'basic' },
+          bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
+        },
+      },
     },
   });
   await registerDocs(app, ctx.config); // /docs and /openapi.json, when ZHUXIAO_DOCS (or dev mode) says so
@@ -107,6 +114,8 @@ export async function buildApp(ctx: AppContext, opts: { logger?: boolean } = {})
   });
 
   await app.register(async (api) => registerRoutes(api, ctx), { prefix: '/api/v1' });
+  // Machine clients and the TM Forum APIs, outside /api/v1 (their paths are the standards').
+  await app.register(async (m) => (await import('./routes/oauth-token.ts')).oauthTokenRoutes(m, ctx));
 
   const hasWeb = fs.existsSync(path.join(WEB_DIST, 'index.html'));
   if (hasWeb) {

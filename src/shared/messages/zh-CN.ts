@@ -3,7 +3,7 @@ import { beijingTime } from '../lang.ts';
 import { firstCode, num, str, type ErrorText, type MessageCode } from './types.ts';
 
 const KIND: Record<string, string> = {
-  msisdn: '手机号码', imsi: 'IMSI', iccid: 'ICCID', eid: 'EID', 'resident-id': '身份证号码', applicantIdNumber: '申请人身份证号码',
+  msisdn: '手机号码', imsi: 'IMSI', iccid: 'ICCID', eid: 'EID', 'resident-id': '身份证号码', applicantIdNumber: '申请人身份证号码', uscc: '统一社会信用代码',
 };
 
 const ISSUE: Record<string, string> = {
@@ -39,6 +39,7 @@ export const zhCN: Record<MessageCode, ErrorText> = {
   unauthenticated: () => '请先登录。',
   real_name_required: () => '请先完成实名核验。',
   forbidden: () => '您的账号没有权限执行此操作。',
+  permission_denied: () => '该接入客户端的访问令牌不含此操作所需的权限范围（scope）。',
   invalid_credentials: () => '用户名或密码错误。',
   locked: (d) => {
     const until = str(d.lockedUntil);
@@ -54,6 +55,11 @@ export const zhCN: Record<MessageCode, ErrorText> = {
   csrf_rejected: () => '请求来源不被允许，请刷新页面后重试。',
   not_found: () => '没有找到相应的记录，请核对后重试。',
   conflict: () => '该申请的状态已经变化（可能已由他人处理），请刷新后查看。',
+  claimed_by_other: (d) => {
+    const who = str(d.claimedByName) ?? str(d.claimedBy) ?? '另一位审核员';
+    const until = str(d.claimExpiresAt);
+    return `该申请已由 ${who} 认领${until ? `，认领至 ${beijingTime(until, 'zh-CN')}` : ''}；认领到期前只有认领人可以做出决定。`;
+  },
   already_requested: () => '该号码已有一笔进行中的注销申请。',
   quote_stale: () => '费用信息已更新，请重新核对后再提交。',
   idempotency_key_reused: () => '同一请求编号提交了不同的内容，请重新提交。',
