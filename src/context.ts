@@ -9,6 +9,7 @@ import type { JobQueue } from './jobs/queue.ts';
 import type { Adapters } from './adapters/index.ts';
 import type { Metrics } from './http/metrics.ts';
 import type { AuditSealer } from './audit/seal-audit-log.ts';
+import type { WebhookSettings } from './webhooks/settings.ts';
 
 export interface AppContext {
   config: Config;
@@ -25,4 +26,6 @@ export interface AppContext {
   execution: { maxStepAttempts: number };
   /** Seals audit entries into the signed Merkle tree, in the background; started and stopped with the context. */
   auditSealer?: AuditSealer;
+  /** Webhook delivery: the HTTP sender (tests replace it), the timeout, the relay's interval. */
+  webhooks?: WebhookSettings;
 }

@@ -702,3 +702,80 @@ export interface DB {
   fleet_jobs: FleetJobsTable;
   fleet_job_lines: FleetJobLinesTable;
 }
+
+// Signed event delivery and MVNO answers (migration 0012).
+export type WebhookDeliveryStatus = 'pending' | 'queued' | 'delivered' | 'dead' | 'cancelled';
+export interface WebhookSubscriptionsTable {
+  id: string;
+  owner_kind: 'client' | 'mvno';
+  owner_id: string;
+  company_id: string | null;
+  mvno_code: string | null;
+  callback_url: string;
+  secret_enc: string;
+  event_types: Json<string[]>;
+  query: string | null;
+  status: ColumnType<'active' | 'disabled' | 'deleted', 'active' | 'disabled' | 'deleted' | undefined, 'active' | 'disabled' | 'deleted'>;
+  disabled_reason: string | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface WebhookEventsTable {
+  id: string;
+  event_type: string;
+  /** The body delivered, exactly as sent (JSON text). */
+  payload: string;
+  created_at: Generated<Date>;
+}
+
+export interface WebhookDeliveriesTable {
+  id: string;
+  event_id: string;
+  subscription_id: string;
+  status: ColumnType<WebhookDeliveryStatus, WebhookDeliveryStatus | undefined, WebhookDeliveryStatus>;
+  attempts: Generated<number>;
+  next_attempt_at: Timestamp;
+  last_status_code: number | null;
+  last_error: string | null;
+  delivered_at: Timestamp | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface WebhookAttemptsTable {
+  id: Generated<number>;
+  delivery_id: string;
+  attempt: number;
+  at: Timestamp;
+  outcome: 'delivered' | 'retry' | 'gone' | 'refused' | 'dead';
+  status_code: number | null;
+  error: string | null;
+  latency_ms: number;
+}
+
+export type PartnerAnswer = 'accepted' | 'completed' | 'rejected';
+// Declaration merging: the forward's state, set by the MVNO's answers.
+export interface PartnerForwardsTable {
+  status: ColumnType<'forwarded' | PartnerAnswer, 'forwarded' | PartnerAnswer | undefined, 'forwarded' | PartnerAnswer>;
+  partner_reference: string | null;
+  updated_at: Generated<Date>;
+}
+
+export interface PartnerForwardAnswersTable {
+  id: string;
+  forward_id: string;
+  answer: PartnerAnswer;
+  partner_reference: string | null;
+  reason: string | null;
+  client_id: string;
+  at: Generated<Date>;
+}
+
+export interface DB {
+  webhook_subscriptions: WebhookSubscriptionsTable;
+  webhook_events: WebhookEventsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  webhook_attempts: WebhookAttemptsTable;
+  partner_forward_answers: PartnerForwardAnswersTable;
+}

@@ -17,6 +17,8 @@ export const QUEUES = {
   releaseNumbers: 'numbers-release',
   /** Execution jobs that failed every retry land here, and their request moves to needs_attention. */
   executeDead: 'cancellation-execute-dead',
+  /** Sends one webhook delivery (one attempt; src/webhooks schedules the retries). */
+  webhookDeliver: 'webhooks-deliver',
 } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 

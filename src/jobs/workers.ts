@@ -11,6 +11,7 @@ import { statusSmsRecipient, type StatusSmsJob } from '../cancellation/notify-st
 import { QUEUES } from './queue.ts';
 import { sendCertificateEmail } from '../cancellation/send-certificate-email.ts';
 import { scheduleNumberRelease } from '../numbers/schedule-number-release.ts';
+import { startWebhookDelivery } from '../webhooks/relay-deliveries.ts';
 
 /** Execution jobs run at once in one process. */
 export const EXECUTION_CONCURRENCY = 8;
@@ -100,4 +101,5 @@ export async function startWorkers(ctx: AppContext, opts: { executionConcurrency
     for (const job of jobs) await throughOutages(ctx, job, () => sendCertificateEmail(ctx, job.data.requestId));
   });
   await scheduleNumberRelease(ctx); // QUEUES.releaseNumbers, every 10 minutes
+  await startWebhookDelivery(ctx); // QUEUES.webhookDeliver, and the outbox relay
 }
