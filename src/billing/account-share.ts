@@ -6,7 +6,7 @@ import type { Expression, ExpressionBuilder, Kysely, Transaction } from 'kysely'
 import { sql } from 'kysely';
 import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import type { DB } from '../db/schema.ts';
-import { LIVE_STATUSES } from '../cancellation/transitions.ts';
+import { LIVE_STATUS_LITERALS } from '../cancellation/transitions.ts';
 
 export interface AccountShare {
   /** The other lines on the account that are not cancelled, with the live request each has, if any. */
@@ -43,7 +43,7 @@ export function accountShareColumns(
   const e = eb as ExpressionBuilder<DB, never>;
   return [
     jsonArrayFrom(e.selectFrom('lines as sl')
-      .leftJoin('cancellation_requests as sr', (j) => j.onRef('sr.line_id', '=', 'sl.id').on('sr.status', 'in', LIVE_STATUSES))
+      .leftJoin('cancellation_requests as sr', (j) => j.onRef('sr.line_id', '=', 'sl.id').on('sr.status', 'in', LIVE_STATUS_LITERALS))
       .select(['sl.id', 'sl.msisdn', 'sr.id as liveRequestId'])
       .where('sl.account_id', '=', q.accountId).where('sl.id', '<>', q.lineId).where('sl.status', '<>', 'cancelled')
       .orderBy('sl.msisdn')).as('share_other_lines'),
@@ -55,7 +55,7 @@ export function accountShareColumns(
         SELECT sum(he.amount_fen) FROM ledger_entries he
         WHERE he.request_id = hr.id AND he.account_id = hl.account_id AND he.kind IN ('final_bill', 'refund')
       ), 0))), 0)`.as('held'))
-      .where('hl.account_id', '=', q.accountId).where('hr.status', 'in', LIVE_STATUSES)
+      .where('hl.account_id', '=', q.accountId).where('hr.status', 'in', LIVE_STATUS_LITERALS)
       .where('hr.line_id', '<>', q.lineId)
       .$if(!!q.excludeRequestId, (qb) => qb.where('hr.id', '<>', q.excludeRequestId!))
       .as('share_reserved_fen'),

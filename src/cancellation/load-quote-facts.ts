@@ -2,11 +2,11 @@
 // for a submission): the line, its account, carrier and MVNO brand, owner, bundle secondaries,
 // companions, live request, the owner's other lines at the carrier, a partner forward, and the
 // account's share. One statement also means one snapshot: every fact is read at the same moment.
-import { CompiledQuery, type Kysely, type Transaction } from 'kysely';
+import { CompiledQuery, sql, type ExpressionBuilder, type Kysely, type Transaction } from 'kysely';
 import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import type { BillingAccount, CarrierSettings, DB, Line, MvnoBrand } from '../db/schema.ts';
 import { AppError } from '../shared/errors.ts';
-import { LIVE_STATUSES } from './transitions.ts';
+import { LIVE_STATUS_LITERALS } from './transitions.ts';
 import type { Channel, QuoteFacts } from './compose-quote.ts';
 import { accountShareColumns, accountShareFromRow, type AccountShareColumns } from '../billing/account-share.ts';
 
@@ -30,6 +30,7 @@ type FactsRow = Line & AccountShareColumns & {
   live_request_id: string | null;
   same_carrier_lines: Array<{ id: string; msisdn: string }>;
   forwarded_ticket: string | null;
+  owned: boolean;
 };
 
 const pick = <K extends string>(row: object, prefix: string, columns: readonly K[]) =>
@@ -37,6 +38,19 @@ const pick = <K extends string>(row: object, prefix: string, columns: readonly K
 
 /** A line id no line has: where it sits among the compiled statement's parameters, the real one goes. */
 const LINE_ID = '00000000-0000-4000-8000-000000f4c75a';
+/** The same for the customer whose ownership is checked (none: this id, which no customer has). */
+const OWNER_ID = '00000000-0000-4000-8000-0000000e4e12';
+const NOT_YOURS = 'No line of yours has that id.';
+
+/**
+ * Whether the line is registered under the ID document of customer `customerId` (a person may hold
+ * lines under several customer records with the same document), for a statement on `lines as l`.
+ */
+export function ownedBy(eb: ExpressionBuilder<any, any>, customerId: string) {
+  const e = eb as ExpressionBuilder<DB & { l: DB['lines'] }, 'l'>;
+  return e.exists(e.selectFrom('customers as me').innerJoin('customers as oc', 'oc.id_blind', 'me.id_blind')
+    .select(sql.lit(1).as('one')).where('me.id', '=', customerId).whereRef('oc.id', '=', 'l.customer_id'));
+}
 /** The compiled facts statement, per dialect adapter (PGlite's and pg's compile it the same). */
 const compiledFacts = new WeakMap<object, CompiledQuery>();
 
@@ -58,7 +72,7 @@ function factsQuery(db: Kysely<DB> | Transaction<DB>) {
       jsonArrayFrom(eb.selectFrom('companion_devices as d').select('d.device_label')
         .whereRef('d.line_id', '=', 'l.id').where('d.status', '=', 'active')).as('companions'),
       eb.selectFrom('cancellation_requests as r').select('r.id')
-        .whereRef('r.line_id', '=', 'l.id').where('r.status', 'in', LIVE_STATUSES).limit(1).as('live_request_id'),
+        .whereRef('r.line_id', '=', 'l.id').where('r.status', 'in', LIVE_STATUS_LITERALS).limit(1).as('live_request_id'),
       jsonArrayFrom(eb.selectFrom('lines as x').select(['x.id', 'x.msisdn'])
         .whereRef('x.customer_id', '=', 'l.customer_id').whereRef('x.carrier', '=', 'l.carrier')
         .where('x.status', '=', 'active').whereRef('x.id', '<>', 'l.id').where('x.sold_by', '=', 'carrier')
@@ -66,27 +80,38 @@ function factsQuery(db: Kysely<DB> | Transaction<DB>) {
         .whereRef('x.account_id', '<>', 'l.account_id').orderBy('x.msisdn')).as('same_carrier_lines'),
       eb.selectFrom('partner_forwards as f').select('f.ticket').whereRef('f.line_id', '=', 'l.id').limit(1).as('forwarded_ticket'),
       ...accountShareColumns(eb, { accountId: eb.ref('l.account_id'), lineId: eb.ref('l.id') }),
+      ownedBy(eb, OWNER_ID).as('owned'),
     ])
     .where('l.id', '=', LINE_ID);
 }
 
 export async function loadQuoteFacts(
   db: Kysely<DB> | Transaction<DB>,
-  q: { lineId: string; channel: Channel; acceptPenalty: boolean; now: Date; storeProvince?: string; lockAccount?: boolean },
+  q: {
+    lineId: string; channel: Channel; acceptPenalty: boolean; now: Date; storeProvince?: string; lockAccount?: boolean;
+    /** Refuse (not_found, as assertOwnsLine) unless the line is this customer's: checked in the same statement. */
+    ownerCustomerId?: string;
+  },
 ): Promise<QuoteFacts> {
   // A submission holds the account until it commits, so two requests on one account are weighed one
   // after the other and never promise the same money. The facts are read after the lock, in a
-  // statement of their own: its snapshot then includes what the request before us committed.
+  // statement of their own: its snapshot then includes what the request before us committed. The
+  // owner is checked before the lock is taken: nobody holds an account that is not theirs.
   if (q.lockAccount) {
+    const owner = q.ownerCustomerId;
     const locked = await db.selectFrom('lines as l').innerJoin('billing_accounts as a', 'a.id', 'l.account_id')
-      .select('a.id').where('l.id', '=', q.lineId).forUpdate('a').executeTakeFirst();
-    if (!locked) throw new AppError('not_found', 'The line was not found.');
+      .select('a.id').where('l.id', '=', q.lineId).$if(owner !== undefined, (qb) => qb.where((eb) => ownedBy(eb, owner!)))
+      .forUpdate('a').executeTakeFirst();
+    if (!locked) throw new AppError('not_found', owner === undefined ? 'The line was not found.' : NOT_YOURS);
   }
   // Built and compiled once (the statement is the same for every line), then run with the line's id.
   const adapter = db.getExecutor().adapter;
   let compiled = compiledFacts.get(adapter);
   if (!compiled) compiledFacts.set(adapter, (compiled = factsQuery(db).compile()));
-  const found = (await db.executeQuery(CompiledQuery.raw(compiled.sql, compiled.parameters.map((p) => (p === LINE_ID ? q.lineId : p))))).rows[0];
+  const owner = q.lockAccount ? undefined : q.ownerCustomerId; // under the lock, checked already
+  const values = compiled.parameters.map((p) => (p === LINE_ID ? q.lineId : p === OWNER_ID ? (owner ?? OWNER_ID) : p));
+  const found = (await db.executeQuery(CompiledQuery.raw(compiled.sql, values))).rows[0];
+  if (owner !== undefined && !(found as FactsRow | undefined)?.owned) throw new AppError('not_found', NOT_YOURS);
   if (!found) throw new AppError('not_found', 'The line was not found.');
   const row = found as unknown as FactsRow;
   const line = Object.fromEntries(Object.entries(row).filter(([k]) => !EXTRA_KEY.test(k))) as Line;
@@ -110,4 +135,4 @@ export async function loadQuoteFacts(
 }
 
 /** The columns of the statement that are not the line's own. */
-const EXTRA_KEY = /^(account__|mvno__|carrier__|owner__|share_|active_secondaries$|companions$|live_request_id$|same_carrier_lines$|forwarded_ticket$)/;
+const EXTRA_KEY = /^(account__|mvno__|carrier__|owner__|share_|active_secondaries$|companions$|live_request_id$|same_carrier_lines$|forwarded_ticket$|owned$)/;

@@ -11,7 +11,6 @@ import { loadQuoteFacts } from './load-quote-facts.ts';
 import { openRequest } from './open-request.ts';
 import { acceptRefundRoute, type RefundRouteInput } from './refund-route.ts';
 import { LIVE_STATUSES, type Actor } from './transitions.ts';
-import { assertOwnsLine } from './quote-cancellation.ts';
 import type { Lang } from './messages.ts';
 import { acceptContactEmail } from './contact-email.ts';
 
@@ -58,6 +57,12 @@ export function assertConfirmations(quote: Quote, acknowledgements: string[], co
   }
 }
 
+/** Whether a request skips review under the carrier's rules (online and TMF622 orders alike). */
+export function startsApproved(s: CarrierSettings, quote: Quote): boolean {
+  return !s.onlineReviewRequired
+    || (s.autoApproveMaxRefundFen !== null && quote.warnings.length === 0 && quote.refund.refundableFen <= s.autoApproveMaxRefundFen);
+}
+
 export async function submitCancellation(
   ctx: AppContext,
   who: { customerId: string; ip: string },
@@ -65,22 +70,21 @@ export async function submitCancellation(
   idempotencyKey: string,
   lang: Lang,
 ): Promise<{ statusCode: number; body: { id: string; status: string; reference: string }; replayed: boolean }> {
-  await assertOwnsLine(ctx, who.customerId, input.lineId);
   const scope = `subscriber:${who.customerId}:submit`;
   try {
-    // One transaction of five or six statements: the account lock, the facts, the request with its
-    // event, audit entry and stored answer, and the jobs.
+    // One transaction of five or six statements: the account lock (only on a line of the customer's
+    // own: the owner is checked in the same statement), the facts, the request with its event,
+    // audit entry and stored answer, and the jobs.
     return await withIdempotency(ctx.db, scope, idempotencyKey, input, async (trx, record) => {
       const now = ctx.now();
-      const facts = await loadQuoteFacts(trx, { lineId: input.lineId, channel: 'online', acceptPenalty: false, now, lockAccount: true });
+      const facts = await loadQuoteFacts(trx, { lineId: input.lineId, channel: 'online', acceptPenalty: false, now, lockAccount: true, ownerCustomerId: who.customerId });
       if (facts.liveRequestId) throw await alreadyRequested(trx, input.lineId);
       const quotes = [composeQuote(facts, lang), composeQuote({ ...facts, acceptPenalty: true }, lang)];
       const quote = matchQuote(input.acceptPenalty ? [quotes[1], quotes[0]] : quotes, input.quoteVersion);
       assertConfirmations(quote, input.acknowledgements, input.confirmLast4, facts.line.msisdn);
       const route = acceptRefundRoute(quote, input.refundRoute, ctx.vault);
       const s: CarrierSettings = facts.carrier.settings;
-      const autoApprove = !s.onlineReviewRequired
-        || (s.autoApproveMaxRefundFen !== null && quote.warnings.length === 0 && quote.refund.refundableFen <= s.autoApproveMaxRefundFen);
+      const autoApprove = startsApproved(s, quote);
       const actor: Actor = { kind: 'subscriber', id: who.customerId, ip: who.ip };
       const email = acceptContactEmail(input.email);
       const status = autoApprove ? 'approved' : 'pending_review';

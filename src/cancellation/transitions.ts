@@ -6,9 +6,14 @@ import type { Transaction } from 'kysely';
 import { appendAudit, type AuditEntry } from '../audit/append-audit.ts';
 import type { CancellationRequestsTable, DB, RequestStatus } from '../db/schema.ts';
 import { AppError } from '../shared/errors.ts';
-import type { Updateable } from 'kysely';
+import { sql, type Updateable } from 'kysely';
 
 export const LIVE_STATUSES: RequestStatus[] = ['pending_review', 'approved', 'executing', 'needs_attention'];
+/**
+ * LIVE_STATUSES as SQL literals rather than parameters, for statements that filter on them: a prepared
+ * statement's generic plan can then use the partial index on them (cancellation_one_per_line).
+ */
+export const LIVE_STATUS_LITERALS = LIVE_STATUSES.map((s) => sql.lit(s));
 export const TERMINAL_STATUSES: RequestStatus[] = ['completed', 'rejected', 'withdrawn'];
 
 /** from → to → the action that makes that move. Anything not listed is not a legal move. */

@@ -1,5 +1,6 @@
 // Opens the database: embedded PGlite by default (persisted under the data directory), or a
 // PostgreSQL server when DATABASE_URL is set. Both speak the same SQL and run the same migrations.
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
@@ -33,6 +34,12 @@ export interface OpenOptions {
   /** A dump of a data directory (PGlite dumpDataDir) to start from: tests clone a migrated database this way. */
   loadDataDir?: Blob | File;
   poolSize?: number;
+  /**
+   * PostgreSQL: run statements that have parameters as named prepared statements (parsed once per
+   * connection, see PreparingClient). On by default; off (`ZHUXIAO_PG_PREPARE=off`) behind a
+   * connection pooler that cannot keep them, such as PgBouncer in transaction mode before 1.21.
+   */
+  preparedStatements?: boolean;
 }
 
 /** How long a query waits for a new connection to the server before failing. */
@@ -64,6 +71,7 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
       connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
       // Notice a peer that vanished without closing the socket (a host gone, a cut network).
       keepAlive: true,
+      ...((opts.preparedStatements ?? process.env.ZHUXIAO_PG_PREPARE !== 'off') ? { Client: PreparingClient } : {}),
     });
     const warn = throttledWarning('database pool');
     // A connection the server closes (restart, failover, pg_terminate_backend) emits 'error'. The pool
@@ -93,6 +101,33 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
       if (!pglite.closed) await pglite.close();
     },
   };
+}
+
+/** How many statements one connection keeps prepared; the statements after these run unnamed. */
+export const PREPARED_PER_CONNECTION = 200;
+
+/**
+ * A pg client that runs every statement with parameters as a named prepared statement, named after
+ * its text: PostgreSQL parses and analyses it once per connection, and after a few runs keeps a
+ * generic plan, so the hot statements (the quote's facts, the session, the submit's writes) stop
+ * paying for parsing and planning on every request. Kysely sends the same text for the same query
+ * shape, with the values as parameters. Statements without parameters keep the simple protocol
+ * (they may hold several commands: migrations). Only the first PREPARED_PER_CONNECTION distinct
+ * texts of a connection are kept, so statements with a varying shape (IN lists of any length)
+ * cannot fill the server's memory.
+ */
+class PreparingClient extends pg.Client {
+  readonly #named = new Set<string>();
+  override query(config: unknown, values?: unknown, callback?: unknown): any {
+    if (typeof config === 'string' && Array.isArray(values) && values.length > 0 && typeof callback !== 'function') {
+      const name = `zx_${crypto.createHash('sha1').update(config).digest('base64url')}`;
+      if (this.#named.has(name) || this.#named.size < PREPARED_PER_CONNECTION) {
+        this.#named.add(name);
+        return super.query({ name, text: config, values });
+      }
+    }
+    return (super.query as (...a: unknown[]) => unknown)(config, values, callback);
+  }
 }
 
 /**

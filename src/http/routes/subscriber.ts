@@ -57,8 +57,7 @@ export async function subscriberRoutes(api: FastifyInstance, ctx: AppContext): P
   }, async (req) => {
     const who = requireSubscriber(req);
     const body = req.body as { lineId: string; acceptPenalty?: boolean };
-    await assertOwnsLine(ctx, who.customerId, body.lineId);
-    const quote = await quoteCancellation(ctx, { lineId: body.lineId, channel: 'online', acceptPenalty: !!body.acceptPenalty, lang: langOf(req) });
+    const quote = await quoteCancellation(ctx, { lineId: body.lineId, channel: 'online', acceptPenalty: !!body.acceptPenalty, lang: langOf(req), ownerCustomerId: who.customerId });
     await recordQuoteBlockers(ctx, quote);
     return quote;
   });
