@@ -16,6 +16,8 @@
 
 import { formatRequestReference } from '../cancellation/request-reference.ts';
 import { readFileSync } from 'node:fs';
+import { deflateSync } from 'node:zlib';
+import { LRUCache } from 'lru-cache';
 import PDFDocument from 'pdfkit';
 import QRCode from 'qrcode';
 import { assertFacts, encodeFactsForPdf } from './facts.ts';
@@ -66,6 +68,84 @@ function sharedFont(): ParsedFont {
   };
   parsedFont = font;
   return font;
+}
+
+/**
+ * The characters most certificates use, included in each document's font subset first and in this
+ * order, so the subset (and its glyph numbering) is the same on most certificates and can be
+ * reused: printable ASCII (numbers, codes, the English text) and the page's fixed Chinese text.
+ * A character missing here only makes the subset differ (and be encoded anew), never a wrong page.
+ */
+const SUBSET_SEED = String.fromCharCode(...Array.from({ length: 95 }, (_, i) => 32 + i)) +
+  '¥（）：；，。、<>编号注销证明兹下列移动电话码已于在办理户手续该上的全部业务终止运营商手机卡（）类型渠道完成时间退款金额方式机主姓名受理申请实体嵌入式线营厅系统企批量原路回' +
+  '年月日北京真伪核验附有数字签名与可信戳任何阅读器均可改都会使失效扫描二维或访问以网址也运行文件离线温馨提示后将进冷冻期满能被重新分配给他人请及时解除银行支付各互联账绑定电子事实密钥本由平台出具打印件结果为准专用章';
+
+const LAYOUT_DOCUMENTS_MAX = 1000;
+/** Text runs laid out in the shared font (pdfkit keeps one such cache per document), shared by every document. */
+let sharedLayouts = Object.create(null) as Record<string, unknown>;
+let layoutDocuments = 0;
+/** The embedded font file (the subset's CFF, deflated, about 60 kB) by the subset's glyphs in order. */
+const fontFiles = new LRUCache<string, Buffer>({ max: 64 });
+const EMPTY = Buffer.alloc(0);
+
+type PdfRef = { compress: boolean; data: Record<string, unknown>; end(chunk?: Uint8Array): void };
+type EmbeddedFontInternals = {
+  layoutCache?: Record<string, unknown>;
+  subset: { glyphs: number[]; encode(): Uint8Array };
+  document: { ref(data?: Record<string, unknown>): PdfRef };
+  encode(text: string): unknown;
+  embed(): void;
+};
+
+/**
+ * What every certificate's font work has in common, done once (pdfkit does it per document): the
+ * layout of its text runs, and the embedded subset font, which is the same file whenever the
+ * document uses the same glyphs in the same order (SUBSET_SEED makes that the usual case). pdfkit
+ * scales a run's positions when it lays it out and copies them before changing one, so runs can be
+ * shared; the font file is deflated as pdfkit would (same bytes) and written as is.
+ */
+function shareFontWork(doc: PDFKit.PDFDocument): void {
+  const font = (doc as unknown as { _font?: EmbeddedFontInternals })._font;
+  if (!font?.subset || typeof font.embed !== 'function' || typeof font.encode !== 'function') throw new Error('pdfkit no longer has the font internals shareFontWork uses: update it');
+  if (font.layoutCache) {
+    // Words unique to one certificate (numbers, codes) accumulate: start afresh now and then.
+    if (++layoutDocuments > LAYOUT_DOCUMENTS_MAX) {
+      sharedLayouts = Object.create(null) as Record<string, unknown>;
+      layoutDocuments = 0;
+    }
+    font.layoutCache = sharedLayouts;
+  }
+  font.encode(SUBSET_SEED);
+  const embed = font.embed.bind(font);
+  font.embed = () => {
+    const key = font.subset.glyphs.join(',');
+    const cached = fontFiles.get(key);
+    if (cached) font.subset.encode = () => EMPTY;
+    const document = font.document;
+    const ref = document.ref;
+    // The font file is the first object embed() makes.
+    document.ref = (data?: Record<string, unknown>) => {
+      document.ref = ref;
+      const file = ref.call(document, data);
+      file.compress = false;
+      file.data.Filter = 'FlateDecode';
+      const end = file.end.bind(file);
+      file.end = (chunk?: Uint8Array) => {
+        let deflated = cached;
+        if (!deflated) {
+          deflated = deflateSync(chunk ?? EMPTY);
+          fontFiles.set(key, deflated);
+        }
+        end(deflated);
+      };
+      return file;
+    };
+    try {
+      embed();
+    } finally {
+      document.ref = ref;
+    }
+  };
 }
 
 /** ¥1,234.56 from integer fen. */
@@ -186,6 +266,7 @@ export async function renderCertificatePdf(facts: CertificateFacts, opts: Render
   doc.registerFont('cjk', sharedFont() as never); // pdfkit takes a parsed font; its types list only files and bytes
   doc.addPage({ size: 'A4', margin: 0 });
   doc.font('cjk');
+  shareFontWork(doc);
   const structure = doc.struct('Document');
   doc.addStructure(structure);
   tagRoots.set(doc, structure);

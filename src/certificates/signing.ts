@@ -13,6 +13,7 @@
 
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
 import { canonicalJson, readFactsFromPdf as extractFactsUnverified } from './facts.ts';
 import type { CertificateFacts } from './facts.ts';
 import { readInfoString } from './pdf-info.ts';
@@ -58,12 +59,21 @@ export function keyIdOf(publicKey: string | KeyObject): string {
   return createHash('sha256').update(Buffer.from(jwk.x, 'base64url')).digest('hex').slice(0, 16);
 }
 
+type ParsedKey = { key: KeyObject; keyId: string };
+/** Parsed private keys by their PEM's SHA-256 (a rotated key is another entry; the least used go past 64). */
+const parsedKeys = new LRUCache<string, ParsedKey>({ max: 64 });
+
 function privateKeyFor(privateKeyPem: string, keyId: string): KeyObject {
-  const key = createPrivateKey(privateKeyPem);
-  if (key.asymmetricKeyType !== 'ed25519') throw new TypeError('signing key must be an Ed25519 private key');
-  const actual = keyIdOf(createPublicKey(key));
-  if (actual !== keyId) throw new TypeError(`keyId ${keyId} does not belong to this private key (its id is ${actual})`);
-  return key;
+  const id = createHash('sha256').update(privateKeyPem).digest('base64');
+  let parsed = parsedKeys.get(id);
+  if (!parsed) {
+    const key = createPrivateKey(privateKeyPem);
+    if (key.asymmetricKeyType !== 'ed25519') throw new TypeError('signing key must be an Ed25519 private key');
+    parsed = { key, keyId: keyIdOf(createPublicKey(key)) };
+    parsedKeys.set(id, parsed);
+  }
+  if (parsed.keyId !== keyId) throw new TypeError(`keyId ${keyId} does not belong to this private key (its id is ${parsed.keyId})`);
+  return parsed.key;
 }
 
 /** Signs the complete PDF and returns it with the signature line appended. */
@@ -162,14 +172,26 @@ export function verifyPayload<T>(signed: SignedPayload<T>, publicKeys: PublicKey
   return { valid: true, keyId: signed.keyId, payload: signed.payload };
 }
 
+/** Parsed public keys by their PEM (the published keys; the least used go past 256). */
+const parsedPublicKeys = new LRUCache<string, ParsedKey>({ max: 256 });
+
+function publicKeyFor(pem: string): ParsedKey {
+  let parsed = parsedPublicKeys.get(pem);
+  if (!parsed) {
+    const key = createPublicKey(pem);
+    parsed = { key, keyId: keyIdOf(key) };
+    parsedPublicKeys.set(pem, parsed);
+  }
+  return parsed;
+}
+
 function trustedKeys(publicKeys: PublicKeys): Map<string, KeyObject> {
   const keys = new Map<string, KeyObject>();
   const entries: [string | undefined, string][] = Array.isArray(publicKeys)
     ? publicKeys.map((pem) => [undefined, pem])
     : Object.entries(publicKeys);
   for (const [claimedId, pem] of entries) {
-    const key = createPublicKey(pem);
-    const keyId = keyIdOf(key);
+    const { key, keyId } = publicKeyFor(pem);
     if (claimedId !== undefined && claimedId !== keyId) {
       throw new TypeError(`public key listed as ${claimedId} has key id ${keyId}`);
     }

@@ -1,10 +1,14 @@
 // CMS SignedData (RFC 5652) as PAdES/CAdES and RFC 3161 use it: one signer, SHA-256, ECDSA P-256,
 // signed attributes contentType, messageDigest and the ESS signingCertificateV2 (RFC 5035) that
 // binds the signer's certificate; unsigned attributes (the signature time-stamp) added after.
-// Structures come from pkijs/asn1js; signing and verifying use node:crypto. Pure.
-import { createHash, createPrivateKey, sign, verify, X509Certificate } from 'node:crypto';
+// Signing (signCmsDer) writes the DER itself (der.ts), the signer's certificate and key parsed once
+// per identity; parsing and checking use pkijs/asn1js (signCms builds with them too, for tests that
+// take a SignedData apart). Signing and verifying use node:crypto. Pure.
+import { createHash, createPrivateKey, sign, verify, X509Certificate, type KeyObject } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
+import { LRUCache } from 'lru-cache';
+import { bytesOf, childrenOf, context, expect, octets, oid, readNode, seq, smallInteger, TAG, tlv } from './der.ts';
 import { derToPem, OID, parseCertificate, pemToDer } from './x509.ts';
 
 export const CMS_OID = {
@@ -46,6 +50,8 @@ export type CmsSignInput = {
   content: Uint8Array;
   /** Put the content inside the SignedData (a time-stamp token) or leave it detached (a PDF). */
   attach: boolean;
+  /** Leave the certificates out (a time-stamp request with certReq false); signCmsDer only. */
+  omitCertificates?: boolean;
 };
 
 /** Builds and signs a SignedData; add unsigned attributes with addUnsignedAttribute, then encodeCms. */
@@ -80,6 +86,86 @@ export function signCms(input: CmsSignInput): pkijs.SignedData {
     certificates: [cert, ...(input.signer.chainPems ?? []).map((p) => parseCertificate(pemToDer(p)))],
     signerInfos: [signerInfo],
   });
+}
+
+/** What signing needs of an identity, parsed once: the key, and the DER of the parts that name the certificate. */
+type PreparedSigner = {
+  key: KeyObject;
+  /** IssuerAndSerialNumber of the signer's certificate. */
+  sid: Buffer;
+  /** The signingCertificateV2 attribute (RFC 5035), whole. */
+  signingCertificateAttr: Buffer;
+  /** The signer's certificate and the chain, DER, in that order. */
+  certificates: Buffer[];
+};
+
+const prepared = new LRUCache<string, PreparedSigner>({ max: 64 });
+
+/**
+ * The identity's key and certificate, parsed on first use and kept by the identity's content (a
+ * rotated or re-issued certificate is another entry; the least used go past 64).
+ */
+function preparedSigner(signer: SignerIdentity): PreparedSigner {
+  const id = createHash('sha256').update(signer.certPem).update('\0').update(signer.privateKeyPem).update('\0').update((signer.chainPems ?? []).join('\0')).digest('base64');
+  const hit = prepared.get(id);
+  if (hit) return hit;
+  const certDer = pemToDer(signer.certPem);
+  // Certificate ::= SEQUENCE { tbsCertificate SEQUENCE { [0] version, serialNumber, signature, issuer, ... }, ... }
+  const tbs = childrenOf(certDer, expect(certDer, childrenOf(certDer, readNode(certDer))[0], TAG.sequence, 'tbsCertificate'));
+  const at = tbs[0]?.tag === context(0) ? 1 : 0;
+  const serial = bytesOf(certDer, expect(certDer, tbs[at], TAG.integer, 'serialNumber'));
+  const issuer = bytesOf(certDer, expect(certDer, tbs[at + 2], TAG.sequence, 'issuer'));
+  const essCertIdV2 = seq(octets(sha256(certDer)), seq(seq(tlv(context(4), issuer)), serial));
+  const entry: PreparedSigner = {
+    key: createPrivateKey(signer.privateKeyPem),
+    sid: seq(issuer, serial),
+    signingCertificateAttr: seq(oid(CMS_OID.signingCertificateV2), tlv(TAG.set, seq(seq(essCertIdV2)))),
+    certificates: [certDer, ...(signer.chainPems ?? []).map(pemToDer)],
+  };
+  prepared.set(id, entry);
+  return entry;
+}
+
+const attributeDer = (type: string, valueDer: Uint8Array) => seq(oid(type), tlv(TAG.set, valueDer));
+const sortedDer = (items: Buffer[]) => [...items].sort((a, b) => Buffer.compare(a, b));
+
+export type SignedCms = {
+  /** The signature value (what a signature time-stamp covers). */
+  signature: Buffer;
+  /** The ContentInfo (DER) with these unsigned attributes (type, DER value) in the signer info. */
+  encode(unsignedAttributes?: Array<{ type: string; valueDer: Uint8Array }>): Buffer;
+};
+
+/**
+ * The same SignedData as signCms (one signer, the signed attributes contentType, messageDigest and
+ * signingCertificateV2; the signer's certificate and chain included), written as DER directly.
+ */
+export function signCmsDer(input: CmsSignInput): SignedCms {
+  const p = preparedSigner(input.signer);
+  const signedAttrs = sortedDer([
+    attributeDer(CMS_OID.contentType, oid(input.eContentType)),
+    attributeDer(CMS_OID.messageDigest, octets(sha256(input.content))),
+    p.signingCertificateAttr,
+  ]);
+  const signature = sign('sha256', tlv(TAG.set, ...signedAttrs), p.key); // signed over as a SET
+  const sha256Alg = seq(oid(OID.sha256));
+  return {
+    signature,
+    encode(unsigned = []) {
+      const signerInfo = seq(
+        smallInteger(1), p.sid, sha256Alg, tlv(context(0), ...signedAttrs), seq(oid(OID.ecdsaWithSha256)), octets(signature),
+        ...(unsigned.length ? [tlv(context(1), ...sortedDer(unsigned.map((a) => attributeDer(a.type, a.valueDer))))] : []),
+      );
+      const signedData = seq(
+        smallInteger(input.eContentType === CMS_OID.data ? 1 : 3), // RFC 5652 5.1
+        tlv(TAG.set, sha256Alg),
+        seq(oid(input.eContentType), ...(input.attach ? [tlv(context(0), octets(input.content))] : [])),
+        ...(input.omitCertificates ? [] : [tlv(context(0), ...p.certificates)]),
+        tlv(TAG.set, signerInfo),
+      );
+      return seq(oid(CMS_OID.signedData), tlv(context(0), signedData));
+    },
+  };
 }
 
 export function signatureValueOf(sd: pkijs.SignedData): Buffer {

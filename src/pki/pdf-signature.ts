@@ -11,7 +11,7 @@
 // The bytes covered end at the file's end: any byte after them (an appended update, an old-style
 // trailer) is reported as not covering the whole document. Pure, apart from the TSA call.
 import type PDFDocument from 'pdfkit';
-import { addUnsignedAttribute, CMS_OID, encodeCms, signatureValueOf, signCms, type SignerIdentity } from './cms.ts';
+import { CMS_OID, signCmsDer, type SignerIdentity } from './cms.ts';
 import { sha256, timestampRequest, tokenFromResponse } from './timestamp.ts';
 
 /** Room for the CMS: the signer's certificate, the time-stamp token with the TSA's, attributes. */
@@ -83,8 +83,9 @@ export function addSignaturePlaceholder(doc: typeof PDFDocument.prototype, opts:
 export type Timestamper = (requestDer: Buffer) => Promise<Buffer>;
 
 export async function timestampToken(data: Uint8Array, tsa: Timestamper): Promise<Buffer> {
-  const req = timestampRequest(sha256(data));
-  return tokenFromResponse(await tsa(req.der), req.nonce);
+  const digest = sha256(data);
+  const req = timestampRequest(digest);
+  return tokenFromResponse(await tsa(req.der), req.nonce, digest);
 }
 
 export async function signPdfWithPlaceholder(pdf: Buffer, signer: SignerIdentity, tsa: Timestamper): Promise<Buffer> {
@@ -100,9 +101,8 @@ export async function signPdfWithPlaceholder(pdf: Buffer, signer: SignerIdentity
   out.write(range.padEnd(BYTE_RANGE_PLACEHOLDER.length, ' '), brAt + '/ByteRange '.length, 'latin1');
 
   const signed = Buffer.concat([out.subarray(0, start), out.subarray(end)]);
-  const sd = signCms({ signer, eContentType: CMS_OID.data, content: signed, attach: false });
-  addUnsignedAttribute(sd, CMS_OID.signatureTimeStampToken, await timestampToken(signatureValueOf(sd), tsa));
-  const cms = encodeCms(sd);
+  const sd = signCmsDer({ signer, eContentType: CMS_OID.data, content: signed, attach: false });
+  const cms = sd.encode([{ type: CMS_OID.signatureTimeStampToken, valueDer: await timestampToken(sd.signature, tsa) }]);
   if (cms.length > CONTENTS_BYTES) throw new RangeError(`the CMS signature (${cms.length} bytes) does not fit the ${CONTENTS_BYTES}-byte placeholder`);
   out.write(cms.toString('hex').padEnd(CONTENTS_BYTES * 2, '0'), start + 1, 'latin1');
   return out;

@@ -1,60 +1,65 @@
 // RFC 3161 time-stamps: the request a client sends, the answer a TSA gives (TSTInfo signed as CMS
-// with the TSA's certificate), and checking a token against the hash it should cover. Pure.
+// with the TSA's certificate), and checking a token against the hash it should cover. Requests,
+// answers and reading a token on the signing path are DER written and read directly (der.ts);
+// checking a token uses pkijs. Pure.
 import { createHash, randomBytes, X509Certificate } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
-import { checkCmsSignature, CMS_OID, encodeCms, parseCms, signCms, type SignerIdentity } from './cms.ts';
+import { checkCmsSignature, CMS_OID, parseCms, signCmsDer, type SignerIdentity } from './cms.ts';
+import { bytesOf, childrenOf, context, expect, generalizedTime, octets, oid, readNode, seq, smallInteger, TAG, tlv, unsignedInteger } from './der.ts';
 import { OID } from './x509.ts';
 
 /** The TSA policy the simulator (and this deployment's TSA) answers under. */
 export const TSA_POLICY = '1.3.6.1.4.1.58270.1.3161';
 
-const ab = (b: Uint8Array) => new Uint8Array(b).buffer;
-
-function imprint(digest: Uint8Array): pkijs.MessageImprint {
-  return new pkijs.MessageImprint({
-    hashAlgorithm: new pkijs.AlgorithmIdentifier({ algorithmId: OID.sha256 }),
-    hashedMessage: new asn1js.OctetString({ valueHex: ab(digest) }),
-  });
-}
-
 /** A TimeStampReq (DER) for a SHA-256 digest, asking for the TSA's certificate in the token. */
 export function timestampRequest(digest: Uint8Array): { der: Buffer; nonce: Buffer } {
   if (digest.length !== 32) throw new TypeError('a SHA-256 digest is 32 bytes');
   const nonce = randomBytes(8);
-  nonce[0] &= 0x7f;
-  const req = new pkijs.TimeStampReq({ version: 1, messageImprint: imprint(digest), nonce: new asn1js.Integer({ valueHex: ab(nonce) }), certReq: true });
-  return { der: Buffer.from(req.toSchema().toBER(false)), nonce };
+  nonce[0] = (nonce[0] & 0x7f) | 0x01; // positive, and eight bytes in DER (no leading zero to drop)
+  const der = seq(smallInteger(1), seq(seq(oid(OID.sha256)), octets(digest)), unsignedInteger(nonce), tlv(TAG.boolean, Buffer.from([0xff])));
+  return { der, nonce };
+}
+
+type ParsedRequest = { imprint: Buffer; sha256: boolean; digestLength: number; nonce?: Buffer; certReq: boolean };
+
+/** TimeStampReq ::= SEQUENCE { version, messageImprint, reqPolicy OID OPTIONAL, nonce INTEGER OPTIONAL, certReq BOOLEAN DEFAULT FALSE, extensions [0] OPTIONAL }. */
+function parseRequest(der: Uint8Array): ParsedRequest {
+  const top = readNode(der);
+  if (top.end !== der.length) throw new TypeError('trailing bytes');
+  const [version, mi, ...rest] = childrenOf(der, expect(der, top, TAG.sequence, 'TimeStampReq'));
+  expect(der, version, TAG.integer, 'version');
+  const [alg, hashed] = childrenOf(der, expect(der, mi, TAG.sequence, 'messageImprint'));
+  const algOid = childrenOf(der, expect(der, alg, TAG.sequence, 'hashAlgorithm'))[0];
+  const req: ParsedRequest = {
+    imprint: bytesOf(der, mi),
+    sha256: bytesOf(der, expect(der, algOid, TAG.oid, 'OID')).equals(oid(OID.sha256)),
+    digestLength: expect(der, hashed, TAG.octetString, 'hashedMessage').end - hashed.contentStart,
+    certReq: false,
+  };
+  for (const n of rest) {
+    if (n.tag === TAG.integer) req.nonce = bytesOf(der, n);
+    else if (n.tag === TAG.boolean) req.certReq = der[n.contentStart] !== 0;
+  }
+  return req;
 }
 
 /** What a TSA answers to a TimeStampReq (DER): a TimeStampResp (DER) granting a token, or rejecting the request. */
 export function answerTimestampRequest(reqDer: Uint8Array, tsa: SignerIdentity, genTime: Date, serial: Buffer): Buffer {
-  let req: pkijs.TimeStampReq;
+  let req: ParsedRequest;
   try {
-    req = pkijs.TimeStampReq.fromBER(new Uint8Array(reqDer));
+    req = parseRequest(reqDer);
   } catch {
     return rejection(5); // badDataFormat
   }
-  if (req.messageImprint.hashAlgorithm.algorithmId !== OID.sha256 || req.messageImprint.hashedMessage.valueBlock.valueHexView.length !== 32) {
-    return rejection(0); // badAlg
-  }
-  const tst = new pkijs.TSTInfo({
-    version: 1,
-    policy: TSA_POLICY,
-    messageImprint: req.messageImprint,
-    serialNumber: new asn1js.Integer({ valueHex: ab(serial) }),
-    genTime: new Date(Math.floor(genTime.getTime() / 1000) * 1000),
-    accuracy: new pkijs.Accuracy({ seconds: 1 }),
-    ...(req.nonce ? { nonce: req.nonce } : {}),
-  });
-  const content = new Uint8Array(tst.toSchema().toBER(false));
-  const sd = signCms({ signer: req.certReq ? tsa : { ...tsa, chainPems: [] }, eContentType: CMS_OID.tstInfo, content, attach: true });
-  if (!req.certReq) sd.certificates = [];
-  const token = encodeCms(sd);
-  const resp = new asn1js.Sequence({
-    value: [new pkijs.PKIStatusInfo({ status: pkijs.PKIStatus.granted }).toSchema(), asn1js.fromBER(new Uint8Array(token)).result],
-  });
-  return Buffer.from(resp.toBER(false));
+  if (!req.sha256 || req.digestLength !== 32) return rejection(0); // badAlg
+  // TSTInfo ::= SEQUENCE { version, policy, messageImprint, serialNumber, genTime, accuracy, nonce }
+  const tst = seq(
+    smallInteger(1), oid(TSA_POLICY), req.imprint, unsignedInteger(serial), generalizedTime(genTime), seq(smallInteger(1)),
+    ...(req.nonce ? [req.nonce] : []),
+  );
+  const token = signCmsDer({ signer: tsa, eContentType: CMS_OID.tstInfo, content: tst, attach: true, omitCertificates: !req.certReq }).encode();
+  return seq(seq(smallInteger(pkijs.PKIStatus.granted)), token);
 }
 
 function rejection(failBit: number): Buffer {
@@ -65,19 +70,61 @@ function rejection(failBit: number): Buffer {
   return Buffer.from(new asn1js.Sequence({ value: [status.toSchema()] }).toBER(false));
 }
 
-/** The token (a CMS ContentInfo, DER) from a granted TimeStampResp; throws when the TSA refused. */
-export function tokenFromResponse(respDer: Uint8Array, nonce?: Buffer): Buffer {
+/**
+ * The token (a CMS ContentInfo, DER) from a granted TimeStampResp; throws when the TSA refused, or
+ * when the token answers another request (nonce, or the digest when given). DER is read directly;
+ * an answer in another encoding (BER) is read with pkijs.
+ */
+export function tokenFromResponse(respDer: Uint8Array, nonce?: Buffer, digest?: Uint8Array): Buffer {
+  let read: { status: number; token?: Buffer; tst?: { imprint: Buffer; nonce?: Buffer } };
+  try {
+    read = readResponseDer(respDer);
+  } catch {
+    read = readResponseBer(respDer);
+  }
+  if (read.status !== pkijs.PKIStatus.granted && read.status !== pkijs.PKIStatus.grantedWithMods) {
+    throw new Error(`the TSA refused the time-stamp request (status ${read.status})`);
+  }
+  if (!read.token || !read.tst) throw new Error('the TSA granted no token');
+  if (nonce && !(read.tst.nonce && read.tst.nonce.equals(unsignedInteger(nonce)))) throw new Error('the TSA answered another request (nonce differs)');
+  if (digest && !read.tst.imprint.equals(seq(seq(oid(OID.sha256)), octets(digest)))) throw new Error('the TSA time-stamped another digest');
+  return read.token;
+}
+
+/** TimeStampResp ::= SEQUENCE { status PKIStatusInfo, timeStampToken ContentInfo OPTIONAL }, in DER. */
+function readResponseDer(der: Uint8Array) {
+  const top = readNode(der);
+  if (top.end !== der.length) throw new TypeError('trailing bytes');
+  const [statusInfo, tokenNode] = childrenOf(der, expect(der, top, TAG.sequence, 'TimeStampResp'));
+  const statusInt = expect(der, childrenOf(der, expect(der, statusInfo, TAG.sequence, 'PKIStatusInfo'))[0], TAG.integer, 'status');
+  if (statusInt.end - statusInt.contentStart !== 1) throw new TypeError('status');
+  const status = der[statusInt.contentStart];
+  if (!tokenNode) return { status };
+  // ContentInfo { contentType, [0] SignedData { version, digestAlgorithms, encapContentInfo { eContentType, [0] OCTET STRING TSTInfo } ... } }
+  const [type, wrapped] = childrenOf(der, expect(der, tokenNode, TAG.sequence, 'ContentInfo'));
+  if (!bytesOf(der, expect(der, type, TAG.oid, 'contentType')).equals(oid(CMS_OID.signedData))) throw new TypeError('not SignedData');
+  const sd = childrenOf(der, expect(der, childrenOf(der, expect(der, wrapped, context(0), '[0]'))[0], TAG.sequence, 'SignedData'));
+  const [eType, eContent] = childrenOf(der, expect(der, sd[2], TAG.sequence, 'encapContentInfo'));
+  if (!bytesOf(der, expect(der, eType, TAG.oid, 'eContentType')).equals(oid(CMS_OID.tstInfo))) throw new TypeError('not a TSTInfo');
+  const octetsNode = expect(der, childrenOf(der, expect(der, eContent, context(0), '[0]'))[0], TAG.octetString, 'eContent');
+  const tstNode = readNode(der, octetsNode.contentStart, octetsNode.end);
+  // TSTInfo { version, policy, messageImprint, serialNumber, genTime, accuracy OPTIONAL, ordering OPTIONAL, nonce OPTIONAL, ... }
+  const fields = childrenOf(der, expect(der, tstNode, TAG.sequence, 'TSTInfo'));
+  const imprint = bytesOf(der, expect(der, fields[2], TAG.sequence, 'messageImprint'));
+  const nonceNode = fields.slice(5).find((f) => f.tag === TAG.integer);
+  return { status, token: Buffer.from(bytesOf(der, tokenNode)), tst: { imprint, ...(nonceNode ? { nonce: bytesOf(der, nonceNode) } : {}) } };
+}
+
+function readResponseBer(respDer: Uint8Array) {
   const resp = pkijs.TimeStampResp.fromBER(new Uint8Array(respDer));
-  if (resp.status.status !== pkijs.PKIStatus.granted && resp.status.status !== pkijs.PKIStatus.grantedWithMods) {
-    throw new Error(`the TSA refused the time-stamp request (status ${resp.status.status})`);
-  }
-  if (!resp.timeStampToken) throw new Error('the TSA granted no token');
+  const status = resp.status.status;
+  if (!resp.timeStampToken) return { status };
   const token = Buffer.from(resp.timeStampToken.toSchema().toBER(false));
-  if (nonce) {
-    const tst = readTstInfo(token);
-    if (!tst.nonce || !Buffer.from(tst.nonce.valueBlock.valueHexView).equals(nonce)) throw new Error('the TSA answered another request (nonce differs)');
-  }
-  return token;
+  const tst = readTstInfo(token);
+  return {
+    status, token,
+    tst: { imprint: Buffer.from(tst.messageImprint.toSchema().toBER(false)), ...(tst.nonce ? { nonce: Buffer.from(tst.nonce.toBER(false)) } : {}) },
+  };
 }
 
 function readTstInfo(tokenDer: Uint8Array): pkijs.TSTInfo {
