@@ -1,5 +1,5 @@
-// Read models of a request: the subscriber's status page, their list, the reviewer's queue and
-// decision screen. Identifiers are masked for staff; the owner sees their own number.
+// Read models of a request: the subscriber's status page, their list, the reviewer's decision
+// screen (the queue is list-review-queue.ts). Identifiers are masked for staff; the owner sees their own number.
 import type { AppContext } from '../context.ts';
 import { AppError } from '../shared/errors.ts';
 import { maskIccid, maskMsisdn } from '../lines/mask.ts';
@@ -65,29 +65,6 @@ export async function listMyCancellations(ctx: AppContext, customerIds: string[]
     ...(r.reference ? { reference: formatRequestReference(r.reference) } : {}),
     ...(r.certificate_serial ? { certificateSerial: r.certificate_serial } : {}),
     ...(r.rejection_reason ? { rejectionReason: r.rejection_reason } : {}),
-  }));
-}
-
-export async function listReviewQueue(ctx: AppContext, opts: { carrier?: string; limit?: number } = {}) {
-  let q = ctx.db.selectFrom('cancellation_requests as r').innerJoin('lines as l', 'l.id', 'r.line_id').innerJoin('carriers as c', 'c.code', 'r.carrier')
-    .select(['r.id', 'r.channel', 'r.carrier', 'c.name_zh', 'c.name_en', 'l.msisdn', 'l.form_factor', 'r.created_at', 'r.sla_due_at', 'r.refund_fen', 'r.bill_total_fen', 'r.quote'])
-    .where('r.status', '=', 'pending_review');
-  if (opts.carrier) q = q.where('r.carrier', '=', opts.carrier as never);
-  const rows = await q.orderBy('r.sla_due_at').orderBy('r.created_at').limit(opts.limit ?? 200).execute();
-  const now = ctx.now().getTime();
-  return rows.map((r) => ({
-    id: r.id,
-    channel: r.channel,
-    carrier: r.carrier,
-    carrierName: { zh: r.name_zh, en: r.name_en },
-    maskedMsisdn: maskMsisdn(r.msisdn),
-    formFactor: r.form_factor,
-    submittedAt: r.created_at.toISOString(),
-    slaDueAt: r.sla_due_at ? new Date(r.sla_due_at).toISOString() : null,
-    overdue: r.sla_due_at ? new Date(r.sla_due_at).getTime() < now : false,
-    refundFen: r.refund_fen,
-    billTotalFen: r.bill_total_fen,
-    warnings: ((r.quote as Quote).warnings ?? []).map((w) => w.code),
   }));
 }
 

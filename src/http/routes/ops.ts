@@ -17,7 +17,8 @@ import { CarrierSettingsSchema } from '../../ops/carrier-settings-rules.ts';
 import { watchQueueDepths } from '../../ops/watch-queue-depths.ts';
 import { retryNeedsAttention } from '../../cancellation/retry-needs-attention.ts';
 import { resolveNeedsAttention } from '../../cancellation/resolve-needs-attention.ts';
-import { listAuditEntries } from '../../audit/list-audit-entries.ts';
+import { listAuditEntries, listAuditFacets, type AuditFilter } from '../../audit/list-audit-entries.ts';
+import { AuditFacetsSchema, AuditPageSchema } from '../staff-console-schemas.ts';
 import { verifyAuditChain } from '../../audit/verify-chain.ts';
 import { requireStaff } from '../session.ts';
 import { IdParams, Uuid, errors } from '../schemas.ts';
@@ -81,16 +82,28 @@ export async function opsRoutes(api: FastifyInstance, ctx: AppContext): Promise<
   api.get('/ops/audit', {
     ...staffOnly([...readers]),
     schema: {
-      tags, summary: 'The audit trail, newest first: who did what, when, from where',
+      tags, summary: 'The audit trail, newest first: who did what, when, from where; filtered by request (id or reference), staff member, action, days (China time), subject',
       querystring: Type.Object({
         requestId: Type.Optional(Uuid), staffId: Type.Optional(Uuid),
+        reference: Type.Optional(Type.String({ minLength: 1, maxLength: 40, description: '受理编号, any spacing' })),
+        action: Type.Optional(Type.String({ minLength: 1, maxLength: 64, pattern: '^[a-z0-9_.]+$' })),
+        subject: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+        from: Type.Optional(Day), to: Type.Optional(Day),
         limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })), beforeSeq: Type.Optional(Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER })),
       }),
-      response: errors(400, 401, 403),
+      response: { 200: AuditPageSchema, ...errors(400, 401, 403) },
     },
   }, async (req) => {
     requireStaff(req, [...readers]);
-    return listAuditEntries(ctx, req.query as { requestId?: string; staffId?: string; limit?: number; beforeSeq?: number });
+    return listAuditEntries(ctx, req.query as AuditFilter);
+  });
+
+  api.get('/ops/audit/facets', {
+    ...staffOnly([...readers]),
+    schema: { tags, summary: 'What the audit filters offer: the actions written so far and the staff accounts', response: { 200: AuditFacetsSchema, ...errors(401, 403) } },
+  }, async (req) => {
+    requireStaff(req, [...readers]);
+    return listAuditFacets(ctx);
   });
 
   api.get('/ops/audit/verify', {

@@ -4,6 +4,7 @@ import {
   App as AntApp,
   Button,
   Card,
+  Checkbox,
   Col,
   Descriptions,
   Flex,
@@ -17,24 +18,25 @@ import {
   Timeline,
   Typography,
 } from 'antd';
-import { CheckOutlined, CloseOutlined } from '@ant-design/icons';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Link, useNavigate, useParams } from 'react-router';
-import {
-  approveReview,
-  getReview,
-  isApiError,
-  rejectReview,
-  type BillItem,
-  type StoredRefundRoute,
-  type ReviewDetail,
-  type ReviewItem,
-} from '../api.ts';
-import { channelLabel, ErrorAlert, Loading, StatusTag, statusLabel } from '../common.tsx';
+import { CheckOutlined, CloseOutlined, LockOutlined, UnlockOutlined } from '@ant-design/icons';
+import { Link, useLocation, useNavigate, useParams } from 'react-router';
+import { isApiError, type BillItem, type StoredRefundRoute } from '../api.ts';
+import { channelLabel, ErrorAlert, Loading, StatusTag, statusLabel, useMe } from '../common.tsx';
 import { noteText } from '../notes.ts';
 import { RequireStaff } from '../components/RequireStaff.tsx';
-import { formatDateTime, formatFen, pickName } from '../format.ts';
-import { useT, type TFunction } from '../i18n.tsx';
+import { formatDateTime, formatFen, formatMsisdn, pickName } from '../format.ts';
+import { useT, type MessageKey, type TFunction } from '../i18n.tsx';
+import { Countdown } from './review/Countdown.tsx';
+import { useClaimReview, useDecideReview, useReleaseReview, useReviewDetail, type ReviewDetailWithClaim } from './review/review-hooks.ts';
+
+/** Reasons a reviewer picks from (the subscriber reads them), plus their own words. */
+export const REJECTION_PRESETS: readonly MessageKey[] = [
+  'review.preset.documents',
+  'review.preset.identity',
+  'review.preset.account',
+  'review.preset.store',
+  'review.preset.duplicate',
+];
 
 const { Title, Text } = Typography;
 
@@ -57,61 +59,104 @@ function routeText(route: StoredRefundRoute | null, t: TFunction): string {
 function ReviewDecision() {
   const t = useT();
   const { id = '' } = useParams();
-  const qc = useQueryClient();
   const navigate = useNavigate();
+  const location = useLocation();
+  const back = (location.state as { back?: string } | null)?.back ?? '/staff/review';
   const { message } = AntApp.useApp();
   const screens = Grid.useBreakpoint();
+  const me = useMe();
+  const myName = me.data?.kind === 'staff' ? me.data.username : undefined;
   const [rejectOpen, setRejectOpen] = useState(false);
+  const [approveOpen, setApproveOpen] = useState(false);
+  const [presets, setPresets] = useState<MessageKey[]>([]);
   const [reason, setReason] = useState('');
   const [reasonTouched, setReasonTouched] = useState(false);
 
-  const detail = useQuery({ queryKey: ['review', id, t.lang], queryFn: () => getReview(id) }); // texts come in the reader's language
+  const detail = useReviewDetail(id, t.lang);
+  const { approve, reject, refresh } = useDecideReview(id);
+  const claim = useClaimReview(id);
+  const release = useReleaseReview(id);
 
   const afterDecision = async (text: string) => {
     message.success(text);
-    // drop the decided request from the cached queue at once, then refresh it
-    qc.setQueryData<{ items: ReviewItem[] }>(['review-queue'], (old) =>
-      old ? { items: old.items.filter((x) => x.id !== id) } : old,
-    );
-    await qc.invalidateQueries({ queryKey: ['review-queue'] });
-    navigate('/staff/review');
+    await refresh();
+    navigate(back);
   };
-  const onConflict = async (err: unknown) => {
-    if (isApiError(err) && err.status === 409) {
-      await qc.invalidateQueries({ queryKey: ['review', id] });
-      await qc.invalidateQueries({ queryKey: ['review-queue'] });
-    }
+  const onRefused = async (err: unknown) => {
+    if (isApiError(err) && err.status === 409) await refresh();
   };
-  const approve = useMutation({
-    mutationFn: () => approveReview(id),
-    onSuccess: () => afterDecision(t('review.approved')),
-    onError: onConflict,
-  });
-  const reject = useMutation({
-    mutationFn: (r: string) => rejectReview(id, r),
-    onSuccess: async () => {
-      setRejectOpen(false);
-      await afterDecision(t('review.rejected'));
-    },
-    onError: async (err) => {
-      if (isApiError(err) && err.status === 409) setRejectOpen(false);
-      await onConflict(err);
-    },
-  });
+  const doApprove = () =>
+    approve.mutate(undefined, {
+      onSuccess: () => {
+        setApproveOpen(false);
+        return afterDecision(t('review.approved'));
+      },
+      onError: async (err) => {
+        setApproveOpen(false);
+        await onRefused(err);
+      },
+    });
+  const fullReason = [...presets.map((k) => t(k)), reason.trim()].filter(Boolean).join(' ');
+  const doReject = () =>
+    reject.mutate(fullReason, {
+      onSuccess: async () => {
+        setRejectOpen(false);
+        await afterDecision(t('review.rejected'));
+      },
+      onError: async (err) => {
+        if (isApiError(err) && err.status === 409) setRejectOpen(false);
+        await onRefused(err);
+      },
+    });
 
   if (detail.isPending) return <Loading />;
   if (detail.isError) {
     return isApiError(detail.error) && detail.error.status === 404 ? (
-      <Result status="404" title={t('err.not_found')} extra={<Link to="/staff/review">{t('review.back')}</Link>} />
+      <Result status="404" title={t('err.not_found')} extra={<Link to={back}>{t('review.back')}</Link>} />
     ) : (
       <ErrorAlert error={detail.error} />
     );
   }
-  const d: ReviewDetail = detail.data;
+  const d: ReviewDetailWithClaim = detail.data;
   const decided = d.status !== undefined && d.status !== 'pending_review';
-  const conflictError = [approve.error, reject.error].find((e) => isApiError(e) && e.status === 409);
-  const otherError = approve.error && approve.error !== conflictError ? approve.error : null;
+  const refusal = [approve.error, reject.error].find((e) => isApiError(e) && e.status === 409);
+  const conflictError = refusal && isApiError(refusal) && refusal.code !== 'claimed_by_other' ? refusal : null;
+  const otherError = [approve.error, refusal, claim.error, release.error].find((e) => e && e !== conflictError) ?? null;
   const busy = approve.isPending || reject.isPending;
+  const heldByOther = !!d.claim && d.claim.username !== myName;
+  const mine = !!d.claim && d.claim.username === myName;
+
+  const claimCard = decided ? null : (
+    <Card size="small" title={t('review.claim.title')} data-testid="claim-card">
+      <Flex vertical gap={8}>
+        {d.claim ? (
+          <Text data-testid="claim-state" data-mine={mine ? 'true' : 'false'}>
+            <LockOutlined aria-hidden style={{ marginInlineEnd: 6 }} />
+            {mine
+              ? t('review.claim.youUntil', { time: formatDateTime(d.claim.expiresAt, t.lang) })
+              : t('review.claim.heldUntil', { name: d.claim.displayName || d.claim.username, time: formatDateTime(d.claim.expiresAt, t.lang) })}
+          </Text>
+        ) : (
+          <Text type="secondary" data-testid="claim-state" data-mine="false">
+            {t('review.claim.free')}
+          </Text>
+        )}
+        <Flex gap={8} wrap>
+          {!heldByOther ? (
+            <Button icon={<LockOutlined />} onClick={() => claim.mutate({ id })} loading={claim.isPending} data-testid="claim-button">
+              {mine ? t('review.claim.extend') : t('review.claim.take')}
+            </Button>
+          ) : null}
+          {mine ? (
+            <Button icon={<UnlockOutlined />} onClick={() => release.mutate()} loading={release.isPending} data-testid="release-button">
+              {t('review.claim.release')}
+            </Button>
+          ) : null}
+        </Flex>
+        {heldByOther ? <Alert type="info" showIcon title={t('review.claim.otherHolds')} data-testid="claim-other" /> : null}
+      </Flex>
+    </Card>
+  );
 
   const decisionCard = (
     <Card size="small" title={t('review.decision')}>
@@ -124,9 +169,9 @@ function ReviewDecision() {
           <Button
             type="primary"
             icon={<CheckOutlined />}
-            onClick={() => approve.mutate()}
+            onClick={() => setApproveOpen(true)}
             loading={approve.isPending}
-            disabled={busy || !!conflictError}
+            disabled={busy || !!conflictError || heldByOther}
             data-testid="approve-button"
           >
             {t('review.approve')}
@@ -135,7 +180,7 @@ function ReviewDecision() {
             danger
             icon={<CloseOutlined />}
             onClick={() => setRejectOpen(true)}
-            disabled={busy || !!conflictError}
+            disabled={busy || !!conflictError || heldByOther}
             data-testid="reject-button"
           >
             {t('review.reject')}
@@ -148,11 +193,12 @@ function ReviewDecision() {
   return (
     <Flex vertical gap={16}>
       <div>
-        <Link to="/staff/review">← {t('review.back')}</Link>
+        <Link to={back}>← {t('review.back')}</Link>
         <Flex align="center" gap={12} wrap style={{ marginTop: 8 }}>
           <Title level={2} style={{ margin: 0 }}>
-            {d.maskedMsisdn}
+            {formatMsisdn(d.maskedMsisdn)}
           </Title>
+          {d.reference ? <Text type="secondary">{d.reference.display}</Text> : null}
           {d.status ? <StatusTag status={d.status} /> : null}
           {d.overdue ? <Tag color="red">{t('review.overdue')}</Tag> : null}
         </Flex>
@@ -162,6 +208,7 @@ function ReviewDecision() {
         <Alert type="error" showIcon title={t('review.conflict')} data-testid="review-conflict" />
       ) : null}
       {otherError ? <ErrorAlert error={otherError} /> : null}
+      {screens.lg ? null : claimCard}
       {screens.lg ? null : decisionCard}
 
       <Row gutter={[16, 16]}>
@@ -176,18 +223,14 @@ function ReviewDecision() {
                   {
                     key: 'ff',
                     label: t('line.msisdn'),
-                    children: `${d.maskedMsisdn} · ${d.formFactor === 'esim' ? t('line.esim') : t('line.physical')}`,
+                    children: `${formatMsisdn(d.maskedMsisdn)} · ${d.formFactor === 'esim' ? t('line.esim') : t('line.physical')}`,
                   },
                   { key: 'channel', label: t('review.channel'), children: channelLabel(d.channel, t) },
                   { key: 'submitted', label: t('review.submitted'), children: formatDateTime(d.submittedAt, t.lang) },
                   {
                     key: 'due',
                     label: t('review.due'),
-                    children: (
-                      <Text type={d.overdue ? 'danger' : undefined} strong={d.overdue}>
-                        {formatDateTime(d.slaDueAt, t.lang)}
-                      </Text>
-                    ),
+                    children: <Countdown due={d.slaDueAt} done={decided} />,
                   },
                   { key: 'route', label: t('review.refundRoute'), children: routeText(d.refundRoute, t) },
                 ]}
@@ -247,6 +290,7 @@ function ReviewDecision() {
 
         <Col xs={24} lg={10}>
           <Flex vertical gap={16}>
+            {screens.lg ? claimCard : null}
             {screens.lg ? decisionCard : null}
 
             {d.quote.warnings.length > 0 ? (
@@ -300,6 +344,33 @@ function ReviewDecision() {
       </Row>
 
       <Modal
+        open={approveOpen}
+        title={t('review.approveTitle')}
+        onCancel={() => setApproveOpen(false)}
+        okText={t('review.approveConfirm')}
+        cancelText={t('common.cancel')}
+        okButtonProps={{ loading: approve.isPending, 'data-testid': 'approve-confirm' }}
+        onOk={doApprove}
+        destroyOnHidden
+      >
+        <Flex vertical gap={8} data-testid="approve-summary">
+          <Text>{t('review.approveWhat')}</Text>
+          <Descriptions
+            size="small"
+            column={1}
+            bordered
+            items={[
+              { key: 'line', label: t('line.msisdn'), children: formatMsisdn(d.maskedMsisdn) },
+              { key: 'bill', label: t('bill.total'), children: formatFen(d.quote.bill.totalFen) },
+              { key: 'refund', label: t('refund.refundable'), children: <Text strong>{formatFen(d.quote.refund.refundableFen)}</Text> },
+              { key: 'route', label: t('review.refundRoute'), children: routeText(d.refundRoute, t) },
+            ]}
+          />
+          <Alert type="warning" showIcon title={t('review.approveIrreversible')} />
+        </Flex>
+      </Modal>
+
+      <Modal
         open={rejectOpen}
         title={t('review.rejectTitle')}
         onCancel={() => setRejectOpen(false)}
@@ -308,24 +379,47 @@ function ReviewDecision() {
         okButtonProps={{ danger: true, loading: reject.isPending, 'data-testid': 'reject-confirm' }}
         onOk={() => {
           setReasonTouched(true);
-          if (reason.trim()) reject.mutate(reason.trim());
+          if (fullReason.length >= 4) doReject();
         }}
         destroyOnHidden
       >
-        <label htmlFor="reject-reason">{t('review.rejectReason')}</label>
+        <fieldset style={{ border: 0, padding: 0, margin: 0 }}>
+          <legend style={{ fontSize: 14, marginBottom: 8 }}>{t('review.presetsLegend')}</legend>
+          <Flex vertical gap={4} data-testid="reject-presets">
+            {REJECTION_PRESETS.map((k) => (
+              <Checkbox
+                key={k}
+                checked={presets.includes(k)}
+                data-testid={`preset-${k.split('.').pop()}`}
+                onChange={(e) => setPresets((p) => (e.target.checked ? [...p, k] : p.filter((x) => x !== k)))}
+              >
+                {t(k)}
+              </Checkbox>
+            ))}
+          </Flex>
+        </fieldset>
+        <label htmlFor="reject-reason" style={{ display: 'block', marginTop: 12 }}>
+          {t('review.rejectReason')}
+        </label>
         <Input.TextArea
           id="reject-reason"
           data-testid="reject-reason"
           value={reason}
           onChange={(e) => setReason(e.target.value)}
           onBlur={() => setReasonTouched(true)}
-          rows={4}
-          maxLength={500}
+          rows={3}
+          maxLength={300}
           showCount
-          status={reasonTouched && !reason.trim() ? 'error' : undefined}
+          status={reasonTouched && fullReason.length < 4 ? 'error' : undefined}
           style={{ marginTop: 8 }}
         />
-        {reasonTouched && !reason.trim() ? <Text type="danger">{t('review.reasonRequired')}</Text> : null}
+        {reasonTouched && fullReason.length < 4 ? <Text type="danger">{t('review.reasonRequired')}</Text> : null}
+        {fullReason ? (
+          <div style={{ marginTop: 8 }} data-testid="reject-preview">
+            <Text type="secondary">{t('review.reasonPreview')}</Text>
+            <div>{fullReason}</div>
+          </div>
+        ) : null}
         {reject.isError && !(isApiError(reject.error) && reject.error.status === 409) ? (
           <div style={{ marginTop: 8 }}>
             <ErrorAlert error={reject.error} />

@@ -1,0 +1,12 @@
+// The API's types for the staff consoles, taken from the server's own TypeBox schemas
+// (src/http/staff-console-schemas.ts): the same schemas validate and serialise the answers and
+// write the OpenAPI document, so the web client cannot drift from them. Type-only: nothing of
+// the server is bundled.
+export type {
+  AuditEntry,
+  AuditFacets,
+  AuditPage,
+  ReviewClaim,
+  ReviewQueueItem,
+  ReviewQueuePage,
+} from '../../src/http/staff-console-schemas.ts';
