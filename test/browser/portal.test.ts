@@ -162,6 +162,7 @@ test('a subscriber cancels an eSIM line, a reviewer approves it, and the certifi
       await page.getByTestId('approve-button').waitFor();
       await expectAccessible(page, 'review decision');
       await page.getByTestId('approve-button').click();
+      await page.getByTestId('approve-confirm').click(); // approve asks first: execution starts
       await page.waitForURL(/\/staff\/review$/);
       await page.getByTestId('queue-count').waitFor();
       assert.equal(await page.getByTestId(`review-open-${requestId}`).count(), 0, 'approved request left the queue');
