@@ -1,7 +1,7 @@
 // What the benchmarks share: a fresh database, a statement counter, the load generator in a process
 // of its own, and small helpers. See bench/README.md.
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import type http from 'node:http';
@@ -19,6 +19,7 @@ import pg from 'pg';
 import type { Database } from '../src/db/database.ts';
 import type { DB } from '../src/db/schema.ts';
 import { DEFAULT_RETRY, EXPIRE_SECONDS, HEARTBEAT_SECONDS } from '../src/jobs/queue.ts';
+import { executionWorkOptions } from '../src/jobs/workers.ts';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 /** A line for people to read (stdout). A process run by runInChild writes these to stderr instead. */
@@ -253,8 +254,15 @@ export const noopQueuePolicy = {
   retryLimit: DEFAULT_RETRY.retryLimit, retryDelay: DEFAULT_RETRY.retryDelaySeconds, retryBackoff: DEFAULT_RETRY.retryBackoff,
   expireInSeconds: EXPIRE_SECONDS, heartbeatSeconds: HEARTBEAT_SECONDS,
 };
-/** How startWorkers polls the execution queue (src/jobs/workers.ts), less localConcurrency. */
-export const EXECUTE_WORK_OPTIONS = { batchSize: 1, pollingIntervalSeconds: 0.5 };
+/**
+ * The no-op worker: the execution workers' work options for `concurrency` executions at once
+ * (src/jobs/workers.ts: batches, each job settled on its own), `overrides` on top, and a handler that
+ * does nothing but report each job completed.
+ */
+export const noopWork = (concurrency: number, overrides?: object) => ({
+  options: { ...executionWorkOptions(concurrency), ...overrides },
+  handler: async (jobs: Array<{ id: string }>) => jobs.map((j) => ({ id: j.id, status: 'completed' as const })),
+});
 
 /**
  * `count` approved requests, written by SQL, on lines with nothing in flight: each with the quote the
@@ -328,4 +336,40 @@ export function processCpuMs(pid: number): number | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** Starts `node --import tsx <args>`, its output appended to `logFile`; `onOutput` sees it too. */
+export function spawnLogged(args: string[], env: NodeJS.ProcessEnv, logFile: string, onOutput?: (text: string) => void): ChildProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const onData = (d: Buffer) => {
+    fs.appendFileSync(logFile, d);
+    onOutput?.(d.toString());
+  };
+  child.stdout!.on('data', onData);
+  child.stderr!.on('data', onData);
+  return child;
+}
+
+/** Starts `node --import tsx <args>` and resolves once its output matches `ready`; its output goes to `logFile`. */
+export async function startProcess(args: string[], env: NodeJS.ProcessEnv, ready: RegExp, logFile: string): Promise<ChildProcess> {
+  let seen = '';
+  let resolveReady!: () => void;
+  const isReady = new Promise<void>((resolve) => (resolveReady = resolve));
+  const child = spawnLogged(args, env, logFile, (text) => {
+    seen = (seen + text).slice(-5000);
+    if (ready.test(seen)) resolveReady();
+  });
+  await Promise.race([isReady, new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited ${code} before it was ready; see ${logFile}`))))]);
+  return child;
+}
+
+/** SIGTERM, and SIGKILL for a process still there 15 s later. */
+export async function stopProcesses(children: ChildProcess[]): Promise<void> {
+  await Promise.all(children.map(async (c) => {
+    if (c.exitCode !== null || c.signalCode !== null) return;
+    const exited = new Promise((r) => c.once('exit', r));
+    c.kill('SIGTERM');
+    await Promise.race([exited, sleep(15_000)]);
+    if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+  }));
 }

@@ -1,22 +1,21 @@
-// Benchmark: how soon the work of a crashed server is done after it restarts. About a thousand
-// approved requests are being carried out when the server process is killed (SIGKILL, no shutdown);
-// it is started again at once, and we measure restart → the last request terminal. See bench/README.md.
+// Benchmark: how soon the work of a crashed deployment is done after it restarts. The deployment is
+// what two cores run: `zhuxiao serve --workers=0` (the API) and BENCH_WORKER_PROCESSES (2) `zhuxiao
+// worker` processes. A thousand approved requests are in flight, the workers mid-way through the
+// first of them, when every process is killed (SIGKILL, no shutdown); all are started again at once,
+// and we measure restart → the last request terminal. See bench/README.md.
 //
 //   DATABASE_URL=postgres://… npm run bench:crash     # a fresh database on that PostgreSQL server
 //
 // Tuning (environment): BENCH_REQUESTS (1000), BENCH_CUSTOMERS (3000), BENCH_CONCURRENCY (16),
-// BENCH_TIMEOUT_SECONDS (300).
-import { spawn, type ChildProcess } from 'node:child_process';
+// BENCH_WORKER_PROCESSES (2), BENCH_RUN_BEFORE_KILL_SECONDS (3), BENCH_TIMEOUT_SECONDS (300).
+import type { ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
-import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { sql } from 'kysely';
-import pg from 'pg';
 import { hashPassword } from '../src/bootstrap.ts';
 import { openDatabase, type Database } from '../src/db/database.ts';
 import { migrateToLatest } from '../src/db/migrate.ts';
@@ -24,34 +23,18 @@ import { seedReferenceData } from '../src/db/seed/reference-data.ts';
 import { seedDemoData, seedDemoStaff } from '../src/db/seed/demo-data.ts';
 import { createPiiVault } from '../src/identity/pii.ts';
 import { createSession, hashToken, SESSION_COOKIE, STAFF_SESSION_MINUTES, SUBSCRIBER_SESSION_MINUTES } from '../src/identity/sessions.ts';
+import { freshDatabase, log, spawnLogged, startProcess, stopProcesses } from './common.ts';
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 1000);
 const CUSTOMERS = Number(process.env.BENCH_CUSTOMERS ?? 3000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
+const WORKER_PROCESSES = Number(process.env.BENCH_WORKER_PROCESSES ?? 2);
+const RUN_BEFORE_KILL_SECONDS = Number(process.env.BENCH_RUN_BEFORE_KILL_SECONDS ?? 3);
 const TIMEOUT_SECONDS = Number(process.env.BENCH_TIMEOUT_SECONDS ?? 300);
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 /** Statuses the workers take a request out of by themselves; every later one is terminal here. */
 const IN_FLIGHT = ['approved', 'executing'];
 
-const log = (msg: string) => process.stdout.write(`${msg}\n`);
 const seconds = (ms: number) => Number((ms / 1000).toFixed(1));
-
-async function freshDatabase(base: string): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `zx_crash_${process.pid}_${crypto.randomBytes(3).toString('hex')}`;
-  const admin = async (q: string) => {
-    const c = new pg.Client({ connectionString: base });
-    await c.connect();
-    try {
-      await c.query(q);
-    } finally {
-      await c.end();
-    }
-  };
-  await admin(`CREATE DATABASE ${name}`);
-  const u = new URL(base);
-  u.pathname = `/${name}`;
-  return { url: u.toString(), drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
-}
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -64,12 +47,27 @@ async function freePort(): Promise<number> {
   });
 }
 
-/** `zhuxiao serve` as a child process, its output appended to `logFile`. */
-function startServer(env: NodeJS.ProcessEnv, logFile: string): ChildProcess {
-  const out = fs.openSync(logFile, 'a');
-  const child = spawn(process.execPath, ['bin/zhuxiao.js', 'serve'], { cwd: ROOT, env, stdio: ['ignore', out, out] });
-  fs.closeSync(out);
-  return child;
+/** The API, `zhuxiao serve --workers=0`; resolves once /healthz says 200. */
+async function startApi(env: NodeJS.ProcessEnv, base: string, logFile: string): Promise<ChildProcess> {
+  const api = spawnLogged(['bin/zhuxiao.js', 'serve', '--workers=0'], env, logFile);
+  await waitHealthy(base, api, logFile);
+  return api;
+}
+
+/** WORKER_PROCESSES `zhuxiao worker` processes; resolves once each says it is ready. */
+async function startWorkers(env: NodeJS.ProcessEnv, logFile: string): Promise<ChildProcess[]> {
+  const workerEnv = { ...env, LOG_LEVEL: 'info' }; // for the "ready" line
+  return Promise.all(Array.from({ length: WORKER_PROCESSES }, () => startProcess(['bin/zhuxiao.js', 'worker'], workerEnv, /Zhuxiao worker ready/, logFile)));
+}
+
+/** Kills every process at once with SIGKILL (no shutdown: the jobs they held stay `active`). */
+async function killAll(children: ChildProcess[]): Promise<void> {
+  await Promise.all(children.map(async (c) => {
+    if (c.exitCode !== null || c.signalCode !== null) return;
+    const exited = new Promise((r) => c.once('exit', r));
+    c.kill('SIGKILL');
+    await exited;
+  }));
 }
 
 async function waitHealthy(base: string, child: ChildProcess, logFile: string): Promise<void> {
@@ -109,18 +107,18 @@ async function statusCounts(database: Database): Promise<Record<string, number>>
 const inFlight = (c: Record<string, number>) => IN_FLIGHT.reduce((a, s) => a + (c[s] ?? 0), 0);
 
 async function main(): Promise<void> {
-  const baseUrl = process.env.DATABASE_URL;
-  if (!baseUrl) {
+  if (!process.env.DATABASE_URL) {
     process.stderr.write('bench:crash runs on PostgreSQL: set DATABASE_URL (a role with CREATEDB; a fresh database is created and dropped)\n');
     process.exit(2);
   }
   const started = performance.now();
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'zhuxiao-crash-'));
-  const logFile = path.join(dataDir, 'server.log');
-  const fresh = await freshDatabase(baseUrl);
+  const fresh = await freshDatabase('crash');
+  const dataDir = fresh.dataDir;
+  // The processes' log outlives the data directory, for a look afterwards.
+  const logFile = path.join(os.tmpdir(), `zhuxiao-crash-${process.pid}.log`);
   const key = crypto.randomBytes(32);
   const database = await openDatabase({ databaseUrl: fresh.url, poolSize: 4 });
-  let server: ChildProcess | undefined;
+  let processes: ChildProcess[] = [];
   try {
     log(`database: PostgreSQL (fresh database); seeding ${CUSTOMERS} demo customers…`);
     await migrateToLatest(database.db);
@@ -132,10 +130,10 @@ async function main(): Promise<void> {
     const base = `http://127.0.0.1:${port}`;
     const env: NodeJS.ProcessEnv = {
       ...process.env, DATABASE_URL: fresh.url, ZHUXIAO_DEV: '1', PORT: String(port), HOST: '127.0.0.1',
-      ZHUXIAO_DATA_DIR: dataDir, ZHUXIAO_MASTER_KEY: key.toString('base64'), LOG_LEVEL: 'warn', ZHUXIAO_WORKERS: '1',
+      ZHUXIAO_DATA_DIR: dataDir, ZHUXIAO_MASTER_KEY: key.toString('base64'), LOG_LEVEL: 'warn',
     };
-    server = startServer(env, logFile);
-    await waitHealthy(base, server, logFile);
+    // The API's first start (keys, the queue's tables); the workers start once the requests are approved.
+    processes = [await startApi(env, base, logFile)];
 
     // Sessions straight in the database (no SMS codes, no sign-in rate limits), as bench:submit does.
     const candidates = await database.db.selectFrom('lines as l').innerJoin('billing_accounts as a', 'a.id', 'l.account_id')
@@ -176,7 +174,7 @@ async function main(): Promise<void> {
     log(`${submitted.length} requests submitted in ${seconds(performance.now() - t0)} s (of ${candidates.length} candidate lines)`);
     if (submitted.length < REQUESTS) throw new Error(`only ${submitted.length} requests for ${REQUESTS}: raise BENCH_CUSTOMERS`);
 
-    // Approve them all: the workers start on them as the approvals come in.
+    // Approve them all; each approval enqueues its execution job.
     const t1 = performance.now();
     let refused = 0;
     await pool(submitted, CONCURRENCY, async (id) => {
@@ -185,20 +183,25 @@ async function main(): Promise<void> {
     });
     log(`approved in ${seconds(performance.now() - t1)} s${refused ? ` (${refused} approvals refused)` : ''}`);
 
-    // Crash: SIGKILL, no shutdown, jobs left active in the queue.
-    const exited = new Promise((r) => server!.once('exit', r));
-    server.kill('SIGKILL');
-    await exited;
+    // The workers start on them; a few seconds later, while they are mid-way through the first ones,
+    // the crash: SIGKILL to every process, no shutdown, the jobs they held left active in the queue.
+    processes.push(...(await startWorkers(env, logFile)));
+    await sleep(RUN_BEFORE_KILL_SECONDS * 1000);
+    await killAll(processes);
     const atKill = await statusCounts(database);
     const activeAtKill = await sql<{ n: number }>`SELECT count(*)::int AS n FROM pgboss.job WHERE name = 'cancellation-execute' AND state = 'active'`.execute(database.db);
     const stranded = (await database.db.selectFrom('cancellation_requests').select('id').where('status', '=', 'executing').execute()).map((r) => r.id);
-    log(`killed (SIGKILL) with ${inFlight(atKill)} requests in flight: ${JSON.stringify(atKill)}; ${activeAtKill.rows[0].n} execution jobs active`);
+    log(`${WORKER_PROCESSES} worker processes ran for ${RUN_BEFORE_KILL_SECONDS} s; every process killed (SIGKILL) with ${inFlight(atKill)} requests in flight: ${JSON.stringify(atKill)}; ${activeAtKill.rows[0].n} execution jobs active`);
 
-    // Restart at once and watch the requests to the end.
+    // Restart everything at once and watch the requests to the end.
     const restart = performance.now();
-    server = startServer(env, logFile);
-    await waitHealthy(base, server, logFile);
-    const healthyMs = performance.now() - restart;
+    let healthyMs = NaN;
+    let workersReadyMs = NaN;
+    const restarted = Promise.all([
+      startApi(env, base, logFile).then((api) => ((healthyMs = performance.now() - restart), [api])),
+      startWorkers(env, logFile).then((ws) => ((workersReadyMs = performance.now() - restart), ws)),
+    ]).then((all) => (processes = all.flat()));
+    restarted.catch(() => undefined); // awaited (and thrown) after the watch below
     let strandedDoneMs: number | undefined;
     let othersDoneMs: number | undefined;
     let firstProgressMs: number | undefined;
@@ -226,11 +229,13 @@ async function main(): Promise<void> {
       if (now > TIMEOUT_SECONDS * 1000) break;
       await sleep(200);
     }
+    await restarted;
 
     const others = inFlightAtKill - stranded.length;
     const drainSeconds = othersDoneMs !== undefined && firstProgressMs !== undefined ? (othersDoneMs - firstProgressMs) / 1000 : undefined;
     log('');
     log(`restart → /healthz 200                   ${seconds(healthyMs).toFixed(1).padStart(6)} s`);
+    log(`restart → every worker process ready     ${seconds(workersReadyMs).toFixed(1).padStart(6)} s   (${WORKER_PROCESSES} processes)`);
     log(`restart → first request moves on         ${firstProgressMs === undefined ? '     —' : seconds(firstProgressMs).toFixed(1).padStart(6)} s`);
     log(`restart → requests executing at the kill ${strandedDoneMs === undefined ? '     —' : seconds(strandedDoneMs).toFixed(1).padStart(6)} s   (${stranded.length} requests whose jobs died with the process)`);
     log(`restart → the other requests terminal    ${othersDoneMs === undefined ? '     —' : seconds(othersDoneMs).toFixed(1).padStart(6)} s   (${others} requests)`);
@@ -239,8 +244,8 @@ async function main(): Promise<void> {
     log(`final statuses: ${JSON.stringify(counts)}`);
     log(`total run time ${seconds(performance.now() - started)} s; server log ${logFile}`);
     log(JSON.stringify({
-      bench: 'crash-recovery', database: 'postgres', requests: submitted.length, inFlightAtKill, executingAtKill: stranded.length,
-      activeJobsAtKill: activeAtKill.rows[0].n, restartToHealthySeconds: seconds(healthyMs),
+      bench: 'crash-recovery', database: 'postgres', requests: submitted.length, workerProcesses: WORKER_PROCESSES, inFlightAtKill, executingAtKill: stranded.length,
+      activeJobsAtKill: activeAtKill.rows[0].n, restartToHealthySeconds: seconds(healthyMs), restartToWorkersReadySeconds: seconds(workersReadyMs),
       restartToExecutingAtKillTerminalSeconds: strandedDoneMs === undefined ? null : seconds(strandedDoneMs),
       restartToOthersTerminalSeconds: othersDoneMs === undefined ? null : seconds(othersDoneMs),
       requestsPerSecondAfterRestart: drainSeconds ? Number((others / drainSeconds).toFixed(1)) : null,
@@ -248,16 +253,9 @@ async function main(): Promise<void> {
       completed: counts.completed ?? 0, needsAttention: counts.needs_attention ?? 0, stillInFlight: inFlight(counts),
     }));
   } finally {
-    if (server && server.exitCode === null && server.signalCode === null) {
-      const exited = new Promise((r) => server!.once('exit', r));
-      server.kill('SIGTERM');
-      await Promise.race([exited, sleep(15_000)]);
-      if (server.exitCode === null && server.signalCode === null) server.kill('SIGKILL');
-    }
+    await stopProcesses(processes);
     await database.close();
     await fresh.drop();
-    // The server log stays for a look; the rest of the data directory goes.
-    for (const f of fs.readdirSync(dataDir)) if (f !== 'server.log') fs.rmSync(path.join(dataDir, f), { recursive: true, force: true });
   }
 }
 

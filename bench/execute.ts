@@ -10,7 +10,7 @@
 // enqueued in one statement once every worker process is ready; a run ends when no request is left
 // approved or executing. Tuning (environment): BENCH_REQUESTS (5000), BENCH_CUSTOMERS (enough demo
 // customers for the requests), BENCH_TIMEOUT_SECONDS (1800). Ends with one JSON line of figures.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -28,8 +28,8 @@ import { seedReferenceData } from '../src/db/seed/reference-data.ts';
 import { seedDemoData } from '../src/db/seed/demo-data.ts';
 import { createPiiVault } from '../src/identity/pii.ts';
 import { QUEUES } from '../src/jobs/queue.ts';
-import { EXECUTION_CONCURRENCY } from '../src/jobs/workers.ts';
-import { databaseCpu, EXECUTE_WORK_OPTIONS, emitFigures, processCpuMs, insertApprovedRequests, freshDatabase, log, NOOP_QUEUE, noopQueuePolicy, ROOT, round, type FreshDatabase } from './common.ts';
+import { EXECUTION_CONCURRENCY, executionWorkOptions } from '../src/jobs/workers.ts';
+import { databaseCpu, emitFigures, noopWork, startProcess, StatementCounter, stopProcesses, processCpuMs, insertApprovedRequests, freshDatabase, log, NOOP_QUEUE, noopQueuePolicy, round, type FreshDatabase } from './common.ts';
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 5000);
 const CUSTOMERS = Number(process.env.BENCH_CUSTOMERS ?? Math.ceil(REQUESTS * 0.75) + 300);
@@ -38,7 +38,7 @@ const MASTER_KEY = crypto.randomBytes(32).toString('base64');
 /** pg-boss fetching full batches without waiting (burstWhenBatchFull): the queue's own drain rate. */
 const BURST = { batchSize: 20, burstWhenBatchFull: true };
 
-interface Drain { processes: number; jobs: number; seconds: number; perSecond: number; completed: number; needsAttention: number; postgresCpuMs?: number; workerCpuMs?: number }
+interface Drain { processes: number; jobs: number; seconds: number; perSecond: number; completed: number; needsAttention: number; postgresCpuMs?: number; workerCpuMs?: number; statements?: number }
 
 function benchConfig(fresh: { url: string | undefined; dataDir: string }): Config {
   return { ...loadConfig({}), databaseUrl: fresh.url, dataDir: fresh.dataDir, dev: true, logLevel: 'warn', publicBaseUrl: 'http://127.0.0.1:3000', workers: false };
@@ -105,33 +105,6 @@ async function reopen(config: Config, database: Database): Promise<Database> {
 async function counts(db: Kysely<DB>): Promise<Record<string, number>> {
   const rows = await db.selectFrom('cancellation_requests').select(['status', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('status').execute();
   return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
-}
-
-/** Starts a process and resolves once its output says it is ready; its output goes to `logFile`. */
-async function startProcess(args: string[], env: NodeJS.ProcessEnv, ready: RegExp, logFile: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let seen = '';
-  await new Promise<void>((resolve, reject) => {
-    const onData = (d: Buffer) => {
-      fs.appendFileSync(logFile, d);
-      seen = (seen + d.toString()).slice(-5000);
-      if (ready.test(seen)) resolve();
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited ${code} before it was ready; see ${logFile}`)));
-  });
-  return child;
-}
-
-async function stopProcesses(children: ChildProcess[]): Promise<void> {
-  await Promise.all(children.map(async (c) => {
-    if (c.exitCode !== null || c.signalCode !== null) return;
-    const exited = new Promise((r) => c.once('exit', r));
-    c.kill('SIGTERM');
-    await Promise.race([exited, sleep(15_000)]);
-    if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
-  }));
 }
 
 /** Waits until `done()` says every job is drained; returns the seconds since `t0`. */
@@ -214,17 +187,26 @@ async function noopOnPostgres(copies: Copies, processes: number, jobs: number, l
 /** PGlite: one process, so the workers run here, on a copy opened by this process. */
 async function executeOnPglite(copies: Copies, config: Config): Promise<Drain> {
   const copy = await copies.copy('exec1');
-  const ctx = await createContext(config, { database: await copy.open(), workers: true });
+  // The workers' statements counted through their Kysely instance (pg-boss's own polling and
+  // settling go through the engine directly and are not counted; its inserts in our transactions are).
+  const counter = new StatementCounter();
+  const database = await copy.open();
+  const ctx = await createContext(config, { database: counter.wrap(database), workers: true });
   try {
-    const jobs = await executionJobs(ctx.db);
+    const jobs = await executionJobs(database.db);
+    counter.reset();
+    const cpuAtStart = process.cpuUsage();
     const t0 = performance.now();
     await ctx.jobs.boss.insert(QUEUES.execute, jobs);
     const seconds = await drained(t0, async () => {
-      const c = await counts(ctx.db);
+      const c = await counts(database.db);
       return (c.approved ?? 0) + (c.executing ?? 0) === 0;
     });
-    const c = await counts(ctx.db);
-    return { processes: 1, jobs: jobs.length, seconds, perSecond: (c.completed ?? 0) / seconds, completed: c.completed ?? 0, needsAttention: c.needs_attention ?? 0 };
+    const statements = counter.statementsOf('background');
+    const cpu = process.cpuUsage(cpuAtStart);
+    const c = await counts(database.db);
+    return { processes: 1, jobs: jobs.length, seconds, perSecond: (c.completed ?? 0) / seconds, completed: c.completed ?? 0, needsAttention: c.needs_attention ?? 0,
+      statements: statements / Math.max(1, c.completed ?? 0), workerCpuMs: (cpu.user + cpu.system) / 1000 / Math.max(1, c.completed ?? 0) };
   } finally {
     await closeContext(ctx);
     await copy.drop();
@@ -238,7 +220,8 @@ async function noopOnPglite(copies: Copies, jobs: number, workOptions?: object):
   const queue = await startJobQueue(database);
   try {
     await queue.boss.createQueue(NOOP_QUEUE, noopQueuePolicy as never);
-    await queue.boss.work(NOOP_QUEUE, { ...EXECUTE_WORK_OPTIONS, localConcurrency: EXECUTION_CONCURRENCY, ...workOptions } as never, (async () => undefined) as never);
+    const noop = noopWork(EXECUTION_CONCURRENCY, workOptions);
+    await queue.boss.work(NOOP_QUEUE, noop.options as never, noop.handler as never);
     const t0 = performance.now();
     await queue.boss.insert(NOOP_QUEUE, Array.from({ length: jobs }, (_, i) => ({ data: { i } })));
     const seconds = await drained(t0, async () => {
@@ -256,7 +239,8 @@ async function noopOnPglite(copies: Copies, jobs: number, workOptions?: object):
 const line = (what: string, d: Drain) =>
   `${what.padEnd(34)} ${d.perSecond.toFixed(1).padStart(8)} /s   (${d.completed} of ${d.jobs} in ${d.seconds.toFixed(1)} s${d.needsAttention ? `, ${d.needsAttention} needs_attention` : ''}`
   + `${Number.isFinite(d.workerCpuMs) ? `; worker CPU ${d.workerCpuMs!.toFixed(1)} ms each` : ''}`
-  + `${Number.isFinite(d.postgresCpuMs) ? `; PostgreSQL CPU ${d.postgresCpuMs!.toFixed(1)} ms each` : ''})`;
+  + `${Number.isFinite(d.postgresCpuMs) ? `; PostgreSQL CPU ${d.postgresCpuMs!.toFixed(1)} ms each` : ''}`
+  + `${Number.isFinite(d.statements) ? `; ${d.statements!.toFixed(1)} statements each` : ''})`;
 
 async function main(): Promise<void> {
   const started = performance.now();
@@ -279,8 +263,7 @@ async function main(): Promise<void> {
       log(`ratio execute / no-op              ${(execute.perSecond / noop.perSecond).toFixed(3)}`);
       runs.push({ processes, execute, noop });
     }
-    // What the queue itself can drain when the workers fetch batches back to back, instead of one job
-    // per loop per polling interval as the execution workers do.
+    // What the queue itself can drain when the workers fetch batches of 20 back to back.
     const capacity = template.kind === 'postgres'
       ? await noopOnPostgres(copies, 2, REQUESTS * 4, logFile, BURST)
       : await noopOnPglite(copies, REQUESTS * 4, BURST);
@@ -288,12 +271,13 @@ async function main(): Promise<void> {
     if (template.kind === 'pglite') log('(PGlite is one process: the 2-process runs need PostgreSQL, DATABASE_URL)');
     log(`total run time ${((performance.now() - started) / 1000).toFixed(1)} s`);
     emitFigures({
-      bench: 'execute', database: template.kind, requests: REQUESTS, executionsAtOncePerProcess: EXECUTION_CONCURRENCY,
+      bench: 'execute', database: template.kind, requests: REQUESTS, executionsAtOncePerProcess: EXECUTION_CONCURRENCY, workOptions: executionWorkOptions(),
       runs: runs.map((r) => ({
         workerProcesses: r.processes,
         completionsPerSecond: round(r.execute.perSecond), seconds: round(r.execute.seconds), completed: r.execute.completed, needsAttention: r.execute.needsAttention,
         ...(Number.isFinite(r.execute.workerCpuMs) ? { workerCpuMsPerCompletion: round(r.execute.workerCpuMs!) } : {}),
         ...(Number.isFinite(r.execute.postgresCpuMs) ? { postgresCpuMsPerCompletion: round(r.execute.postgresCpuMs!) } : {}),
+        ...(Number.isFinite(r.execute.statements) ? { statementsPerCompletion: round(r.execute.statements!) } : {}),
         noopJobsPerSecond: round(r.noop.perSecond), ratioToNoop: round(r.execute.perSecond / r.noop.perSecond, 3),
       })),
       queueCapacity: { workerProcesses: capacity.processes, batchSize: BURST.batchSize, jobsPerSecond: round(capacity.perSecond) },

@@ -1,17 +1,18 @@
 // The baseline worker of bench:execute, in a process of its own (run by bench/execute.ts, never by
 // hand): a bare pg-boss worker on the platform's job queue setup (startJobQueue, the execution
-// queue's policy and work options, unless the spec says otherwise) whose handler does nothing. Prints `ready` on stderr once it
-// polls; SIGTERM stops it.
+// queue's policy and work options, unless the spec says otherwise) whose handler does nothing but
+// report its jobs completed. Prints `ready` on stderr once it polls; SIGTERM stops it.
 import fs from 'node:fs';
 import { openDatabase } from '../src/db/database.ts';
 import { startJobQueue } from '../src/jobs/queue.ts';
-import { EXECUTE_WORK_OPTIONS, NOOP_QUEUE, noopQueuePolicy } from './common.ts';
+import { NOOP_QUEUE, noopQueuePolicy, noopWork } from './common.ts';
 
 const spec = JSON.parse(fs.readFileSync(process.argv[2], 'utf8')) as { databaseUrl: string; concurrency: number; workOptions?: object };
 const database = await openDatabase({ databaseUrl: spec.databaseUrl, poolSize: 4 });
 const jobs = await startJobQueue(database);
 await jobs.boss.createQueue(NOOP_QUEUE, noopQueuePolicy as never);
-await jobs.boss.work(NOOP_QUEUE, { ...EXECUTE_WORK_OPTIONS, localConcurrency: spec.concurrency, ...spec.workOptions } as never, (async () => undefined) as never);
+const noop = noopWork(spec.concurrency, spec.workOptions);
+await jobs.boss.work(NOOP_QUEUE, noop.options as never, noop.handler as never);
 process.stderr.write(`noop worker ${process.pid} ready\n`);
 process.once('SIGTERM', () => {
   jobs.stop().then(() => database.close()).finally(() => {
