@@ -69,7 +69,7 @@ export function checkFacts(value: unknown): string[] {
     if (typeof v[key] !== 'string' || (v[key] as string).trim() === '') problems.push(`${key} must be a non-empty string`);
   }
   if (v.formFactor !== 'physical' && v.formFactor !== 'esim') problems.push("formFactor must be 'physical' or 'esim'");
-  if (v.channel !== 'online' && v.channel !== 'store') problems.push("channel must be 'online' or 'store'");
+  if (!['online', 'store', 'api', 'fleet'].includes(v.channel as string)) problems.push("channel must be 'online', 'store', 'api' or 'fleet'");
   if (typeof v.refundFen !== 'number' || !Number.isSafeInteger(v.refundFen) || v.refundFen < 0) {
     problems.push('refundFen must be a non-negative integer number of fen');
   }

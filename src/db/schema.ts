@@ -537,18 +537,23 @@ export interface AccessTokenKeysTable {
 }
 
 export interface TmfProductOrdersTable {
-  request_id: string;
+  id: string;
+  request_id: string | null;
+  line_id: string;
+  customer_id: string;
   client_id: string;
   external_id: string | null;
   description: string | null;
   order_item_id: string;
   requested_start_date: Timestamp | null;
+  requested_completion_date: Timestamp | null;
+  blockers: Json<Array<{ code: string; message: string }>>;
   order_date: Generated<Date>;
 }
 
 export interface TmfCancelProductOrdersTable {
   id: string;
-  request_id: string;
+  product_order_id: string;
   client_id: string;
   state: 'acknowledged' | 'inProgress' | 'done' | 'terminatedWithError';
   cancellation_reason: string | null;

@@ -116,6 +116,7 @@ export async function buildApp(ctx: AppContext, opts: { logger?: boolean } = {})
   await app.register(async (api) => registerRoutes(api, ctx), { prefix: '/api/v1' });
   // Machine clients and the TM Forum APIs, outside /api/v1 (their paths are the standards').
   await app.register(async (m) => (await import('./routes/oauth-token.ts')).oauthTokenRoutes(m, ctx));
+  await app.register(async (m) => (await import('../tmf/routes.ts')).tmfRoutes(m, ctx));
 
   const hasWeb = fs.existsSync(path.join(WEB_DIST, 'index.html'));
   if (hasWeb) {
