@@ -2,6 +2,7 @@
 // executing → completed with the certificate serial. Run by a worker from the job queue; safe to
 // run again at any point (finished steps are skipped). A step that keeps failing, or that the far
 // side refuses for good, moves the request to needs_attention: it is never dropped.
+import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import type { AppContext } from '../context.ts';
 import type { CarrierSettings, RequestChannel, RequestStatus } from '../db/schema.ts';
 import { AppError } from '../shared/errors.ts';
@@ -12,22 +13,23 @@ import { STEPS, STEP_ORDER, applicableSteps, stepKey, type ExecRequest, type Ste
 
 export type ExecutionOutcome = 'completed' | 'needs_attention' | 'not_executable' | 'retry_later';
 
-/** The request with everything its steps need, in one round of five statements (four at once). */
+/** The request with everything its steps need, in two statements: the request, then its line with the rest. */
 async function loadExecRequest(ctx: AppContext, requestId: string): Promise<{ req: ExecRequest; status: RequestStatus; channel: RequestChannel } | undefined> {
   const r = await ctx.db.selectFrom('cancellation_requests').selectAll().where('id', '=', requestId).executeTakeFirst();
   if (!r) return undefined;
-  const [line, carrier, companions, account] = await Promise.all([
-    ctx.db.selectFrom('lines').selectAll().where('id', '=', r.line_id).executeTakeFirstOrThrow(),
-    ctx.db.selectFrom('carriers').select('settings').where('code', '=', r.carrier).executeTakeFirstOrThrow(),
-    ctx.db.selectFrom('companion_devices').select(['id', 'iccid']).where('line_id', '=', r.line_id).orderBy('id').execute(),
-    ctx.db.selectFrom('billing_accounts').select('payment_channel').where('id', '=', (eb) => eb.selectFrom('lines').select('account_id').where('id', '=', r.line_id)).executeTakeFirstOrThrow(),
-  ]);
+  const { settings, payment_channel: paymentChannel, companions, ...line } = await ctx.db.selectFrom('lines as l')
+    .innerJoin('billing_accounts as a', 'a.id', 'l.account_id')
+    .innerJoin('carriers as c', (j) => j.on('c.code', '=', r.carrier))
+    .selectAll('l')
+    .select((eb) => ['c.settings', 'a.payment_channel',
+      jsonArrayFrom(eb.selectFrom('companion_devices as d').select(['d.id', 'd.iccid']).whereRef('d.line_id', '=', 'l.id').orderBy('d.id')).as('companions')])
+    .where('l.id', '=', r.line_id).executeTakeFirstOrThrow();
   return {
     status: r.status, channel: r.channel,
     req: {
       id: r.id, reference: r.reference, hasContactEmail: !!r.contact_email_enc, line, billTotalFen: r.bill_total_fen, refundFen: r.refund_fen, refundRoute: r.refund_route as Record<string, unknown>,
-      refundRouteSecretEnc: r.refund_route_secret_enc, settings: carrier.settings as CarrierSettings, companions,
-      storeId: r.store_id, paymentChannel: account.payment_channel,
+      refundRouteSecretEnc: r.refund_route_secret_enc, settings: settings as CarrierSettings, companions,
+      storeId: r.store_id, paymentChannel,
     },
   };
 }
