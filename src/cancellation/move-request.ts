@@ -6,6 +6,7 @@ import { notifyStatus } from './notify-status.ts';
 import { queueCertificateEmail } from './send-certificate-email.ts';
 import { transition, type TransitionInput } from './transitions.ts';
 import type { RequestChannel } from '../db/schema.ts';
+import { recordProductOrderTransition } from '../webhooks/record-order-event.ts';
 
 export async function moveRequest(
   ctx: AppContext,
@@ -15,6 +16,8 @@ export async function moveRequest(
   await transition(trx, t);
   if (t.to === 'completed') await queueCertificateEmail(ctx, trx, t.requestId);
   await notifyStatus(ctx, trx, { requestId: t.requestId, msisdn: t.msisdn, status: t.to, reason: t.reason, serial: t.serial });
+  // A TMF622 order's hub listeners hear of its state change in this same transaction.
+  if (t.channel === 'api') await recordProductOrderTransition(ctx, trx, t);
   ctx.metrics.requestTransitions.inc({ from: t.from, to: t.to, channel: t.channel });
 }
 

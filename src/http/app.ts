@@ -117,6 +117,7 @@ export async function buildApp(ctx: AppContext, opts: { logger?: boolean } = {})
   // Machine clients and the TM Forum APIs, outside /api/v1 (their paths are the standards').
   await app.register(async (m) => (await import('./routes/oauth-token.ts')).oauthTokenRoutes(m, ctx));
   await app.register(async (m) => (await import('../tmf/routes.ts')).tmfRoutes(m, ctx));
+  await app.register(async (m) => (await import('./routes/webhooks.ts')).tmfHubRoutes(m, ctx), { prefix: '/tmf-api/productOrderingManagement/v4/hub' });
 
   const hasWeb = fs.existsSync(path.join(WEB_DIST, 'index.html'));
   if (hasWeb) {

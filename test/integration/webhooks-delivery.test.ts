@@ -4,64 +4,13 @@
 // delivery log and redelivery are in the ops API.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { Webhook } from 'standardwebhooks';
 import { startTestApp, type TestApp } from '../helpers/context.ts';
 import { staffFor } from '../helpers/api.ts';
+import { startReceiver, until } from '../helpers/webhook-receiver.ts';
 import { createSubscription } from '../../src/webhooks/create-subscription.ts';
 import { envelope, recordEvent } from '../../src/webhooks/record-event.ts';
 import { RETRY_SCHEDULE_SECONDS, MAX_ATTEMPTS } from '../../src/webhooks/backoff.ts';
 import { httpSender } from '../../src/webhooks/http-sender.ts';
-
-interface Received { path: string; id: string; body: any; verified: boolean }
-
-/** A webhook receiver: answers with whatever `answer` says for each request, verifying each signature. */
-async function startReceiver() {
-  const received: Received[] = [];
-  const secrets = new Map<string, string>();
-  let answer: (n: number) => { status: number; headers?: Record<string, string>; delayMs?: number } = () => ({ status: 200 });
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c) => chunks.push(c));
-    req.on('end', () => {
-      const body = Buffer.concat(chunks).toString('utf8');
-      let verified: boolean;
-      try {
-        new Webhook(secrets.get(req.url!.split('?')[0]!)!).verify(body, req.headers as Record<string, string>);
-        verified = true;
-      } catch {
-        verified = false;
-      }
-      const path = req.url!.split('?')[0]!;
-      received.push({ path, id: String(req.headers['webhook-id']), body: JSON.parse(body), verified });
-      // Counted per path (one per subscription), so a late delivery of another test does not count.
-      const a = answer(received.filter((r) => r.path === path).length);
-      setTimeout(() => res.writeHead(a.status, a.headers ?? {}).end('ok'), a.delayMs ?? 0);
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as AddressInfo).port;
-  return {
-    received,
-    url: (name: string) => `http://127.0.0.1:${port}/hooks/${name}?token=abc`,
-    byName: (name: string) => `http://localhost:${port}/hooks/${name}`,
-    setSecret: (url: string, s: string) => { secrets.set(new URL(url).pathname, s); },
-    on: (name: string) => received.filter((r) => r.path === `/hooks/${name}`),
-    answer: (fn: typeof answer) => { answer = fn; },
-    close: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }),
-  };
-}
-
-async function until<T>(what: string, fn: () => Promise<T | undefined | null | false>, timeoutMs = 20_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe('webhook delivery', () => {
   let t: TestApp;
