@@ -14,8 +14,10 @@ Usage:
   zhuxiao worker [--concurrency N]      run the job workers alone, no HTTP (PostgreSQL only; start
                                         as many as you like, on any host reaching the database)
   zhuxiao migrate                       apply database migrations
-  zhuxiao seed [--customers N] [--seed S]
-                                        generate deterministic demo data (default 2000 customers)
+  zhuxiao seed [--customers N] [--seed S] [--fleet]
+                                        generate deterministic demo data (default 2000 customers and
+                                        a company with 60 lines); --fleet: also a company with
+                                        120,000 lines (fleet cancellation)
   zhuxiao check <kind> <value>...       check identifiers; kinds: ${IDENTIFIER_KINDS.join(', ')}
                                         prints one JSON object per value
   zhuxiao verify <file.pdf> [--public-key FILE] [--keys-url URL]
@@ -61,13 +63,13 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case 'seed': {
-      const { values } = parseArgs({ args: rest, options: { customers: { type: 'string' }, seed: { type: 'string' } }, strict: true });
+      const { values } = parseArgs({ args: rest, options: { customers: { type: 'string' }, seed: { type: 'string' }, fleet: { type: 'boolean' } }, strict: true });
       const customers = Number(values.customers ?? 2000);
       const seed = Number(values.seed ?? 1);
       if (!Number.isInteger(customers) || customers < 1) usage('--customers takes a positive whole number');
       if (!Number.isInteger(seed)) usage('--seed takes a whole number');
       const { runSeed } = await import('./seed.ts');
-      await runSeed(loadConfig(), customers, seed);
+      await runSeed(loadConfig(), customers, seed, { fleet: values.fleet });
       return 0;
     }
     case 'verify': return (await import('./verify.ts')).verifyCommand(loadConfig(), rest, usage);

@@ -5,9 +5,10 @@ import { hashPassword, openConfiguredDatabase } from '../bootstrap.ts';
 import { migrateToLatest } from '../db/migrate.ts';
 import { seedReferenceData } from '../db/seed/reference-data.ts';
 import { seedDemoData, seedDemoStaff } from '../db/seed/demo-data.ts';
+import { FLEET_COMPANY, seedDemoCompany } from '../db/seed/companies.ts';
 import { createPiiVault, loadMasterKey } from '../identity/pii.ts';
 
-export async function runSeed(config: Config, customers: number, seed: number): Promise<void> {
+export async function runSeed(config: Config, customers: number, seed: number, opts: { fleet?: boolean } = {}): Promise<void> {
   const database = await openConfiguredDatabase(config);
   try {
     await migrateToLatest(database.db);
@@ -22,8 +23,18 @@ export async function runSeed(config: Config, customers: number, seed: number): 
     } });
     bar.stop();
     await seedDemoStaff(database.db, hashPassword);
+    const company = await seedDemoCompany(database.db, vault, hashPassword);
     const secs = (Date.now() - started) / 1000;
-    process.stdout.write(`${JSON.stringify({ ...result, seconds: Number(secs.toFixed(1)), customersPerSecond: Math.round(customers / secs) })}\n`);
+    process.stdout.write(`${JSON.stringify({ ...result, seconds: Number(secs.toFixed(1)), customersPerSecond: Math.round(customers / secs), companyLines: company.lines })}\n`);
+    if (opts.fleet) {
+      const fleetStarted = Date.now();
+      const fleetBar = new cliProgress.SingleBar({ format: 'fleet   [{bar}] {percentage}% | {value}/{total} lines | {duration_formatted}', stream: process.stderr }, cliProgress.Presets.shades_classic);
+      fleetBar.start(FLEET_COMPANY.lines, 0);
+      const fleet = await seedDemoCompany(database.db, vault, hashPassword, FLEET_COMPANY, { onProgress: (done) => fleetBar.update(done) });
+      fleetBar.stop();
+      const fleetSecs = (Date.now() - fleetStarted) / 1000;
+      process.stdout.write(`${JSON.stringify({ fleet: { ...fleet, uscc: FLEET_COMPANY.uscc, admin: FLEET_COMPANY.admin.username, seconds: Number(fleetSecs.toFixed(1)), linesPerSecond: Math.round(fleet.lines / fleetSecs) } })}\n`);
+    }
   } finally {
     await database.close();
   }

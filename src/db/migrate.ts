@@ -11,7 +11,6 @@ import * as m0007 from './migrations/0007_edges.ts';
 import * as m0008 from './migrations/0008_pki.ts';
 import * as m0009 from './migrations/0009_channels.ts';
 import * as m0010 from './migrations/0010_request_path_indexes.ts';
-import * as m0010 from './migrations/0010_request_path_indexes.ts';
 import * as m0011 from './migrations/0011_machine_clients.ts';
 import * as m0012 from './migrations/0012_webhooks.ts';
 import * as m0013 from './migrations/0013_fleet.ts';
@@ -27,7 +26,6 @@ const migrations: Record<string, Migration> = {
   '0007_edges': m0007,
   '0008_pki': m0008,
   '0009_channels': m0009,
-  '0010_request_path_indexes': m0010,
   '0010_request_path_indexes': m0010,
   '0011_machine_clients': m0011,
   '0012_webhooks': m0012,

@@ -15,6 +15,7 @@ import { openDatabase, type Database } from '../../src/db/database.ts';
 import { migrateToLatest } from '../../src/db/migrate.ts';
 import { seedReferenceData } from '../../src/db/seed/reference-data.ts';
 import { seedDemoData, seedDemoStaff } from '../../src/db/seed/demo-data.ts';
+import { seedDemoCompany } from '../../src/db/seed/companies.ts';
 import { createPiiVault } from '../../src/identity/pii.ts';
 import { buildApp, type App } from '../../src/http/app.ts';
 
@@ -48,8 +49,10 @@ let template: Promise<{ dump?: Blob; dbName?: string }> | undefined;
 async function seedInto(database: Database): Promise<void> {
   await migrateToLatest(database.db);
   await seedReferenceData(database.db);
-  await seedDemoData(database.db, createPiiVault(Buffer.from(process.env.ZHUXIAO_MASTER_KEY!, 'base64')), { customers: DEMO_CUSTOMERS, seed: 1 });
+  const vault = createPiiVault(Buffer.from(process.env.ZHUXIAO_MASTER_KEY!, 'base64'));
+  await seedDemoData(database.db, vault, { customers: DEMO_CUSTOMERS, seed: 1 });
   await seedDemoStaff(database.db, cheapHash);
+  await seedDemoCompany(database.db, vault, cheapHash);
 }
 
 function serverUrl(dbName: string): string {

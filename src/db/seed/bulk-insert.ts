@@ -23,7 +23,7 @@ const COLUMN_TYPES = {
     device_label: 'text', status: 'text', home_province: 'text', plan_name: 'text', monthly_fee_fen: 'bigint',
     usage_to_date_fen: 'bigint', contract_end: 'date', penalty_fen: 'bigint', bundle_role: 'text',
     bundle_parent_id: 'uuid', has_broadband: 'boolean', port_out_status: 'text', store_only_reason: 'text',
-    activated_at: 'date', cancelled_at: 'timestamptz',
+    activated_at: 'date', cancelled_at: 'timestamptz', company_id: 'text', line_use: 'text',
   },
   companion_devices: { id: 'uuid', line_id: 'uuid', device_label: 'text', iccid: 'text', eid: 'text', status: 'text' },
   number_pool: {

@@ -3,14 +3,13 @@
  * `customers` random customers from a seeded generator, in batches, each batch in one transaction.
  * Also the demo staff accounts.
  */
-import crypto from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { bulkInsert } from './bulk-insert.ts';
 import type { PiiVault } from '../../identity/pii.ts';
 import type { DB, StaffRole } from '../schema.ts';
 import { DemoGenerator } from './generate.ts';
 import { DEFAULT_CARRIER_SETTINGS, seedReferenceData } from './reference-data.ts';
-import { emptyRows, type SeedRows } from './rows.ts';
+import { emptyRows, stableUuid, type SeedRows } from './rows.ts';
 import { buildScenarioRows, DEMO_SCENARIO_CUSTOMERS } from './scenarios.ts';
 
 export { DEMO_SCENARIOS, DEMO_SCENARIO_CUSTOMERS, type DemoScenario, type DemoScenarioInfo } from './scenarios.ts';
@@ -130,8 +129,7 @@ export const DEMO_STAFF: readonly DemoStaffAccount[] = [
 
 /** A stable UUID (v4 layout) for a demo staff member, so re-seeding keeps their ids. */
 function staffId(username: string): string {
-  const h = crypto.createHash('sha256').update(`zhuxiao demo staff:${username}`).digest('hex');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${((parseInt(h[16], 16) & 3) | 8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+  return stableUuid(`zhuxiao demo staff:${username}`);
 }
 
 /**

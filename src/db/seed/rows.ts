@@ -1,4 +1,5 @@
 /** Row buffers and small date helpers shared by the demo-data builders. Pure. */
+import crypto from 'node:crypto';
 import type { Insertable } from 'kysely';
 import { idLast6, normaliseIdNumber, type PiiVault } from '../../identity/pii.ts';
 import type {
@@ -81,4 +82,10 @@ export function poolRow(line: LineRow, frozenUntil: Date | null): NumberPoolRow 
     };
   }
   return { msisdn: line.msisdn, carrier: line.carrier, state: 'assigned', line_id: line.id, former_customer_id: null, frozen_until: null };
+}
+
+/** A stable UUID (v4 layout) made from a name, so re-seeding keeps the same ids. */
+export function stableUuid(name: string): string {
+  const h = crypto.createHash('sha256').update(name).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${((parseInt(h[16], 16) & 3) | 8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
