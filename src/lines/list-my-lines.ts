@@ -6,6 +6,7 @@ import type { DB } from '../db/schema.ts';
 import { LIVE_STATUSES } from '../cancellation/transitions.ts';
 import { provinceName } from './provinces.ts';
 import { maskEid, maskIccid, maskImsi } from './mask.ts';
+import { loadForwards, type ForwardView } from '../partners/forward-view.ts';
 
 export interface LineView {
   id: string;
@@ -29,6 +30,10 @@ export interface LineView {
   contractEnd: string | null;
   companions: Array<{ deviceLabel: string; formFactor: 'esim' }>;
   liveRequest: null | { id: string; status: string };
+  /** A cancelled number still in its freeze (冷冻期): the former owner may recover it until then. */
+  frozenUntil: string | null;
+  /** An MVNO line whose cancellation was forwarded to the MVNO: the ticket, where it stands, the MVNO's answers. */
+  forwarded: null | Omit<ForwardView, 'mvno'>;
 }
 
 /** All customer records that share this customer's ID document (blind index). */
@@ -50,12 +55,14 @@ export async function loadLineViews(db: Kysely<DB>, where: { customerIds?: strin
   if (where.lineIds) q = q.where('l.id', 'in', where.lineIds.length ? where.lineIds : ['00000000-0000-0000-0000-000000000000']);
   const rows = await q.orderBy('l.carrier').orderBy('l.msisdn').execute();
   const ids = rows.map((r) => r.id);
-  const [companions, live] = ids.length
+  const [companions, live, frozen, forwards] = ids.length
     ? await Promise.all([
         db.selectFrom('companion_devices').select(['line_id', 'device_label']).where('line_id', 'in', ids).where('status', '=', 'active').execute(),
         db.selectFrom('cancellation_requests').select(['line_id', 'id', 'status']).where('line_id', 'in', ids).where('status', 'in', [...LIVE_STATUSES, 'completed']).execute(),
+        db.selectFrom('number_pool').select(['line_id', 'frozen_until']).where('line_id', 'in', ids).where('state', '=', 'frozen').execute(),
+        loadForwards(db, { lineIds: ids }),
       ])
-    : [[], []];
+    : [[], [], [], new Map<string, ForwardView>()];
   return rows.map((r) => {
     const lr = live.find((x) => x.line_id === r.id);
     return {
@@ -80,9 +87,15 @@ export async function loadLineViews(db: Kysely<DB>, where: { customerIds?: strin
       contractEnd: r.contract_end,
       companions: companions.filter((c) => c.line_id === r.id).map((c) => ({ deviceLabel: c.device_label, formFactor: 'esim' as const })),
       liveRequest: lr ? { id: lr.id, status: lr.status } : null,
+      frozenUntil: r.status === 'cancelled' ? isoOrNull(frozen.find((x) => x.line_id === r.id)?.frozen_until) : null,
+      forwarded: forwardOf(forwards.get(r.id)),
     };
   });
 }
+
+const isoOrNull = (v: Date | string | null | undefined) => (v ? new Date(v).toISOString() : null);
+// The MVNO's answers come with it (src/partners/forward-view.ts).
+const forwardOf = (f: ForwardView | undefined) => (f ? { ticket: f.ticket, createdAt: f.createdAt, status: f.status, partnerReference: f.partnerReference, answers: f.answers } : null);
 
 export async function listMyLines(ctx: AppContext, customerId: string): Promise<LineView[]> {
   return loadLineViews(ctx.db, { customerIds: await sameIdCustomerIds(ctx.db, customerId) });

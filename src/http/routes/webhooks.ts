@@ -102,7 +102,7 @@ export async function tmfHubRoutes(app: FastifyInstance, ctx: AppContext): Promi
   registerTmfErrors(app, ctx);
 
   app.post('/', {
-    preHandler: requireScope(ctx, 'tmf-hub:write'),
+    onRequest: requireScope(ctx, 'tmf-hub:write'),
     schema: {
       tags, summary: 'Register a listener for ProductOrderCreateEvent and ProductOrderStateChangeEvent', security: [{ bearer: [] }],
       body: HubBody,
@@ -117,7 +117,7 @@ export async function tmfHubRoutes(app: FastifyInstance, ctx: AppContext): Promi
   });
 
   app.delete('/:id', {
-    preHandler: requireScope(ctx, 'tmf-hub:write'),
+    onRequest: requireScope(ctx, 'tmf-hub:write'),
     schema: { tags, summary: 'Remove a listener', security: [{ bearer: [] }], params: Type.Object({ id: Type.String({ maxLength: 64 }) }), response: { 204: Type.Null(), ...tmfErrors(401, 403, 404) } },
   }, async (req, reply) => {
     const id = (req.params as { id: string }).id;
