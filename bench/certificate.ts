@@ -46,6 +46,18 @@ async function perSecond(seconds: number, fn: (i: number) => Promise<unknown>): 
 
 const FONT = fs.readFileSync(CERTIFICATE_FONT_URL);
 
+/** profiled(), into BENCH_CPU_PROFILE with `.<name>` before its extension (the server's side of an HTTP run). */
+async function profiledAs<T>(name: string, fn: () => Promise<T>): Promise<T> {
+  const file = process.env.BENCH_CPU_PROFILE;
+  if (!file) return fn();
+  process.env.BENCH_CPU_PROFILE = file.replace(/(\.cpuprofile)?$/, `.${name}$1`);
+  try {
+    return await profiled(fn);
+  } finally {
+    process.env.BENCH_CPU_PROFILE = file;
+  }
+}
+
 /** The baseline: one A4 page, a line of Chinese and English in the bundled font (embedded as a subset), to bytes. */
 function barePage(): Promise<Buffer> {
   const doc = new PDFDocument({ size: 'A4', margin: 0, font: '', autoFirstPage: false });
@@ -117,7 +129,7 @@ async function main(): Promise<void> {
     const helloUrl = `http://127.0.0.1:${(hello.server.address() as { port: number }).port}/hello`;
     const plain = (url: string, paths?: string[]): PlainSpec => ({ kind: 'plain', url, paths, connections: CONNECTIONS, seconds: HTTP_SECONDS, warmupSeconds: 2 });
     const base = await runInChild<LoadResult>('bench/load.ts', plain(helloUrl));
-    const api = await runInChild<LoadResult>('bench/load.ts', plain(server.url, links.map((l) => `/api/v1/certificates/${l.serial}/verify?c=${l.code}`)));
+    const api = await profiledAs('verify', () => runInChild<LoadResult>('bench/load.ts', plain(server.url, links.map((l) => `/api/v1/certificates/${l.serial}/verify?c=${l.code}`))));
     const hasPage = fs.existsSync(path.join(ROOT, 'web/dist/index.html'));
     const page = hasPage ? await runInChild<LoadResult>('bench/load.ts', plain(server.url, links.map((l) => `/verify/${l.serial}?c=${l.code}`))) : undefined;
     const line = (what: string, r: LoadResult) => `${what.padEnd(38)} ${r.requestsPerSecond.toFixed(0).padStart(8)} req/s p99 ${r.p99Ms} ms   (non-2xx ${r.non2xx}, errors ${r.errors})`;

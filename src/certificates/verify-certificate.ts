@@ -8,13 +8,15 @@
 //   - the owner (a subscriber of the same ID, identity confirmed) or staff: every fact, money included.
 // Certificates issued before codes existed have no code: only the owner or staff see their facts.
 // Whoever holds the file is entitled to its own facts: verifyCertificatePdf returns them all.
+import { createHash } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
 import type { AppContext } from '../context.ts';
 import type { Principal } from '../identity/sessions.ts';
 import { sameIdCustomerIds } from '../lines/list-my-lines.ts';
 import { AppError } from '../shared/errors.ts';
-import { verifyCertificateFile, verifyPayload, type CertificateFileFailure, type CertificateTrust } from './signing.ts';
+import { verifyCertificateFile, verifyPayload, type CertificateFileFailure, type CertificateTrust, type PayloadVerification, type SignedPayload } from './signing.ts';
 import { revokedSerials, rootCertificates } from '../pki/pki-store.ts';
-import type { CertificateFacts } from './facts.ts';
+import { canonicalJson, type CertificateFacts } from './facts.ts';
 import { parseSerial } from './serial.ts';
 import { verifyCodeMatches } from './verify-code.ts';
 
@@ -30,6 +32,24 @@ export async function certificateTrust(ctx: AppContext): Promise<CertificateTrus
 async function keyMap(ctx: AppContext): Promise<Record<string, string>> {
   const rows = await ctx.db.selectFrom('signing_keys').select(['key_id', 'public_key_pem']).execute();
   return Object.fromEntries(rows.map((r) => [r.key_id, r.public_key_pem]));
+}
+
+/**
+ * Ed25519 checks of stored facts, remembered by what they depend on (the canonical facts, the key
+ * id, the signature and the public key, hashed): the same certificate checked again costs a hash,
+ * not a signature verification.
+ */
+const checked = new LRUCache<string, PayloadVerification<CertificateFacts>>({ max: 10_000 });
+
+function verifyPayloadOnce(signed: SignedPayload<CertificateFacts>, publicKeyPem: string | null): PayloadVerification<CertificateFacts> {
+  const id = createHash('sha256').update(canonicalJson(signed.payload)).update('\0').update(signed.keyId).update('\0').update(signed.signature).update('\0').update(publicKeyPem ?? '').digest('base64');
+  let check = checked.get(id);
+  if (!check) {
+    const { payload: _payload, ...result } = verifyPayload(signed, publicKeyPem ? { [signed.keyId]: publicKeyPem } : {});
+    check = result;
+    checked.set(id, check);
+  }
+  return check;
 }
 
 const UNKNOWN = 'No certificate has that serial (check the letters and digits).';
@@ -50,7 +70,7 @@ export async function verifyCertificateBySerial(ctx: AppContext, serial: string,
   if (access === 'none') return { serial: s, exists: true as const, access };
 
   const facts = row.facts as unknown as CertificateFacts;
-  const check = verifyPayload({ payload: facts, alg: 'ed25519', keyId: row.key_id, signature: row.payload_signature }, row.public_key_pem ? { [row.key_id]: row.public_key_pem } : {});
+  const check = verifyPayloadOnce({ payload: facts, alg: 'ed25519', keyId: row.key_id, signature: row.payload_signature }, row.public_key_pem);
   const valid = check.valid && row.status === 'completed';
   const reason = check.valid ? (row.status === 'completed' ? undefined : 'not_completed') : (check.reason ?? 'bad_signature');
   const masked = {
