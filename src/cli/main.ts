@@ -33,6 +33,8 @@ Usage:
   zhuxiao staff create|list|disable|enable|unlock|reset-password ...
                                         manage staff accounts (the first admin is created this way);
                                         run \`zhuxiao staff\` for the options
+  zhuxiao client create|list|revoke ... machine clients (OAuth client credentials for a BSS, an
+                                        MVNO partner or a fleet company); run \`zhuxiao client\`
 `;
 
 function usage(message?: string): never {
@@ -74,6 +76,7 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'verify': return (await import('./verify.ts')).verifyCommand(loadConfig(), rest, usage);
     case 'staff': return (await import('./staff.ts')).runStaff(loadConfig(), rest);
+    case 'client': return (await import('./client.ts')).runClient(loadConfig(), rest);
     case 'audit': return (await import('./audit.ts')).auditCommand(loadConfig(), rest);
     case 'pki': return (await import('./pki.ts')).pkiCommand(loadConfig(), rest);
     case undefined:

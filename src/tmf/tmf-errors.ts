@@ -39,9 +39,11 @@ export function registerTmfErrors(app: FastifyInstance, ctx: AppContext): void {
     req.log.error({ err }, 'unhandled error');
     return reply.status(500).send(body(500, 'internal', 'Something went wrong on our side.', say('internal', 'Something went wrong on our side. The request was not applied.')));
   });
+  const say404 = (lang: string | undefined, reason: string) => errorMessage(pickLang(lang), 'not_found', reason, undefined, ctx.now());
+  // Unknown paths under the API's base path are TMF 404s too (only a prefixed plugin may set its own).
+  if (!app.prefix) return;
   app.setNotFoundHandler((req, reply) => {
     const reason = `No resource at ${req.method} ${req.url.split('?')[0]}.`;
     return reply.status(404).send(body(404, 'not_found', reason, say404(req.headers['accept-language'], reason)));
   });
-  const say404 = (lang: string | undefined, reason: string) => errorMessage(pickLang(lang), 'not_found', reason, undefined, ctx.now());
 }

@@ -17,5 +17,6 @@ export async function registerRoutes(api: FastifyInstance, ctx: AppContext): Pro
   await import('./webhooks.ts').then((m) => m.webhookRoutes(api, ctx));
   await import('./partners.ts').then((m) => m.partnerRoutes(api, ctx));
   await import('./admin-clients.ts').then((m) => m.adminClientRoutes(api, ctx));
+  await import('./admin-clients.ts').then((m) => m.adminClientRoutes(api, ctx));
   await devRoutes(api, ctx);
 }

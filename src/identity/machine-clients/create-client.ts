@@ -11,7 +11,9 @@ import { isMachineScope, MACHINE_SCOPES } from './scopes.ts';
 export interface NewClient { name: string; scopes: string[]; mvnoCode?: string | null; companyId?: string | null }
 export interface CreatedClient { clientId: string; clientSecret: string }
 
-export async function createClient(ctx: AppContext, input: NewClient, actor: { kind: 'staff' | 'system'; id: string | null }): Promise<CreatedClient> {
+export type ClientAdmin = { kind: 'staff' | 'system'; id: string | null; ip?: string | null };
+
+export async function createClient(ctx: Pick<AppContext, 'db'>, input: NewClient, actor: ClientAdmin): Promise<CreatedClient> {
   const name = input.name.trim();
   if (!name) throw new AppError('validation_failed', 'A client needs a name.');
   const scopes = [...new Set(input.scopes)];
@@ -31,7 +33,7 @@ export async function createClient(ctx: AppContext, input: NewClient, actor: { k
       client_id: clientId, name, secret_hash: secretHash, scopes: JSON.stringify(scopes),
       mvno_code: input.mvnoCode || null, company_id: input.companyId || null, created_by: actor.id,
     }).execute();
-    await appendAudit(trx, { actorKind: actor.kind, actorId: actor.id, action: 'client.created', subject: clientId, details: { name, scopes, mvnoCode: input.mvnoCode ?? null, companyId: input.companyId ?? null } });
+    await appendAudit(trx, { actorKind: actor.kind, actorId: actor.id, ip: actor.ip ?? null, action: 'client.created', subject: clientId, details: { name, scopes, mvnoCode: input.mvnoCode ?? null, companyId: input.companyId ?? null } });
   });
   return { clientId, clientSecret };
 }
