@@ -7,7 +7,8 @@
 //   DATABASE_URL=postgres://… npm run bench:submit   # a fresh database on that PostgreSQL server
 //
 // Tuning (environment): BENCH_CUSTOMERS (4000), BENCH_CONNECTIONS (200), BENCH_SECONDS (10), BENCH_POOL
-// (the server's pool size on PostgreSQL; default the platform's 10).
+// (the server's pool size on PostgreSQL; default the platform's 10), BENCH_WORKERS=off (no job workers in
+// the server: the SMS jobs the submits enqueue wait in the queue, to see the request path's cost alone).
 // Ends with one JSON line of figures.
 import { performance } from 'node:perf_hooks';
 import Fastify from 'fastify';
@@ -72,7 +73,7 @@ async function main(): Promise<void> {
     dev: true,
     logLevel: 'warn',
     publicBaseUrl: 'http://127.0.0.1',
-    workers: true,
+    workers: process.env.BENCH_WORKERS !== 'off',
   };
   log(`database: ${fresh.kind === 'postgres' ? 'PostgreSQL (fresh database)' : 'PGlite (temporary directory)'}; seeding ${CUSTOMERS} demo customers…`);
   const counter = new StatementCounter();

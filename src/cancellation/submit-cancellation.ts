@@ -74,13 +74,17 @@ export async function submitCancellation(
   try {
     // One transaction of five or six statements: the account lock (only on a line of the customer's
     // own: the owner is checked in the same statement), the facts, the request with its event,
-    // audit entry and stored answer, and the jobs.
+    // audit entry and stored answer, and the jobs. Every effect is in the transaction, so the stored
+    // answer is looked up only when this fails: a replay fails (the line is taken, or the stored
+    // answer's key is) and then gets the answer stored under its key.
     return await withIdempotency(ctx.db, scope, idempotencyKey, input, async (trx, record) => {
       const now = ctx.now();
       const facts = await loadQuoteFacts(trx, { lineId: input.lineId, channel: 'online', acceptPenalty: false, now, lockAccount: true, ownerCustomerId: who.customerId });
       if (facts.liveRequestId) throw await alreadyRequested(trx, input.lineId);
-      const quotes = [composeQuote(facts, lang), composeQuote({ ...facts, acceptPenalty: true }, lang)];
-      const quote = matchQuote(input.acceptPenalty ? [quotes[1], quotes[0]] : quotes, input.quoteVersion);
+      // The quote the user says they saw first; the other one only when that one has changed.
+      const seen = composeQuote({ ...facts, acceptPenalty: !!input.acceptPenalty }, lang);
+      const quote = seen.version === input.quoteVersion ? seen
+        : matchQuote([seen, composeQuote({ ...facts, acceptPenalty: !input.acceptPenalty }, lang)], input.quoteVersion);
       assertConfirmations(quote, input.acknowledgements, input.confirmLast4, facts.line.msisdn);
       const route = acceptRefundRoute(quote, input.refundRoute, ctx.vault);
       const s: CarrierSettings = facts.carrier.settings;
@@ -106,19 +110,10 @@ export async function submitCancellation(
         response: { record, statusCode: 201, body: (r) => ({ id: r.id, status, reference: r.reference }) },
       });
       return { statusCode: 201, body: { id, status, reference }, stored: true };
-    });
+    }, { lookup: 'on_failure' });
   } catch (e) {
-    if (!isUniqueViolation(e) && !(e instanceof AppError && e.code === 'already_requested')) throw e;
-    // Another request holds the line. It may be this very submission sent twice at once (a double
-    // click, a client retrying after a timeout): if it stored its answer under this key, that answer
-    // is ours too, as for any replay.
-    const sameKey = await withIdempotency<{ id: string; status: string; reference: string }>(ctx.db, scope, idempotencyKey, input, async () => {
-      throw e;
-    }).catch((again: unknown) => {
-      if (again instanceof AppError && again.code === 'idempotency_key_reused') throw again;
-      return null;
-    });
-    if (sameKey) return sameKey;
+    // Another request holds the line, and it was not this very submission (a double click, a client
+    // retrying after a timeout): withIdempotency answered those with the stored answer already.
     throw isUniqueViolation(e) ? await alreadyRequested(ctx.db, input.lineId) : e;
   }
 }

@@ -2,7 +2,7 @@
 // headers on every response, /metrics behind a bearer token and /docs behind a switch in production.
 import crypto from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import helmet from '@fastify/helmet';
+import helmet from 'helmet';
 import swaggerUi from '@fastify/swagger-ui';
 import type { Config } from '../config.ts';
 import { AppError } from '../shared/errors.ts';
@@ -24,7 +24,8 @@ const isHttps = (config: Config) => config.publicBaseUrl.startsWith('https:');
  */
 export async function registerSecurityHeaders(app: FastifyInstance, config: Config): Promise<void> {
   const https = isHttps(config);
-  await app.register(helmet, {
+  // Helmet's middleware built once (@fastify/helmet builds it again from the options on every request).
+  const securityHeaders = helmet({
     contentSecurityPolicy: {
       useDefaults: false,
       directives: {
@@ -51,6 +52,7 @@ export async function registerSecurityHeaders(app: FastifyInstance, config: Conf
     crossOriginOpenerPolicy: { policy: 'same-origin' },
     crossOriginResourcePolicy: { policy: 'same-origin' },
   });
+  app.addHook('onRequest', (req, reply, done) => securityHeaders(req.raw, reply.raw, (err?: unknown) => done(err as Error | undefined)));
 }
 
 /** /docs and /openapi.json when ZHUXIAO_DOCS (or dev mode) says so; otherwise they are 404s. */

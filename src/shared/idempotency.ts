@@ -29,6 +29,13 @@ export async function withIdempotency<T>(
   key: string,
   requestBody: unknown,
   run: (trx: Transaction<DB>, record: IdempotencyRecord) => Promise<{ statusCode: number; body: T; stored?: boolean }>,
+  /**
+   * `lookup: 'on_failure'`: run first and look for a stored answer only when the run fails (an
+   * AppError, or the unique key of the stored answer: a replay of a success always collides with it),
+   * one statement fewer for every first attempt. Only for runs whose every effect is in the
+   * transaction, so that a replay run again changes nothing.
+   */
+  opts: { lookup?: 'first' | 'on_failure' } = {},
 ): Promise<StoredResponse<T>> {
   if (!/^[\w.:-]{8,128}$/.test(key)) {
     throw new AppError('validation_failed', 'The Idempotency-Key header must be 8 to 128 letters, digits, or . _ : - (a UUID is ideal).');
@@ -42,8 +49,10 @@ export async function withIdempotency<T>(
     }
     return { statusCode: hit.status_code, body: hit.body as T, replayed: true };
   };
-  const earlier = await replay();
-  if (earlier) return earlier;
+  if (opts.lookup !== 'on_failure') {
+    const earlier = await replay();
+    if (earlier) return earlier;
+  }
   try {
     const record: IdempotencyRecord = { scope, key, requestHash };
     const result = await db.transaction().execute(async (trx) => {
@@ -53,8 +62,9 @@ export async function withIdempotency<T>(
     });
     return { statusCode: result.statusCode, body: result.body, replayed: false };
   } catch (e) {
-    // A concurrent request with the same key committed first: answer with its response.
-    if (isUniqueViolation(e)) {
+    // A concurrent request with the same key committed first (or, looking up on failure, any earlier
+    // one): answer with its response.
+    if (isUniqueViolation(e) || (opts.lookup === 'on_failure' && e instanceof AppError)) {
       const winner = await replay();
       if (winner) return winner;
     }
