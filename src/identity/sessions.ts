@@ -9,7 +9,7 @@ export const STAFF_SESSION_MINUTES = 12 * 60;
 
 export type Principal =
   | { kind: 'subscriber'; sessionHash: string; customerId: string; msisdn: string; realNameVerified: boolean }
-  | { kind: 'staff'; sessionHash: string; staffId: string; username: string; role: StaffRole; storeId: string | null; displayName: string };
+  | { kind: 'staff'; sessionHash: string; staffId: string; username: string; role: StaffRole; storeId: string | null; displayName: string; /** company_admin only: the company acted for. */ companyId?: string | null };
 
 export const hashToken = (token: string) => crypto.createHash('sha256').update(token).digest('base64url');
 
@@ -39,6 +39,7 @@ export async function loadPrincipal(db: Kysely<DB>, token: string): Promise<Prin
   if (!staff || staff.disabled) return null;
   return {
     kind: 'staff', sessionHash, staffId: staff.id, username: staff.username, role: staff.role, storeId: staff.store_id, displayName: staff.display_name,
+    companyId: staff.company_id,
   };
 }
 

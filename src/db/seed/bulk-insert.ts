@@ -30,6 +30,11 @@ const COLUMN_TYPES = {
     msisdn: 'text', carrier: 'text', state: 'text', line_id: 'uuid', former_customer_id: 'uuid', frozen_until: 'timestamptz',
   },
   demo_scenarios: { scenario: 'text', customer_id: 'uuid', msisdn: 'text' },
+  // Not seed data: a fleet job's rows (src/fleet), written the same way.
+  fleet_job_lines: {
+    job_id: 'uuid', row_no: 'integer', input: 'text', id_kind: 'text', line_id: 'uuid', carrier: 'text', state: 'text', reason: 'text',
+    blockers: 'jsonb', bill_fen: 'bigint', refund_fen: 'bigint',
+  },
 } as const satisfies Partial<Record<keyof DB, Record<string, string>>>;
 
 export type BulkTable = keyof typeof COLUMN_TYPES;

@@ -15,8 +15,8 @@ export async function registerRoutes(api: FastifyInstance, ctx: AppContext): Pro
   await Promise.all([import('./store.ts'), import('./staff-admin.ts')]).then(async ([store, admin]) => { await store.storeRoutes(api, ctx); await admin.staffAdminRoutes(api, ctx); });
   await Promise.all([import('./ops.ts'), import('./numbers.ts')]).then(async ([ops, numbers]) => { await ops.opsRoutes(api, ctx); await numbers.numberRoutes(api, ctx); });
   await import('./webhooks.ts').then((m) => m.webhookRoutes(api, ctx));
+  await import('./fleet.ts').then((m) => m.fleetRoutes(api, ctx));
   await import('./partners.ts').then((m) => m.partnerRoutes(api, ctx));
-  await import('./admin-clients.ts').then((m) => m.adminClientRoutes(api, ctx));
   await import('./admin-clients.ts').then((m) => m.adminClientRoutes(api, ctx));
   await devRoutes(api, ctx);
 }

@@ -1,0 +1,54 @@
+/** A fleet job as its company sees it: status, totals, counts per state, and its rows page by page. */
+import { sql } from 'kysely';
+import type { AppContext } from '../context.ts';
+import type { FleetLineState } from '../db/schema.ts';
+import { notFound } from '../shared/errors.ts';
+import type { FleetTotals } from './plan-fleet-job.ts';
+
+export const FLEET_LINE_STATES: readonly FleetLineState[] = ['rejected', 'blocked', 'ready', 'queued', 'executing', 'completed', 'failed', 'stopped'];
+export const MAX_LINES_PAGE = 1000;
+
+export async function viewFleetJob(ctx: AppContext, companyId: string, jobId: string) {
+  const job = await ctx.db.selectFrom('fleet_jobs').selectAll().where('id', '=', jobId).where('company_id', '=', companyId).executeTakeFirst();
+  if (!job) throw notFound('The fleet job');
+  const byState = await ctx.db.selectFrom('fleet_job_lines').select(['state', sql<number>`count(*)::int`.as('n')])
+    .where('job_id', '=', jobId).groupBy('state').execute();
+  const counts = Object.fromEntries(FLEET_LINE_STATES.map((s) => [s, 0])) as Record<FleetLineState, number>;
+  for (const r of byState) counts[r.state] = Number(r.n);
+  return {
+    id: job.id,
+    status: job.status,
+    source: job.source,
+    effectiveDate: job.effective_date,
+    createdAt: new Date(job.created_at).toISOString(),
+    confirmedAt: job.confirmed_at ? new Date(job.confirmed_at).toISOString() : null,
+    finishedAt: job.finished_at ? new Date(job.finished_at).toISOString() : null,
+    rowsTotal: job.rows_total,
+    rowsAccepted: job.rows_accepted,
+    counts,
+    totals: job.totals as FleetTotals,
+  };
+}
+
+export async function listFleetJobLines(
+  ctx: AppContext,
+  companyId: string,
+  jobId: string,
+  q: { state?: FleetLineState; page?: number; pageSize?: number },
+) {
+  const owned = await ctx.db.selectFrom('fleet_jobs').select('id').where('id', '=', jobId).where('company_id', '=', companyId).executeTakeFirst();
+  if (!owned) throw notFound('The fleet job');
+  const pageSize = Math.min(q.pageSize ?? 100, MAX_LINES_PAGE);
+  const page = q.page ?? 1;
+  const rows = await ctx.db.selectFrom('fleet_job_lines')
+    .select(['row_no', 'input', 'id_kind', 'carrier', 'state', 'reason', 'blockers', 'bill_fen', 'refund_fen'])
+    .where('job_id', '=', jobId).$if(q.state !== undefined, (qb) => qb.where('state', '=', q.state!))
+    .orderBy('row_no').limit(pageSize).offset((page - 1) * pageSize).execute();
+  return {
+    page, pageSize,
+    lines: rows.map((r) => ({
+      rowNo: r.row_no, input: r.input, kind: r.id_kind, carrier: r.carrier, state: r.state, reason: r.reason,
+      blockers: r.blockers as string[], billFen: Number(r.bill_fen), refundFen: Number(r.refund_fen),
+    })),
+  };
+}

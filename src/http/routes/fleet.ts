@@ -1,0 +1,97 @@
+// Fleet cancellation (issue 14) for a company's administrators: upload a list (JSON or CSV) for a
+// dry run, read the job and its rows. Every query is bound to the signed-in administrator's company.
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { Type } from 'typebox';
+import type { AppContext } from '../../context.ts';
+import { MAX_ROW_LENGTH } from '../../fleet/classify-row.ts';
+import { MAX_FLEET_ROWS, planFleetJob, type FleetActor } from '../../fleet/plan-fleet-job.ts';
+import { readCsvRows } from '../../fleet/read-csv-rows.ts';
+import { FLEET_LINE_STATES, MAX_LINES_PAGE, listFleetJobLines, viewFleetJob } from '../../fleet/view-fleet-job.ts';
+import type { FleetLineState } from '../../db/schema.ts';
+import { AppError } from '../../shared/errors.ts';
+import { requireStaff } from '../session.ts';
+import { IdParams, errors } from '../schemas.ts';
+
+/** 100,000 rows of a 32-digit EID with quotes and CRLF fit in 4 MB; a JSON list in 5. */
+const FLEET_BODY_LIMIT = 6 * 1024 * 1024;
+const DateString = Type.String({ pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$', maxLength: 10 });
+const Counts = Type.Record(Type.String(), Type.Integer());
+
+const JobView = Type.Object({
+  id: Type.String(), status: Type.String(), source: Type.String(), effectiveDate: Type.Union([Type.String(), Type.Null()]),
+  createdAt: Type.String(), confirmedAt: Type.Union([Type.String(), Type.Null()]), finishedAt: Type.Union([Type.String(), Type.Null()]),
+  rowsTotal: Type.Integer(), rowsAccepted: Type.Integer(), counts: Counts, totals: Type.Any(),
+});
+
+/** The company the caller acts for: a company administrator's. Checked before the body is read. */
+function companyOf(req: FastifyRequest): { companyId: string; actor: FleetActor } {
+  const p = requireStaff(req, ['company_admin']);
+  if (p.kind !== 'staff' || !p.companyId) throw new AppError('forbidden', 'This account does not act for a company.');
+  return { companyId: p.companyId, actor: { kind: 'company_admin', id: p.staffId, ip: req.ip } };
+}
+
+export async function fleetRoutes(api: FastifyInstance, ctx: AppContext): Promise<void> {
+  const tags = ['fleet'];
+  const guard = { onRequest: async (req: FastifyRequest) => void companyOf(req) };
+
+  await api.register(async (scope) => {
+    scope.addContentTypeParser('text/csv', { parseAs: 'string', bodyLimit: FLEET_BODY_LIMIT }, (_req, body, done) => done(null, body));
+    scope.post('/fleet/jobs', {
+      ...guard,
+      bodyLimit: FLEET_BODY_LIMIT,
+      schema: {
+        tags,
+        summary: 'A fleet job\'s dry run: a JSON list of ICCIDs, numbers (13-digit IoT numbers too) or EIDs, or a CSV file (Content-Type: text/csv, first column); every row gets a state and a stable reason, every line of yours its blockers, bill and refund; totals per carrier. Idempotency-Key: the same key gives back the same job.',
+        headers: Type.Object({ 'idempotency-key': Type.Optional(Type.String({ minLength: 1, maxLength: 200 })) }),
+        querystring: Type.Object({ effectiveDate: Type.Optional(DateString) }, { additionalProperties: false }),
+        body: Type.Union([
+          Type.Object({
+            rows: Type.Array(Type.String({ maxLength: MAX_ROW_LENGTH }), { minItems: 1, maxItems: MAX_FLEET_ROWS }),
+            effectiveDate: Type.Optional(DateString),
+          }, { additionalProperties: false }),
+          Type.String({ maxLength: FLEET_BODY_LIMIT, description: 'text/csv' }),
+        ]),
+        response: { 200: JobView, 201: JobView, ...errors(400, 401, 403, 413) },
+      },
+    }, async (req, reply) => {
+      const { companyId, actor } = companyOf(req);
+      const csv = typeof req.body === 'string';
+      const body = req.body as string | { rows: string[]; effectiveDate?: string };
+      const rows = typeof body === 'string' ? readCsvRows(body, MAX_FLEET_ROWS) : body.rows;
+      const effectiveDate = (typeof body === 'string' ? undefined : body.effectiveDate) ?? (req.query as { effectiveDate?: string }).effectiveDate ?? null;
+      if (effectiveDate && Number.isNaN(Date.parse(`${effectiveDate}T00:00:00+08:00`))) throw new AppError('validation_failed', 'effectiveDate is not a date.');
+      const key = req.headers['idempotency-key'];
+      const { jobId, created } = await planFleetJob(ctx, {
+        companyId, actor, rows, source: csv ? 'csv' : 'json', idempotencyKey: typeof key === 'string' ? key : null, effectiveDate,
+      });
+      reply.code(created ? 201 : 200).header('location', `/api/v1/fleet/jobs/${jobId}`);
+      return viewFleetJob(ctx, companyId, jobId);
+    });
+  });
+
+  api.get('/fleet/jobs/:id', {
+    ...guard,
+    schema: { tags, summary: 'A fleet job: status, counts per state, totals per carrier', params: IdParams, response: { 200: JobView, ...errors(400, 401, 403, 404) } },
+  }, async (req) => {
+    const { companyId } = companyOf(req);
+    return viewFleetJob(ctx, companyId, (req.params as { id: string }).id);
+  });
+
+  api.get('/fleet/jobs/:id/lines', {
+    ...guard,
+    schema: {
+      tags, summary: 'A fleet job\'s rows in file order, with state, reason, blockers, bill and refund; filtered by state, paged',
+      params: IdParams,
+      querystring: Type.Object({
+        state: Type.Optional(Type.Union(FLEET_LINE_STATES.map((s) => Type.Literal(s)))),
+        page: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000 })),
+        pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_LINES_PAGE })),
+      }, { additionalProperties: false }),
+      response: errors(400, 401, 403, 404),
+    },
+  }, async (req) => {
+    const { companyId } = companyOf(req);
+    const q = req.query as { state?: FleetLineState; page?: number; pageSize?: number };
+    return listFleetJobLines(ctx, companyId, (req.params as { id: string }).id, q);
+  });
+}

@@ -1,0 +1,150 @@
+// A company administrator's fleet job through the HTTP API, up to the dry run: the reasons a row is
+// refused, the blockers and money of the company's lines, totals per carrier, the same answer for
+// the same Idempotency-Key, a CSV upload, and who may not see any of it.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { dropTemplate, startTestApp, type TestApp } from '../helpers/context.ts';
+import { ApiClient, staffFor } from '../helpers/api.ts';
+import argon2 from 'argon2';
+import { DEMO_COMPANY, FLEET_COMPANY, seedDemoCompany } from '../../src/db/seed/companies.ts';
+import { makeIccid } from '../../src/identifiers/index.ts';
+
+let t: TestApp;
+let admin: ApiClient;
+type LineRow = { id: string; msisdn: string; iccid: string; eid: string | null; port_out_status: string; bundle_role: string; account_id: string };
+let lines: LineRow[];
+let arrearsLine: LineRow;
+
+async function signInCompanyAdmin(): Promise<ApiClient> {
+  const api = new ApiClient(t.app);
+  const r = await api.post('staff/sign-in', { username: DEMO_COMPANY.admin.username, password: DEMO_COMPANY.admin.password });
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  return api;
+}
+
+before(async () => {
+  t = await startTestApp();
+  admin = await signInCompanyAdmin();
+  lines = await t.ctx.db.selectFrom('lines').select(['id', 'msisdn', 'iccid', 'eid', 'port_out_status', 'bundle_role', 'account_id'])
+    .where('company_id', '=', DEMO_COMPANY.id).orderBy('iccid').execute();
+  const arrears = await t.ctx.db.selectFrom('billing_accounts').select('id').where('arrears_fen', '>', 0)
+    .where('customer_id', '=', (eb) => eb.selectFrom('companies').select('customer_id').where('id', '=', DEMO_COMPANY.id)).executeTakeFirstOrThrow();
+  arrearsLine = lines.find((l) => l.account_id === arrears.id)!;
+});
+after(async () => {
+  await t.close();
+  await dropTemplate();
+});
+
+describe('a fleet job\'s dry run', () => {
+  test('gives every row a state and a stable reason, and every line of the company its blockers and money', async () => {
+    const free = lines.filter((l) => l.port_out_status === 'none' && l.bundle_role === 'none' && l !== arrearsLine);
+    const [a, b, c] = free;
+    const esim = free.find((l) => l.eid)!;
+    const portOut = lines.find((l) => l.port_out_status === 'pending')!;
+    const bundle = lines.find((l) => l.bundle_role === 'primary')!;
+    const someoneElses = await t.ctx.db.selectFrom('lines').select('iccid').where('company_id', 'is', null).where('status', '=', 'active').executeTakeFirstOrThrow();
+    const unknown = makeIccid('898600', '999999999999');
+    const badCheck = a.iccid.slice(0, 18) + String((Number(a.iccid[18]) + 1) % 10) + a.iccid.slice(19);
+    const rows = [
+      a.iccid, // 1 ready
+      b.msisdn.replace('+86', ''), // 2 ready, by its number (a 13-digit IoT number or a staff phone)
+      esim.eid!, // 3 ready, by EID
+      '', // 4 blank
+      'not-a-sim', // 5 bad_format
+      c.iccid.slice(0, 19) === c.iccid ? c.iccid : c.iccid, // 6 ready
+      a.iccid, // 7 duplicate (same ICCID)
+      b.iccid, // 8 duplicate (the line of row 2, named by its ICCID)
+      unknown, // 9 unknown
+      someoneElses.iccid, // 10 not_yours
+      portOut.iccid, // 11 blocked: port-out
+      bundle.iccid, // 12 blocked: bundle head
+      arrearsLine.iccid, // 13 blocked: arrears
+      badCheck, // 14: a 20-digit ICCID whose Luhn digit is off is accepted with a warning by the identifier rules, so it is just unknown here
+      '8986001234567890121', // 15: a 19-digit ICCID whose Luhn digit is off
+      `${esim.eid!.slice(0, 30)}${esim.eid!.slice(30) === '00' ? '01' : '00'}`, // 16: an EID whose MOD 97 digits are off
+    ];
+    const r = await admin.post('fleet/jobs', { rows }, { 'idempotency-key': 'fleet-test-1' });
+    assert.equal(r.status, 201, JSON.stringify(r.body));
+    assert.equal(r.body.status, 'dry_run');
+    assert.equal(r.headers.location, `/api/v1/fleet/jobs/${r.body.id}`);
+
+    const page = await admin.get(`fleet/jobs/${r.body.id}/lines?pageSize=100`);
+    assert.equal(page.status, 200);
+    const byRow = new Map<number, { state: string; reason: string | null; blockers: string[]; billFen: number; carrier: string | null }>(
+      page.body.lines.map((l: { rowNo: number }) => [l.rowNo, l]),
+    );
+    const expect: Array<[number, string, string | null]> = [
+      [1, 'ready', null], [2, 'ready', null], [3, 'ready', null], [4, 'rejected', 'blank'], [5, 'rejected', 'bad_format'], [6, 'ready', null],
+      [7, 'rejected', 'duplicate_in_file'], [8, 'rejected', 'duplicate_in_file'], [9, 'rejected', 'unknown'], [10, 'rejected', 'not_yours'],
+      [11, 'blocked', 'blocked'], [12, 'blocked', 'blocked'], [13, 'blocked', 'blocked'], [14, 'rejected', 'unknown'],
+      [15, 'rejected', 'bad_check_digit'], [16, 'rejected', 'bad_check_digit'],
+    ];
+    for (const [row, state, reason] of expect) {
+      assert.equal(byRow.get(row)?.state, state, `row ${row}: ${JSON.stringify(byRow.get(row))}`);
+      assert.equal(byRow.get(row)?.reason, reason, `row ${row}`);
+    }
+    assert.deepEqual(byRow.get(11)!.blockers, ['port_out_pending']);
+    assert.ok(byRow.get(12)!.blockers.includes('bundle_primary'));
+    assert.ok(byRow.get(13)!.blockers.includes('arrears'));
+    assert.equal(byRow.get(10)!.carrier, null, 'nothing is told about another company\'s line');
+    assert.ok(byRow.get(1)!.billFen > 0, 'the final bill comes from the same quote rules');
+
+    assert.deepEqual({ ready: r.body.counts.ready, blocked: r.body.counts.blocked, rejected: r.body.counts.rejected }, { ready: 4, blocked: 3, rejected: 9 });
+    assert.equal(r.body.totals.reasons.duplicate_in_file, 2);
+    const carriers = r.body.totals.carriers as Record<string, { lines: number; ready: number; billFen: number }>;
+    assert.equal(Object.values(carriers).reduce((n, c) => n + c.lines, 0), 7);
+    assert.equal(Object.values(carriers).reduce((n, c) => n + c.billFen, 0), r.body.totals.billFen);
+
+    const again = await admin.post('fleet/jobs', { rows: [a.iccid] }, { 'idempotency-key': 'fleet-test-1' });
+    assert.equal(again.status, 200);
+    assert.equal(again.body.id, r.body.id);
+    assert.equal(again.body.rowsTotal, rows.length);
+  });
+
+  test('takes a CSV file with a header row, quotes and CRLF; row numbers follow the file', async () => {
+    const [a, b] = lines;
+    const csv = `iccid,note\r\n"${a.iccid}",truck 1\r\n\r\n${b.iccid},truck 2\r\n`;
+    const r = await admin.call('POST', 'fleet/jobs?effectiveDate=2026-12-31', Buffer.from(csv), { 'content-type': 'text/csv' });
+    assert.equal(r.status, 201, JSON.stringify(r.body));
+    assert.equal(r.body.source, 'csv');
+    assert.equal(r.body.effectiveDate, '2026-12-31');
+    assert.equal(r.body.rowsTotal, 3);
+    const page = await admin.get(`fleet/jobs/${r.body.id}/lines`);
+    assert.deepEqual(page.body.lines.map((l: { state: string; reason: string | null }) => l.reason ?? l.state), ['ready', 'blank', b.port_out_status === 'none' && b.bundle_role === 'none' ? 'ready' : 'blocked']);
+  });
+
+  test('refuses an empty list and a list over 100,000 rows with 400, never a 500', async () => {
+    assert.equal((await admin.post('fleet/jobs', { rows: [] })).status, 400);
+    assert.equal((await admin.post('fleet/jobs', { rows: ['x'], extra: 1 })).status, 400);
+    const big = `${'8986001234567890120\n'.repeat(100_001)}`;
+    const r = await admin.call('POST', 'fleet/jobs', Buffer.from(big), { 'content-type': 'text/csv' });
+    assert.equal(r.status, 400, JSON.stringify(r.body).slice(0, 200));
+  });
+});
+
+describe('who may act', () => {
+  test('staff of other roles get 403 and nobody signed in 401; another company\'s administrator cannot read the job', async () => {
+    const ops = await staffFor(t.app, 'ops');
+    assert.equal((await ops.post('fleet/jobs', { rows: [lines[0].iccid] })).status, 403);
+    assert.equal((await new ApiClient(t.app).post('fleet/jobs', { rows: [lines[0].iccid] })).status, 401);
+
+    const mine = await admin.post('fleet/jobs', { rows: [lines[0].iccid] });
+    assert.equal(mine.status, 201);
+    // A second company with its own administrator sees neither the job nor the first company's lines.
+    await seedDemoCompany(t.ctx.db, t.ctx.vault, (p) => argon2.hash(p, { type: argon2.argon2id, memoryCost: 1024, timeCost: 1, parallelism: 1 }), { ...FLEET_COMPANY, lines: 5 });
+    const otherAdmin = new ApiClient(t.app);
+    assert.equal((await otherAdmin.post('staff/sign-in', { username: FLEET_COMPANY.admin.username, password: FLEET_COMPANY.admin.password })).status, 200);
+    assert.equal((await otherAdmin.get(`fleet/jobs/${mine.body.id}`)).status, 404);
+    assert.equal((await otherAdmin.get(`fleet/jobs/${mine.body.id}/lines`)).status, 404);
+    const theirs = await otherAdmin.post('fleet/jobs', { rows: [lines[0].iccid] });
+    assert.equal(theirs.status, 201);
+    assert.equal(theirs.body.totals.reasons.not_yours, 1);
+    // The role is read with the session on every request: a demoted account loses access at once.
+    await t.ctx.db.updateTable('staff').set({ company_id: null, role: 'ops' }).where('username', '=', DEMO_COMPANY.admin.username).execute();
+    assert.equal((await admin.get(`fleet/jobs/${mine.body.id}`)).status, 403);
+    await t.ctx.db.updateTable('staff').set({ company_id: DEMO_COMPANY.id, role: 'company_admin' }).where('username', '=', DEMO_COMPANY.admin.username).execute();
+    assert.equal((await admin.get(`fleet/jobs/${mine.body.id}`)).status, 200);
+    assert.equal((await admin.get('fleet/jobs/00000000-0000-4000-8000-000000000000')).status, 404);
+  });
+});
