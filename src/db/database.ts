@@ -118,16 +118,37 @@ export const PREPARED_PER_CONNECTION = 200;
  */
 class PreparingClient extends pg.Client {
   readonly #named = new Set<string>();
+  /** Part of every name: a new one after a schema change made the prepared statements stale. */
+  #generation = 0;
   override query(config: unknown, values?: unknown, callback?: unknown): any {
     if (typeof config === 'string' && Array.isArray(values) && values.length > 0 && typeof callback !== 'function') {
-      const name = `zx_${crypto.createHash('sha1').update(config).digest('base64url')}`;
+      const name = `zx${this.#generation}_${statementHash(config)}`;
       if (this.#named.has(name) || this.#named.size < PREPARED_PER_CONNECTION) {
         this.#named.add(name);
-        return super.query({ name, text: config, values });
+        return super.query({ name, text: config, values }).catch((err: unknown) => {
+          // A migration changed a table under a prepared `SELECT *` (another process migrated while
+          // this one ran): that statement fails once, and this connection prepares everything anew.
+          if ((err as { code?: string }).code === '0A000' && /cached plan/.test(String((err as Error).message))) {
+            this.#generation++;
+            this.#named.clear();
+          }
+          throw err;
+        });
       }
     }
     return (super.query as (...a: unknown[]) => unknown)(config, values, callback);
   }
+}
+
+/** Statement texts → their names' hash, for the texts seen most (bounded). */
+const hashes = new Map<string, string>();
+function statementHash(text: string): string {
+  let h = hashes.get(text);
+  if (h === undefined) {
+    if (hashes.size >= 2000) hashes.clear();
+    hashes.set(text, (h = crypto.createHash('sha1').update(text).digest('base64url')));
+  }
+  return h;
 }
 
 /**
