@@ -118,6 +118,7 @@ export async function buildApp(ctx: AppContext, opts: { logger?: boolean } = {})
   await app.register(async (m) => (await import('./routes/oauth-token.ts')).oauthTokenRoutes(m, ctx));
   await app.register(async (m) => (await import('../tmf/routes.ts')).tmfRoutes(m, ctx));
   await app.register(async (m) => (await import('./routes/webhooks.ts')).tmfHubRoutes(m, ctx), { prefix: '/tmf-api/productOrderingManagement/v4/hub' });
+  await app.register(async (m) => (await import('./routes/camara.ts')).camaraRoutes(m, ctx), { prefix: '/number-recycling/v0' });
 
   const hasWeb = fs.existsSync(path.join(WEB_DIST, 'index.html'));
   if (hasWeb) {

@@ -11,6 +11,7 @@ import { DemoGenerator } from './generate.ts';
 import { DEFAULT_CARRIER_SETTINGS, seedReferenceData } from './reference-data.ts';
 import { emptyRows, stableUuid, type SeedRows } from './rows.ts';
 import { buildScenarioRows, DEMO_SCENARIO_CUSTOMERS } from './scenarios.ts';
+import { seedRecycledNumbers } from './recycled-numbers.ts';
 
 export { DEMO_SCENARIOS, DEMO_SCENARIO_CUSTOMERS, type DemoScenario, type DemoScenarioInfo } from './scenarios.ts';
 
@@ -104,6 +105,7 @@ export async function seedDemoData(db: Kysely<DB>, vault: PiiVault, options: See
     done += n;
     onProgress?.(result.customers, total);
   }
+  result.lines += await seedRecycledNumbers(db, now); // numbers given to a new owner since (CAMARA Number Recycling)
   return result;
 }
 
