@@ -169,10 +169,12 @@ export function registerInputRules(app: FastifyInstance): void {
 }
 
 /** Errors Fastify raises before a route is found (FST_ERR_BAD_URL, FST_ERR_MAX_PARAM_LENGTH, …), in the one error shape. */
-export function frameworkErrors(err: FastifyError, _req: FastifyRequest, reply: FastifyReply): void {
+export function frameworkErrors(err: FastifyError, req: FastifyRequest, reply: FastifyReply): void {
   const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 400;
   const code = err.code === 'FST_ERR_BAD_URL' ? 'validation_failed' : 'bad_request';
   const message = err.code === 'FST_ERR_BAD_URL' ? 'Invalid request: the URL has a percent-escape that is not valid UTF-8.' : err.message;
+  // The TM Forum APIs answer in TMF630's error shape (src/tmf/tmf-errors.ts), before routing too.
+  if (req.url.startsWith('/tmf-api/')) return void reply.status(status).send({ code, reason: message, message, status: String(status), '@type': 'Error' });
   void reply.status(status).send({ error: { code, message } });
 }
 

@@ -18,6 +18,8 @@ import { sql } from 'kysely';
 import { dropTemplate, startTestApp, type TestApp } from '../helpers/context.ts';
 import { ApiClient, demoAccounts, quoteAndSubmit, staffFor, subscriberFor } from '../helpers/api.ts';
 import { resetSimulatorControls, SIMULATOR_NAMES } from '../../src/adapters/simulator-control.ts';
+import { createMachineClient } from '../helpers/machine-client.ts';
+import { MACHINE_SCOPES } from '../../src/identity/machine-clients/scopes.ts';
 
 const SEED = Number(process.env.ZHUXIAO_FUZZ_SEED ?? 20260101);
 /** Requests per operation and caller; a caller the operation lets in gets RUNS more. */
@@ -27,7 +29,8 @@ const RUNS = Number(process.env.ZHUXIAO_FUZZ_RUNS ?? 24);
 const COSTLY: Record<string, number> = {
   'POST /api/v1/staff/sign-in': 10, 'POST /api/v1/admin/staff': 4, 'POST /api/v1/admin/staff/{id}/reset-password': 4, 'GET /api/v1/ops/audit/verify': 6,
 };
-const ROLES = ['anonymous', 'subscriber', 'clerk', 'reviewer', 'ops', 'admin'] as const;
+// 'client': a machine client holding every scope (Bearer token), for the TMF APIs and the other machine routes.
+const ROLES = ['anonymous', 'subscriber', 'clerk', 'reviewer', 'ops', 'admin', 'client'] as const;
 type Role = (typeof ROLES)[number];
 
 type Schema = Record<string, any>;
@@ -44,6 +47,7 @@ interface Failure { op: string; role: Role; status: number; why: string; respons
 
 let t: TestApp;
 const cookies = new Map<Role, string>();
+let clientToken = '';
 const pool = {
   uuids: [] as string[], strings: [] as string[], pdfs: [] as Buffer[],
   msisdns: [] as string[], iccids: [] as string[], idNumbers: [] as string[], idLast6: [] as string[],
@@ -64,6 +68,9 @@ before(async () => {
   for (const line of subscriber.who.lines) submitted.push((await quoteAndSubmit(subscriber.api, line.id, line.msisdn)).submit);
   assert.ok(submitted.some((r) => r.status === 201), `no request to fuzz with: ${JSON.stringify(submitted.map((r) => [r.status, r.body]))}`);
   for (const role of ['clerk', 'reviewer', 'ops', 'admin'] as const) cookies.set(role, cookieOf(await staffFor(t.app, role)));
+  const machine = await createMachineClient(t.ctx, { scopes: [...MACHINE_SCOPES] });
+  const issued = await t.app.inject({ method: 'POST', url: '/oauth/token', headers: { 'content-type': 'application/json' }, payload: JSON.stringify({ grant_type: 'client_credentials', client_id: machine.clientId, client_secret: machine.clientSecret }) });
+  clientToken = issued.json().access_token;
 
   // Real identifiers make some requests reach deep into the use cases instead of stopping at "not found".
   // Staff ids are left out, so the fuzz never disables the accounts it is signed in with.
@@ -381,6 +388,7 @@ function buildInject(op: Operation, role: Role, r: FuzzRequest) {
   for (const [k, v] of Object.entries(r.headers)) if (v !== undefined) headers[k] = typeof v === 'string' ? v : JSON.stringify(v) ?? '';
   const cookie = cookies.get(role);
   if (cookie) headers.cookie = cookie;
+  if (role === 'client') headers.authorization = `Bearer ${clientToken}`;
   let payload: string | Buffer | undefined;
   if (r.body.kind === 'json') {
     payload = toJson(r.body.value);
@@ -423,7 +431,13 @@ async function check(op: Operation, role: Role, r: FuzzRequest, failures: Failur
   if (res.statusCode >= 400) {
     let body: { error?: { code?: unknown; message?: unknown } } | undefined;
     try { body = res.json(); } catch { /* not JSON */ }
-    if (typeof body?.error?.code !== 'string' || typeof body.error.message !== 'string') fail('error without the { error: { code, message } } shape');
+    // The standards' own error shapes on their paths: TMF630 under /tmf-api, RFC 6749 at /oauth/token.
+    const b = body as Record<string, unknown> | undefined;
+    if (op.path.startsWith('/tmf-api/')) {
+      if (typeof b?.code !== 'string' || typeof b.reason !== 'string') fail('error without the TMF630 { code, reason } shape');
+    } else if (op.path === '/oauth/token') {
+      if (typeof b?.error !== 'string' || typeof b.error_description !== 'string') fail('error without the RFC 6749 { error, error_description } shape');
+    } else if (typeof body?.error?.code !== 'string' || typeof body.error.message !== 'string') fail('error without the { error: { code, message } } shape');
   }
   return res.statusCode;
 }
@@ -515,7 +529,8 @@ test(`no request built from the OpenAPI document gets a 5xx, for any operation a
         const status = await check(op, role, r, failures);
         if (status !== 401 && status !== 403) admitted = true;
       }), { seed, numRuns });
-      const seed = SEED + (i * ROLES.length + j) * 2;
+      // The first six callers keep the seeds they always had; the machine client's come after them.
+      const seed = j < 6 ? SEED + (i * 6 + j) * 2 : SEED + 1_000_000 + i * 2;
       const cost = COSTLY[`${op.method} ${op.path}`] ?? 1;
       await run(seed, Math.ceil(PROBES / cost));
       if (admitted) {

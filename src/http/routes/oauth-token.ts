@@ -2,11 +2,12 @@
 // The client authenticates with HTTP Basic (client_secret_basic) or client_id/client_secret in the
 // body (client_secret_post), never both; the body is form-urlencoded as the RFC says, JSON is
 // accepted too. Errors are RFC 6749 §5.2 bodies, `{ error, error_description }`.
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import type { AppContext } from '../../context.ts';
 import { issueAccessToken, ACCESS_TOKEN_SECONDS } from '../../identity/machine-clients/issue-access-token.ts';
 import { OAuthError } from '../../identity/machine-clients/oauth-error.ts';
+import { AppError } from '../../shared/errors.ts';
 
 const FORM = 'application/x-www-form-urlencoded';
 const Field = (description: string) => Type.Optional(Type.String({ maxLength: 512, description }));
@@ -36,12 +37,21 @@ function basicCredentials(req: FastifyRequest): { id: string; secret: string } |
   }
 }
 
-function sendOAuthError(reply: FastifyReply, e: OAuthError) {
+function sendOAuthError(reply: FastifyReply, e: OAuthError, status = e.status) {
   if (e.error === 'invalid_client') reply.header('www-authenticate', 'Basic realm="zhuxiao", charset="UTF-8"');
-  return reply.status(e.status).header('cache-control', 'no-store').header('pragma', 'no-cache').send(e.body());
+  return reply.status(status).header('cache-control', 'no-store').header('pragma', 'no-cache').send(e.body());
 }
 
 export async function oauthTokenRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
+  // Whatever goes wrong before the handler (a body that does not parse, a content type not taken, a
+  // cross-site form post) is answered in RFC 6749's shape too.
+  app.setErrorHandler((err: FastifyError | AppError, req, reply) => {
+    if (err instanceof AppError) return sendOAuthError(reply, new OAuthError(err.code === 'unauthenticated' ? 'invalid_client' : 'invalid_request', err.message), err.status);
+    const status = (err as FastifyError).statusCode;
+    if (status && status >= 400 && status < 500) return sendOAuthError(reply, new OAuthError('invalid_request', err.message), status);
+    req.log.error({ err }, 'unhandled error');
+    return reply.status(500).header('cache-control', 'no-store').send({ error: 'server_error', error_description: 'Something went wrong on our side; try again.' });
+  });
   // Form bodies: each parameter at most once (RFC 6749 §3.2); a repeated one is kept as a list and refused below.
   app.addContentTypeParser(FORM, { parseAs: 'string' }, (_req, body, done) => {
     const params = new URLSearchParams(body as string);
