@@ -94,6 +94,17 @@ export function settle(f: MoneyFacts, today: string, acceptPenalty: boolean): Se
   };
 }
 
+/**
+ * What clearing a line's outstanding amount costs: the arrears with their overdue charge and the final
+ * bill's shortfall, less what the cash balance offsets when the subscriber chooses the offset.
+ */
+export function outstandingPayment(f: MoneyFacts, today: string, acceptPenalty: boolean, offsetFromBalance: boolean): { dueFen: number; offsetFen: number; shortfallFen: number; chargeFen: number } {
+  const dueFen = arrearsDue(f, today).totalFen;
+  const offsetFen = offsetFromBalance ? Math.min(dueFen, Math.max(0, f.cashBalanceFen)) : 0;
+  const shortfallFen = settle({ ...f, cashBalanceFen: f.cashBalanceFen - offsetFen }, today, acceptPenalty).shortfallFen;
+  return { dueFen, offsetFen, shortfallFen, chargeFen: dueFen - offsetFen + shortfallFen };
+}
+
 export function formatYuan(fen: number): string {
   const sign = fen < 0 ? '-' : '';
   const abs = Math.abs(fen);

@@ -1,18 +1,23 @@
 // Clears what stands between a line and its cancellation: arrears (with the overdue charge) and any
 // final-bill shortfall. Paid online through the payment adapter, or arrears offset against the cash
-// balance. The charge carries a stable idempotency key per account state, so a double click pays once.
+// balance, the rest in the subscriber's choice of wallet or card (else the account's own channel).
+// The charge carries a stable idempotency key per account state, so a double click pays once.
 import type { AppContext } from '../context.ts';
 import type { CarrierSettings } from '../db/schema.ts';
 import { AppError } from '../shared/errors.ts';
 import { appendAudit } from '../audit/append-audit.ts';
 import { loadQuoteFacts } from '../cancellation/load-quote-facts.ts';
-import { arrearsDue, chinaDate, settle } from './final-bill.ts';
+import { chinaDate, outstandingPayment } from './final-bill.ts';
 import type { PaymentMethod } from '../adapters/index.ts';
+
+/** How a subscriber pays online (what the portal offers): the payment adapter's wallets and card. */
+export type OnlineWallet = 'wechat_pay' | 'alipay' | 'unionpay';
+export const ONLINE_WALLETS: readonly OnlineWallet[] = ['wechat_pay', 'alipay', 'unionpay'];
 
 export async function payOutstanding(
   ctx: AppContext,
   who: { actorKind: 'subscriber' | 'staff'; actorId: string; ip: string },
-  input: { lineId: string; method: 'online' | 'balance' | 'store_cash' | 'store_pos'; acceptPenalty?: boolean; channel: 'online' | 'store' },
+  input: { lineId: string; method: 'online' | 'balance' | 'store_cash' | 'store_pos'; wallet?: OnlineWallet; acceptPenalty?: boolean; channel: 'online' | 'store' },
 ): Promise<{ paidFen: number; offsetFen: number; paymentId: string | null }> {
   const now = ctx.now();
   const today = chinaDate(now);
@@ -23,16 +28,12 @@ export async function payOutstanding(
     penaltyRemainingFeePercent: s.penaltyRemainingFeePercent, cashBalanceFen: f.account.cash_balance_fen, promoCreditFen: f.account.promo_credit_fen,
     arrearsFen: f.account.arrears_fen, arrearsSince: f.account.arrears_since, arrearsDailyPerMille: s.arrearsDailyPerMille,
   };
-  const due = arrearsDue(money, today);
-  const offsetFen = input.method === 'balance' ? Math.min(due.totalFen, f.account.cash_balance_fen) : 0;
-  const cashAfterOffset = f.account.cash_balance_fen - offsetFen;
-  const shortfall = settle({ ...money, cashBalanceFen: cashAfterOffset }, today, !!input.acceptPenalty).shortfallFen;
-  const chargeFen = due.totalFen - offsetFen + shortfall;
-  if (due.totalFen === 0 && shortfall === 0) throw new AppError('nothing_to_pay', 'Nothing is owed on this line.');
+  const { dueFen, offsetFen, shortfallFen: shortfall, chargeFen } = outstandingPayment(money, today, !!input.acceptPenalty, input.method === 'balance');
+  if (dueFen === 0 && shortfall === 0) throw new AppError('nothing_to_pay', 'Nothing is owed on this line.');
   const key = `pay:${f.account.id}:v${f.account.version}`;
   let paymentId: string | null = null;
   if (chargeFen > 0) {
-    const method: PaymentMethod = input.method === 'store_cash' ? 'store_cash' : input.method === 'store_pos' ? 'store_pos' : (f.account.payment_channel as PaymentMethod);
+    const method: PaymentMethod = input.method === 'store_cash' ? 'store_cash' : input.method === 'store_pos' ? 'store_pos' : (input.wallet ?? (f.account.payment_channel as PaymentMethod));
     const paid = await ctx.adapters.payments.charge({ amountFen: chargeFen, reference: f.account.id, idempotencyKey: key, method });
     paymentId = paid.paymentId;
   }
@@ -49,13 +50,13 @@ export async function payOutstanding(
       .where('id', '=', f.account.id).where('version', '=', f.account.version).executeTakeFirst();
     if (Number(updated.numUpdatedRows) !== 1) throw new AppError('conflict', 'The account changed while paying; look at the new figures.');
     const entries = [
-      ...(due.totalFen > 0 ? [{ kind: 'arrears_payment' as const, amount_fen: due.totalFen, reference: paymentId, idempotency_key: `${key}:arrears` }] : []),
+      ...(dueFen > 0 ? [{ kind: 'arrears_payment' as const, amount_fen: dueFen, reference: paymentId, idempotency_key: `${key}:arrears` }] : []),
       ...(offsetFen > 0 ? [{ kind: 'balance_offset' as const, amount_fen: -offsetFen, reference: null, idempotency_key: `${key}:offset` }] : []),
       ...(shortfall > 0 ? [{ kind: 'arrears_payment' as const, amount_fen: shortfall, reference: paymentId, idempotency_key: `${key}:topup` }] : []),
     ];
     await trx.insertInto('ledger_entries').values(entries.map((e) => ({ ...e, account_id: f.account.id }))).execute();
     await appendAudit(trx, { actorKind: who.actorKind, actorId: who.actorId, ip: who.ip, action: 'billing.pay_outstanding', subject: `line:${input.lineId}`,
-      details: { arrearsFen: due.totalFen, offsetFen, shortfallFen: shortfall, chargedFen: chargeFen, paymentId } });
+      details: { arrearsFen: dueFen, offsetFen, shortfallFen: shortfall, chargedFen: chargeFen, paymentId } });
   });
   return { paidFen: chargeFen, offsetFen, paymentId };
 }

@@ -1,7 +1,7 @@
 // The quote: every condition that stands in the way, every warning to acknowledge, the final bill
 // and the refund, for one line on one channel. Pure: the caller loads the facts.
 import crypto from 'node:crypto';
-import { arrearsDue, chinaDate, earlyTerminationPenalty, settle } from '../billing/final-bill.ts';
+import { arrearsDue, chinaDate, earlyTerminationPenalty, outstandingPayment, settle, type MoneyFacts } from '../billing/final-bill.ts';
 import type { BillingAccount, CarrierSettings, Line, MvnoBrand } from '../db/schema.ts';
 import { canonicalJson } from '../audit/append-audit.ts';
 import { availableCashFen, isLastLiveLine, linesKeepingBalance, type AccountShare } from '../billing/account-share.ts';
@@ -68,7 +68,11 @@ export interface Quote {
   seller?: { code: string; name: string; hotline: string; acceptsForwarded: boolean; forwardedTicket: string | null };
   freezeDays: number;
   computedOn: string;
+  /** What "pay now" charges (what billing/pay-arrears takes): online, or with the cash balance offset first. Null when nothing is owed. */
+  payment: null | { online: OutstandingPayment; balanceOffset: OutstandingPayment | null };
 }
+
+type OutstandingPayment = ReturnType<typeof outstandingPayment>;
 
 export const BASE_ACKNOWLEDGEMENTS = ['data_backup', 'unbind_accounts', 'number_frozen'] as const;
 
@@ -210,5 +214,14 @@ export function composeQuote(f: QuoteFacts, lang: Lang): Quote {
       : {}),
     freezeDays: s.freezeDays,
     computedOn: today,
+    payment: paymentChoices({ ...money, cashBalanceFen: account.cash_balance_fen }, today, f.acceptPenalty, line.status === 'cancelled'),
   };
+}
+
+/** The amounts "pay now" charges, computed as billing/pay-outstanding charges them (the whole cash balance). */
+function paymentChoices(money: MoneyFacts, today: string, acceptPenalty: boolean, cancelled: boolean): Quote['payment'] {
+  const online = outstandingPayment(money, today, acceptPenalty, false);
+  if (cancelled || (online.dueFen === 0 && online.shortfallFen === 0)) return null;
+  const offset = outstandingPayment(money, today, acceptPenalty, true);
+  return { online, balanceOffset: offset.offsetFen > 0 ? offset : null };
 }

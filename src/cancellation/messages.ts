@@ -10,6 +10,17 @@ type Text = { message: (p: P) => string; remedy?: (p: P) => string };
 
 const y = (fen: string | number) => formatYuan(Number(fen));
 
+/** What else a bundle holds, naming only what is there: "2 张副卡和宽带", "宽带", "1 secondary line". */
+function bundleParts(p: P, lang: Lang): string {
+  const n = Number(p.secondaries) || 0;
+  const broadband = p.broadband === 'yes';
+  if (lang === 'en') {
+    const lines = n === 1 ? '1 secondary line' : `${n} secondary lines`;
+    return n > 0 && broadband ? `${lines} and home broadband` : n > 0 ? lines : 'home broadband';
+  }
+  return n > 0 && broadband ? `${n} 张副卡和宽带` : n > 0 ? `${n} 张副卡` : '宽带';
+}
+
 const BLOCKERS: Record<Lang, Record<string, Text>> = {
   en: {
     line_cancelled: { message: () => 'This line is already cancelled.', remedy: () => 'Nothing to do. If it was cancelled in the last freeze period you may recover the number.' },
@@ -23,7 +34,7 @@ const BLOCKERS: Record<Lang, Record<string, Text>> = {
       remedy: (p) => `Accept the penalty of ${y(p.penaltyFen)}: it is added to the final bill. Or wait until ${p.contractEnd}.`,
     },
     bundle_primary: {
-      message: (p) => `This is the primary line of a bundle with ${p.secondaries} secondary line(s)${p.broadband === 'yes' ? ' and home broadband' : ''}.`,
+      message: (p) => `This is the primary line of a bundle with ${bundleParts(p, 'en')}.`,
       remedy: () => 'Cancel the secondary lines (and the broadband) first, or move them to another primary line, then come back.',
     },
     port_out_pending: { message: () => 'A number port-out (携号转网) is in progress for this line.', remedy: () => 'Wait for the port to finish (the line then leaves this carrier) or withdraw the port request first.' },
@@ -63,15 +74,15 @@ const BLOCKERS: Record<Lang, Record<string, Text>> = {
       remedy: (p) => `同意支付违约金 ${y(p.penaltyFen)}（计入最终账单），或等到 ${p.contractEnd} 合约期满后再办理。`,
     },
     bundle_primary: {
-      message: (p) => `该号码是融合/家庭套餐主卡，名下有 ${p.secondaries} 张副卡${p.broadband === 'yes' ? '及宽带' : ''}。`,
+      message: (p) => `该号码是融合/家庭套餐的主卡，套餐内还有${bundleParts(p, 'zh-CN')}。`,
       remedy: () => '请先注销副卡（及宽带），或将其转到其他主卡后再办理。',
     },
     port_out_pending: { message: () => '该号码正在办理携号转网。', remedy: () => '请等待携转完成，或先撤销携转申请。' },
     lost_or_suspended: { message: (p) => `该号码已${p.status === 'lost' ? '挂失' : '停机'}。`, remedy: () => '请携带身份证到任一营业厅办理注销，或先补卡/复机。' },
     store_only_number: { message: () => '该号码（靓号/集团号码）只能在营业厅注销。', remedy: () => '请携带身份证到该运营商任一营业厅办理。' },
     mvno_line: {
-      message: (p) => `该号码由 ${p.seller} 销售（使用${p.host}网络），只能由销售方办理注销。`,
-      remedy: (p) => `请拨打 ${p.seller} 客服 ${p.hotline}${p.forwardable === 'yes' ? '，或由我们将申请转交给对方' : ''}。`,
+      message: (p) => `该号码由${p.seller}销售（使用${p.host}网络），只能由销售方办理注销。`,
+      remedy: (p) => `请拨打${p.seller}客服电话 ${p.hotline}${p.forwardable === 'yes' ? '，或由我们把申请转交给对方' : ''}。`,
     },
     third_party_line: { message: (p) => `该号码由第三方（${p.seller}）销售，只能由销售方注销。`, remedy: (p) => `请联系销售方：${p.hotline}。` },
     final_bill_shortfall: {
@@ -95,7 +106,9 @@ const BLOCKERS: Record<Lang, Record<string, Text>> = {
 
 const WARNINGS: Record<Lang, Record<string, (p: P) => string>> = {
   en: {
-    companion_devices: (p) => `${p.count} companion device(s) share this number (${p.devices}); their service stops too.`,
+    companion_devices: (p) => (Number(p.count) === 1
+      ? `A companion device shares this number (${p.devices}); its service stops too.`
+      : `${p.count} companion devices share this number (${p.devices}); their service stops too.`),
     esim_profile: () => 'The eSIM profile on your phone stops working. Delete it in the phone\'s settings (Settings → Mobile network → eSIM) after cancellation.',
     promotional_credit: (p) => `Promotional credit of ${y(p.promoFen)} is not refundable and will be forfeited.`,
   },

@@ -2,66 +2,29 @@
 // approves it, the certificate verifies. Skipped when only the static fallback server is available.
 import { after, before, test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { DESKTOP, launchBrowser, noHorizontalScroll, onPage, PHONE } from './browser.ts';
-import { startApp, type RunningApp } from './app.ts';
+import type { BrowserContext, Page } from 'playwright-core';
+import { DESKTOP, noHorizontalScroll, PHONE } from './browser.ts';
 import { expectAccessible } from './axe.ts';
+import * as portal from './portal-helpers.ts';
 
-interface Demo {
-  subscribers: { scenario: string; msisdn: string; idLast6: string }[];
-  staff: { username: string; password: string; role: string }[];
-}
-
-let app: RunningApp;
-let browser: Browser | undefined;
-let demo: Demo;
+let h: portal.PortalHarness;
+let app: portal.PortalHarness['app'];
+let demo: portal.Demo;
 
 before(async () => {
-  app = await startApp();
-  if (!app.real) return;
-  browser = await launchBrowser();
-  demo = (await (await fetch(`${app.url}/api/v1/dev/demo-accounts`)).json()) as Demo;
+  h = await portal.startPortal();
+  app = h.app;
+  demo = h.demo;
 });
 
 after(async () => {
-  await browser?.close();
-  await app?.close();
+  await portal.stopPortal(h);
 });
 
-function scenario(name: string) {
-  const s = demo.subscribers.find((x) => x.scenario === name);
-  assert.ok(s, `demo scenario ${name} exists`);
-  return s;
-}
-
-async function withPage(
-  t: TestContext,
-  name: string,
-  viewport: { width: number; height: number },
-  fn: (page: Page, context: BrowserContext) => Promise<void>,
-): Promise<void> {
-  if (!app.real || !browser) {
-    t.skip('needs the API server (test/helpers/context.ts or ZHUXIAO_TEST_URL)');
-    return;
-  }
-  await onPage(browser, name, viewport, fn);
-}
-
-/** Signs a demo subscriber in through the portal UI, using the dev outbox for the SMS code. */
-async function signInSubscriber(page: Page, s: { msisdn: string; idLast6: string }) {
-  await page.goto(`${app.url}/portal`);
-  await page.getByTestId('demo-accounts').getByRole('button').first().click();
-  await page.getByTestId(`demo-${s.msisdn}`).click();
-  assert.equal(await page.getByTestId('msisdn-input').inputValue(), s.msisdn);
-  await page.getByTestId('send-code-button').click();
-  const code = await page.getByTestId('dev-outbox-code').innerText();
-  assert.match(code, /^\d{6}$/);
-  await page.getByTestId('code-input').fill(code);
-  await page.getByTestId('sign-in-button').click();
-  await page.getByTestId('id-last6-input').fill(s.idLast6);
-  await page.getByTestId('real-name-button').click();
-  await page.getByTestId(`line-${s.msisdn}`).waitFor();
-}
+const scenario = (name: string) => portal.scenario(h, name);
+const withPage = (t: TestContext, name: string, viewport: { width: number; height: number }, fn: (page: Page, context: BrowserContext) => Promise<void>) =>
+  portal.withPage(h, t, name, viewport, fn);
+const signInSubscriber = (page: Page, s: { msisdn: string; idLast6: string }) => portal.signInSubscriber(h, page, s);
 
 test('a wrong SMS code is refused with a message, in Chinese', async (t) => {
   await withPage(t, 'portal-wrong-code', PHONE, async (page) => {
@@ -130,6 +93,12 @@ test('a subscriber cancels an eSIM line, a reviewer approves it, and the certifi
     await page.getByTestId('wizard-submit').waitFor();
     await expectAccessible(page, 'wizard: submit');
     await page.getByTestId('wizard-submit').click();
+    // submitting asks first, with the refund and where it goes
+    const dialog = page.getByTestId('submit-confirm-dialog');
+    await dialog.waitFor();
+    assert.match(await dialog.innerText(), /退款 ¥\d+\.\d\d：原路退回/);
+    await expectAccessible(page, 'wizard: submit confirmation');
+    await page.getByTestId('submit-confirm').click();
     await page.waitForURL(/\/portal\/requests\/[^/]+$/);
     requestUrl = new URL(page.url()).pathname;
     const tag = page.getByTestId('status-tag').first();
@@ -198,8 +167,75 @@ test('arrears block the cancellation until paid from the checklist', async (t) =
       (el) => !!el && !/[\u4e00-\u9fff]/.test((el as { textContent: string | null }).textContent ?? ''),
       await blocker.elementHandle(),
     );
+    // pay now asks first: the amount the quote says, and the method
+    const lines = (await (await page.request.get(`${app.url}/api/v1/me/lines`)).json()).lines as { id: string; msisdn: string }[];
+    const lineId = lines.find((l) => l.msisdn === s.msisdn)!.id;
+    const q = await (await page.request.post(`${app.url}/api/v1/cancellations/quote`, { data: { lineId } })).json();
+    const yuan = (fen: number) => `¥${Math.floor(fen / 100).toLocaleString('en-US')}.${String(fen % 100).padStart(2, '0')}`;
     await page.getByTestId('remedy-pay_arrears').click();
+    const dialog = page.getByTestId('pay-dialog');
+    await dialog.waitFor();
+    assert.equal(await page.getByTestId('pay-amount').innerText(), yuan(q.payment.online.chargeFen));
+    for (const method of ['wechat_pay', 'alipay', 'unionpay']) await page.getByTestId(`pay-method-${method}`).waitFor();
+    assert.match(await dialog.innerText(), /WeChat Pay[\s\S]*Alipay[\s\S]*UnionPay/);
+    assert.match(await page.getByTestId('pay-confirm').innerText(), new RegExp(`Pay ${yuan(q.payment.online.chargeFen).replace(/[.$]/g, '\\$&')}`));
+    await expectAccessible(page, 'pay confirmation (English)');
+    // cancelling the dialog charges nothing
+    await page.getByTestId('pay-cancel').click();
+    await dialog.waitFor({ state: 'hidden' });
+    await page.getByTestId('not-eligible').waitFor();
+    await page.getByTestId('remedy-pay_arrears').click();
+    await page.getByTestId('pay-method-alipay').click();
+    await page.getByTestId('pay-confirm').click();
     await page.getByTestId('eligible').waitFor();
     await noHorizontalScroll(page, 'checks step after paying');
+  });
+});
+
+test('reload, Back and Forward keep the wizard where it was, with the ticks and the bank details', async (t) => {
+  await withPage(t, 'portal-wizard-url', PHONE, async (page) => {
+    const s = scenario('clean_physical');
+    await signInSubscriber(page, s);
+    // numbers as carriers write them
+    assert.match(await page.getByTestId(`line-${s.msisdn}`).innerText(), /\b1\d{2} \d{4} \d{4}\b/);
+    await page.getByTestId(`cancel-${s.msisdn}`).click();
+    await page.getByTestId('wizard-next').click();
+    await page.getByTestId('eligible').waitFor();
+    assert.match(page.url(), /[?&]step=checks\b/);
+    const codes = await page.locator('[data-testid^="ack-"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-testid')!));
+    for (const c of codes) await page.getByTestId(c).check();
+    await page.getByTestId('wizard-next').click();
+    await page.getByTestId('bill-table').waitFor();
+    assert.match(page.url(), /[?&]step=bill\b/);
+    const bank = page.getByTestId('route-bank');
+    await bank.click();
+    {
+      await page.getByTestId('bank-account-name').fill('张三');
+      await page.getByTestId('bank-account-number').fill('6222020200112233445');
+      await page.getByTestId('bank-name').fill('中国工商银行');
+    }
+    assert.ok(!/6222020200112233445/.test(page.url()), 'bank details never in the URL');
+
+    await page.reload();
+    await page.getByTestId('wizard-step-2').waitFor();
+    await page.getByTestId('bill-table').waitFor();
+    {
+      assert.equal(await page.getByTestId('bank-account-number').inputValue(), '6222020200112233445', 'the bank details survive a reload');
+      const stored = await page.evaluate(() => JSON.stringify(sessionStorage));
+      assert.match(stored, /6222020200112233445/, 'kept in this tab only (sessionStorage)');
+      const local = await page.evaluate(() => JSON.stringify(localStorage));
+      assert.ok(!/6222020200112233445/.test(local), 'never in localStorage');
+    }
+
+    await page.goBack();
+    await page.getByTestId('wizard-step-1').waitFor();
+    for (const c of codes) assert.equal(await page.getByTestId(c).isChecked(), true, `${c} still ticked after reload and Back`);
+    await page.goForward();
+    await page.getByTestId('wizard-step-2').waitFor();
+    await expectAccessible(page, 'wizard: bill after reload');
+
+    // a step the answers do not allow yet (the typed digits are not kept) falls back to it
+    await page.goto(page.url().replace(/step=\w+/, 'step=submit'));
+    await page.getByTestId('wizard-step-3').waitFor();
   });
 });

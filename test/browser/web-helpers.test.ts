@@ -48,3 +48,25 @@ test("the server's demo-accounts payload becomes scenarios and staff", () => {
   ]);
   assert.deepEqual(demo.staff, [{ username: 'reviewer', password: 'reviewer-demo-1', role: 'reviewer' }]);
 });
+
+test('phone numbers are grouped as carriers write them, masked ones too; others are left alone', async () => {
+  const { formatMsisdn, telHref } = await import('../../web/src/format.ts');
+  assert.equal(formatMsisdn('+8613800138001'), '138 0013 8001');
+  assert.equal(formatMsisdn('13800138001'), '138 0013 8001');
+  assert.equal(formatMsisdn('86 138-0013-8001'), '138 0013 8001');
+  assert.equal(formatMsisdn('138****8001'), '138 **** 8001');
+  assert.equal(formatMsisdn('4006-171-171'), '4006-171-171');
+  assert.equal(formatMsisdn('10086'), '10086');
+  assert.equal(formatMsisdn(''), '');
+  assert.equal(telHref('4006-171-171'), 'tel:4006171171');
+  assert.equal(telHref('+86 10 1234 5678'), 'tel:+861012345678');
+});
+
+test('dates and times are in Beijing time, labelled, whatever the machine zone', async () => {
+  const { formatDate, formatDateTime } = await import('../../web/src/format.ts');
+  // 16:30 UTC on 1 March is 00:30 on 2 March in Beijing
+  assert.equal(formatDate('2026-03-01T16:30:00Z', 'zh-CN'), '2026年3月2日（北京时间）');
+  assert.equal(formatDate('2026-03-01T16:30:00Z', 'en'), '2 March 2026 (Beijing time)');
+  assert.match(formatDateTime('2026-03-01T16:30:00Z', 'zh-CN'), /2026年3月2日 00:30（北京时间）/);
+  assert.match(formatDateTime('2026-03-01T16:30:00Z', 'en'), /2 Mar 2026, 00:30 \(Beijing time\)/);
+});

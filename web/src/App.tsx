@@ -21,6 +21,7 @@ const OpsDashboard = lazy(() => import('./pages/ops/OpsDashboard.tsx'));
 const StaffAdmin = lazy(() => import('./pages/ops/StaffAdmin.tsx'));
 const Verify = lazy(() => import('./pages/Verify.tsx'));
 const RetrieveCertificate = lazy(() => import('./pages/RetrieveCertificate.tsx'));
+const RecoverNumber = lazy(() => import('./pages/RecoverNumber.tsx'));
 
 const { Header, Content, Footer } = Layout;
 
@@ -174,6 +175,7 @@ const router = createBrowserRouter([
       { path: 'portal/requests', element: <Portal tab="requests" /> },
       { path: 'portal/lines/:lineId/cancel', element: <Wizard /> },
       { path: 'portal/requests/:id', element: <RequestStatus /> },
+      { path: 'portal/recover', element: <RecoverNumber /> },
       { path: 'staff', element: <StaffSignIn /> },
       { path: 'staff/review', element: <ReviewQueue /> },
       { path: 'staff/review/:id', element: <ReviewDecision /> },

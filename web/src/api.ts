@@ -131,6 +131,20 @@ export interface Line {
   bundleRole?: string | null;
   companions: { deviceLabel: string; formFactor: FormFactor }[];
   liveRequest: null | { id: string; status: RequestStatus };
+  /** A cancelled number's freeze: until then its former owner may recover it. */
+  frozenUntil?: string | null;
+  /** An MVNO line whose cancellation was forwarded to the MVNO: the partner's ticket. */
+  forwarded?: ForwardedRequest | null;
+}
+
+/** A cancellation handed to an MVNO: our ticket, where it stands, and the MVNO's answers in order. */
+export type PartnerAnswer = 'accepted' | 'completed' | 'rejected';
+export interface ForwardedRequest {
+  ticket: string;
+  createdAt: string;
+  status?: 'forwarded' | PartnerAnswer;
+  partnerReference?: string | null;
+  answers?: { answer: PartnerAnswer; partnerReference: string | null; reason: string | null; at: string }[];
 }
 
 // The server names the payment remedy 'pay_outstanding' (arrears or a final-bill shortfall); 'pay_arrears' is accepted too.
@@ -200,7 +214,11 @@ export interface Quote {
     forwardedTicket?: string | null;
   } | null;
   freezeDays?: number;
+  /** What "pay now" charges: online, or with the cash balance offset first; null when nothing is owed. */
+  payment?: null | { online: OutstandingPayment; balanceOffset: OutstandingPayment | null };
 }
+
+export interface OutstandingPayment { dueFen: number; offsetFen: number; shortfallFen: number; chargeFen: number }
 
 export type RefundRoute =
   | { type: 'original' }
@@ -416,8 +434,20 @@ export const findLine = (q: string) => post<{ line: Line }>('/me/lines/find', { 
 
 export const getQuote = (lineId: string, acceptPenalty: boolean) =>
   post<Quote>('/cancellations/quote', acceptPenalty ? { lineId, acceptPenalty: true } : { lineId });
-export const payArrears = (lineId: string, acceptPenalty: boolean) =>
-  post<unknown>('/billing/pay-arrears', acceptPenalty ? { lineId, acceptPenalty: true } : { lineId });
+/** The online ways to pay that the payment adapter offers subscribers. */
+export type OnlineWallet = 'wechat_pay' | 'alipay' | 'unionpay';
+export const ONLINE_WALLETS: readonly OnlineWallet[] = ['wechat_pay', 'alipay', 'unionpay'];
+export const payArrears = (lineId: string, acceptPenalty: boolean, how: { method: 'online' | 'balance'; wallet?: OnlineWallet }) =>
+  post<{ paidFen: number; offsetFen: number; paymentId: string | null }>('/billing/pay-arrears', {
+    lineId, method: how.method, ...(how.wallet ? { wallet: how.wallet } : {}), ...(acceptPenalty ? { acceptPenalty: true } : {}),
+  });
+export interface Store { id: string; carrier: CarrierCode; name: Localized; province: string }
+export const getStores = (carrier: string, province?: string | null) =>
+  get<{ stores: Store[] }>(`/stores?carrier=${enc(carrier)}${province ? `&province=${enc(province)}` : ''}`);
+export const requestRecoveryCode = (msisdn: string) =>
+  post<{ sentTo: string; expiresInSeconds: number; frozenUntil: string }>('/numbers/recover/code', { msisdn });
+export const recoverNumber = (body: { msisdn: string; code: string; idLast6: string; iccid: string }) =>
+  post<{ lineId: string; msisdn: string; carrier: string; status: string; maskedIccid: string }>('/numbers/recover', body);
 export const forwardToMvno = (lineId: string) => post<{ ticket: unknown }>('/partners/forward', { lineId });
 
 export interface SubmitCancellation {

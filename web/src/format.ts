@@ -55,3 +55,29 @@ export function colon(lang: string): string {
 export function last4(msisdn: string): string {
   return msisdn.replace(/\D/g, '').slice(-4);
 }
+
+/**
+ * A phone number as Chinese carriers write it: mobile numbers in groups of 3-4-4 without the +86
+ * ("+8613800138001" → "138 0013 8001"), masked ones the same way ("138****8001" → "138 **** 8001").
+ * Landlines, hotlines and anything else come back as they are.
+ */
+export function formatMsisdn(value: string | null | undefined): string {
+  if (!value) return '';
+  const bare = value.trim().replace(/[\s-]/g, '').replace(/^(?:\+|00)?86(?=1[\d*]{10}$)/, '');
+  if (/^1[\d*]{10}$/.test(bare)) return `${bare.slice(0, 3)} ${bare.slice(3, 7)} ${bare.slice(7)}`;
+  return value.trim();
+}
+
+/** A tel: link for a hotline or phone number ("4006-171-171" → "tel:4006171171", "+86 10 1234" → "tel:+86101234"). */
+export function telHref(phone: string): string {
+  return `tel:${phone.trim().replace(/(?!^\+)[^\d]/g, '')}`;
+}
+
+/** Only the calendar date in Beijing, labelled: "2026年3月2日（北京时间）", "2 Mar 2026 (Beijing time)". */
+export function formatDate(iso: string | null | undefined, lang: string): string {
+  if (!iso) return '—';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  const text = new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'zh-CN', { dateStyle: 'long', timeZone: 'Asia/Shanghai' }).format(d);
+  return lang === 'en' ? `${text} (Beijing time)` : `${text}（北京时间）`;
+}

@@ -7,8 +7,10 @@ import { assertOwnsLine, quoteCancellation } from '../../cancellation/quote-canc
 import { submitCancellation } from '../../cancellation/submit-cancellation.ts';
 import { withdrawCancellation } from '../../cancellation/withdraw-cancellation.ts';
 import { listMyCancellations, viewCancellationForOwner } from '../../cancellation/view-cancellation.ts';
-import { payOutstanding } from '../../billing/pay-outstanding.ts';
+import { ONLINE_WALLETS, payOutstanding, type OnlineWallet } from '../../billing/pay-outstanding.ts';
 import { forwardToMvno } from '../../partners/forward-to-mvno.ts';
+import { listStores } from '../../store/list-stores.ts';
+import type { CarrierCode } from '../../db/schema.ts';
 import { pickLang } from '../../cancellation/messages.ts';
 import { recordQuoteBlockers } from '../../ops/record-quote-blockers.ts';
 import { AppError } from '../../shared/errors.ts';
@@ -109,14 +111,38 @@ export async function subscriberRoutes(api: FastifyInstance, ctx: AppContext): P
   api.post('/billing/pay-arrears', {
     schema: {
       tags, summary: 'Pay arrears (and any final-bill shortfall) online, or offset arrears against the cash balance',
-      body: Type.Object({ lineId: Uuid, method: Type.Optional(Type.Union([Type.Literal('online'), Type.Literal('balance')])), acceptPenalty: Type.Optional(Type.Boolean()) }),
+      body: Type.Object({
+        lineId: Uuid,
+        method: Type.Optional(Type.Union([Type.Literal('online'), Type.Literal('balance')])),
+        wallet: Type.Optional(Type.Union(ONLINE_WALLETS.map((w) => Type.Literal(w)), { description: 'What pays the (rest of the) amount; the account\'s own channel when left out' })),
+        acceptPenalty: Type.Optional(Type.Boolean()),
+      }, { additionalProperties: false }),
       response: errors(400, 401, 404, 409, 422, 502),
     },
   }, async (req) => {
     const who = requireSubscriber(req);
-    const body = req.body as { lineId: string; method?: 'online' | 'balance'; acceptPenalty?: boolean };
+    const body = req.body as { lineId: string; method?: 'online' | 'balance'; wallet?: OnlineWallet; acceptPenalty?: boolean };
     await assertOwnsLine(ctx, who.customerId, body.lineId);
-    return payOutstanding(ctx, { actorKind: 'subscriber', actorId: who.customerId, ip: req.ip }, { lineId: body.lineId, method: body.method ?? 'online', acceptPenalty: body.acceptPenalty, channel: 'online' });
+    return payOutstanding(ctx, { actorKind: 'subscriber', actorId: who.customerId, ip: req.ip }, { lineId: body.lineId, method: body.method ?? 'online', wallet: body.wallet, acceptPenalty: body.acceptPenalty, channel: 'online' });
+  });
+
+  api.get('/stores', {
+    schema: {
+      tags, summary: "A carrier's stores, in one province (where a store-only line can be cancelled)",
+      querystring: Type.Object({
+        carrier: Type.Union([Type.Literal('cmcc'), Type.Literal('cucc'), Type.Literal('ctcc'), Type.Literal('cbn')]),
+        province: Type.Optional(Type.String({ pattern: '^[0-9]{2}$', maxLength: 2 })),
+      }, { additionalProperties: false }),
+      response: {
+        200: Type.Object({
+          stores: Type.Array(Type.Object({ id: Type.String(), carrier: Type.String(), name: Type.Object({ zh: Type.String(), en: Type.String() }), province: Type.String() })),
+        }),
+        ...errors(400),
+      },
+    },
+  }, async (req) => {
+    const q = req.query as { carrier: CarrierCode; province?: string };
+    return { stores: await listStores(ctx, q) };
   });
 
   api.post('/partners/forward', {

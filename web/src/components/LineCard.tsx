@@ -2,11 +2,24 @@ import type { ReactNode } from 'react';
 import { Card, Descriptions, Flex, Tag, Typography } from 'antd';
 import type { DescriptionsProps } from 'antd';
 import type { Line } from '../api.ts';
-import { formatFen, pickName } from '../format.ts';
+import { formatDate, formatFen, formatMsisdn, pickName, telHref } from '../format.ts';
 import { useT } from '../i18n.tsx';
 
 const STATUS_COLOR: Record<string, string> = { active: 'green', suspended: 'orange', lost: 'red', cancelled: 'default' };
 const mono = { fontFamily: 'ui-monospace, SFMono-Regular, Menlo, Consolas, monospace', wordBreak: 'break-all' as const };
+
+/** A hotline as a link the phone can call: "客服电话 4006-171-171". */
+export function Hotline({ phone, label = true }: { phone: string; label?: boolean }) {
+  const t = useT();
+  return (
+    <span>
+      {label ? `${t('line.hotline')} ` : null}
+      <a href={telHref(phone)} data-testid="hotline-link">
+        {phone}
+      </a>
+    </span>
+  );
+}
 
 export function LineTags({ line }: { line: Line }) {
   const t = useT();
@@ -43,7 +56,27 @@ export function lineFacts(line: Line, t: ReturnType<typeof useT>): DescriptionsP
     items.push({
       key: 'mvno',
       label: t('line.mvno'),
-      children: t('line.mvnoHotline', { name: pickName(line.mvno.name, t.lang), hotline: line.mvno.hotline }),
+      children: (
+        <span>
+          {pickName(line.mvno.name, t.lang)}
+          {' · '}
+          <Hotline phone={line.mvno.hotline} />
+        </span>
+      ),
+    });
+  }
+  if (line.forwarded) {
+    items.push({
+      key: 'forwarded',
+      label: t('line.forwardedTicket'),
+      children: <span data-testid={`forwarded-ticket-${line.msisdn}`}>{line.forwarded.ticket}</span>,
+    });
+  }
+  if (line.status === 'cancelled' && line.frozenUntil) {
+    items.push({
+      key: 'frozen',
+      label: t('line.frozenUntil'),
+      children: <span data-testid={`frozen-until-${line.msisdn}`}>{formatDate(line.frozenUntil, t.lang)}</span>,
     });
   }
   if (line.companions?.length) {
@@ -69,7 +102,7 @@ export function LineCard({ line, actions, highlight }: { line: Line; actions?: R
       <Flex vertical gap={12}>
         <Flex justify="space-between" align="flex-start" gap={8} wrap>
           <Typography.Text strong style={{ fontSize: 18, ...mono }}>
-            {line.msisdn}
+            {formatMsisdn(line.msisdn)}
           </Typography.Text>
           <LineTags line={line} />
         </Flex>

@@ -1,5 +1,6 @@
 // The details a refund route needs: a bank account (name, bank, number) or which line to credit.
 import { Flex, Input, Select, Typography } from 'antd';
+import { formatMsisdn } from '../format.ts';
 import { useT } from '../i18n.tsx';
 import { validBankAccount, type RouteDraft } from '../refund-route.ts';
 
@@ -53,7 +54,7 @@ export function RefundRouteDetails({ draft, setDraft, lines }: {
         aria-label={t('refund.toLine')}
         value={draft.lineId}
         onChange={(v: string) => setDraft({ ...draft, lineId: v })}
-        options={lines.map((l) => ({ value: l.id, label: l.msisdn }))}
+        options={lines.map((l) => ({ value: l.id, label: formatMsisdn(l.msisdn) }))}
       />
     );
   }

@@ -5,8 +5,14 @@ import { formatFen } from '../format.ts';
 import type { useT } from '../i18n.tsx';
 
 /** What the ledger says about the refund; nothing where none will be paid. */
-export function refundText(r: { refund?: { promisedFen: number; paidFen: number; status: string }; refundFen?: number | null }, t: ReturnType<typeof useT>): string | null {
-  if (!r.refund) return r.refundFen != null ? formatFen(r.refundFen) : null;
+export function refundText(
+  r: { status?: string; refund?: { promisedFen: number; paidFen: number; status: string }; refundFen?: number | null },
+  t: ReturnType<typeof useT>,
+): string | null {
+  const ended = r.status === 'rejected' || r.status === 'withdrawn';
+  // A rejected or withdrawn request pays nothing (unless the ledger says otherwise).
+  if (ended && r.refund?.status !== 'paid') return null;
+  if (!r.refund) return r.refundFen ? formatFen(r.refundFen) : null;
   switch (r.refund.status) {
     case 'paid': return t('refund.state.paid', { amount: formatFen(r.refund.paidFen) });
     case 'pending': return t('refund.state.pending', { amount: formatFen(r.refund.promisedFen) });

@@ -33,8 +33,8 @@ import {
   type Line,
 } from '../api.ts';
 import { ErrorAlert, Loading, ME_KEY, StatusTag, useDemoAccounts, useMe } from '../common.tsx';
-import { LineCard } from '../components/LineCard.tsx';
-import { formatDateTime, pickName } from '../format.ts';
+import { Hotline, LineCard } from '../components/LineCard.tsx';
+import { colon, formatDateTime, formatMsisdn, pickName } from '../format.ts';
 import { useT } from '../i18n.tsx';
 
 const { Title, Text, Paragraph } = Typography;
@@ -240,7 +240,7 @@ function SignIn({ demo }: { demo: DemoAccounts | null }) {
                         <Text strong>{pickName(s.description ?? s.label, t.lang)}</Text>
                         <Flex gap={8} wrap align="center">
                           <Text code style={{ fontSize: 12 }}>
-                            {s.msisdn}
+                            {formatMsisdn(s.msisdn)}
                           </Text>
                           {s.description ? (
                             <Text type="secondary" style={{ fontSize: 12 }}>
@@ -352,7 +352,21 @@ function LineActions({ line }: { line: Line }) {
       </Button>
     );
   }
-  if (line.status === 'cancelled') return null;
+  if (line.status === 'cancelled') {
+    return line.frozenUntil ? (
+      <Button data-testid={`recover-${line.msisdn}`} onClick={() => navigate(`/portal/recover?line=${encodeURIComponent(line.id)}`)}>
+        {t('recover.action')}
+      </Button>
+    ) : null;
+  }
+  // Forwarded to the MVNO: they cancel it; here the ticket and their hotline, no second request.
+  if (line.forwarded) {
+    return (
+      <Button data-testid={`view-forwarded-${line.msisdn}`} onClick={() => navigate('/portal/requests')}>
+        {t('line.viewForwarded')}
+      </Button>
+    );
+  }
   return (
     <Button type="primary" danger ghost data-testid={`cancel-${line.msisdn}`} onClick={() => navigate(`/portal/lines/${line.id}/cancel`)}>
       {t('line.cancel')}
@@ -435,18 +449,26 @@ function MyLines() {
 function MyRequests() {
   const t = useT();
   const list = useQuery({ queryKey: ['my-cancellations'], queryFn: getMyCancellations });
+  const lines = useQuery({ queryKey: ['lines'], queryFn: getLines });
+  // Requests forwarded to an MVNO live with the MVNO; they are tracked here by the partner's ticket.
+  const forwarded = (lines.data?.lines ?? []).filter((l) => l.forwarded);
   if (list.isPending) return <Loading />;
   if (list.isError) return <ErrorAlert error={list.error} />;
-  if (list.data.items.length === 0) return <Empty description={t('requests.empty')} />;
+  if (list.data.items.length === 0 && forwarded.length === 0) return <Empty description={t('requests.empty')} />;
   return (
     <Row gutter={[16, 16]}>
+      {forwarded.map((line) => (
+        <Col key={`fwd-${line.id}`} xs={24} md={12} xl={8}>
+          <ForwardedRequestCard line={line} />
+        </Col>
+      ))}
       {list.data.items.map((r) => (
         <Col key={r.id} xs={24} md={12} xl={8}>
           <Link to={`/portal/requests/${r.id}`} data-testid={`request-${r.id}`} style={{ display: 'block' }}>
             <Card hoverable size="small">
               <Flex justify="space-between" align="center" gap={8} wrap>
                 <Text strong style={{ fontSize: 16 }}>
-                  {r.msisdn}
+                  {formatMsisdn(r.msisdn)}
                 </Text>
                 <StatusTag status={r.status} />
               </Flex>
@@ -459,5 +481,54 @@ function MyRequests() {
         </Col>
       ))}
     </Row>
+  );
+}
+
+const FORWARD_COLOR: Record<string, string> = { forwarded: 'blue', accepted: 'gold', completed: 'green', rejected: 'red' };
+
+/** A request handed to an MVNO: who has it, the ticket, where it stands, the MVNO's answers, their hotline. */
+function ForwardedRequestCard({ line }: { line: Line }) {
+  const t = useT();
+  const fwd = line.forwarded!;
+  const name = line.mvno ? pickName(line.mvno.name, t.lang) : '';
+  const status = fwd.status ?? 'forwarded';
+  const answers = fwd.answers?.length ? (
+    <ul style={{ margin: 0, paddingInlineStart: 18 }} data-testid={`forwarded-answers-${line.msisdn}`}>
+      {fwd.answers.map((a, i) => (
+        <li key={`${a.answer}-${i}`}>
+          {t.dyn(`forwarded.answer.${a.answer}`, a.answer, { name })}
+          {a.partnerReference ? ` · ${t('forwarded.partnerReference', { reference: a.partnerReference })}` : ''}
+          {a.reason ? ` · ${a.reason}` : ''}
+          <Text type="secondary" style={{ display: 'block', fontSize: 12 }}>
+            {formatDateTime(a.at, t.lang)}
+          </Text>
+        </li>
+      ))}
+    </ul>
+  ) : null;
+  return (
+    <Card size="small" data-testid={`forwarded-${line.msisdn}`}>
+      <Flex justify="space-between" align="center" gap={8} wrap>
+        <Text strong style={{ fontSize: 16 }}>
+          {formatMsisdn(line.msisdn)}
+        </Text>
+        <Tag color={FORWARD_COLOR[status] ?? 'blue'} data-testid={`forwarded-status-${line.msisdn}`}>
+          {t.dyn(`forwarded.state.${status}`, t('forwarded.state.forwarded', { name }), { name })}
+        </Tag>
+      </Flex>
+      <Flex vertical gap={4} style={{ marginTop: 8 }}>
+        <Text>
+          {t('forwarded.ticket')}
+          {colon(t.lang)}
+          <Text strong data-testid={`forwarded-ticket-${line.msisdn}`}>
+            {fwd.ticket}
+          </Text>
+        </Text>
+        <Text type="secondary">{t('forwarded.at', { at: formatDateTime(fwd.createdAt, t.lang) })}</Text>
+        {status === 'forwarded' || status === 'accepted' ? <Text type="secondary">{t('forwarded.next', { name })}</Text> : null}
+        {line.mvno ? <Hotline phone={line.mvno.hotline} /> : null}
+        {answers}
+      </Flex>
+    </Card>
   );
 }

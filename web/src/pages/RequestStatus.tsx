@@ -14,7 +14,8 @@ import {
 } from '../api.ts';
 import { channelLabel, ErrorAlert, Loading, StatusTag, statusLabel } from '../common.tsx';
 import { noteText } from '../notes.ts';
-import { colon, formatDateTime, pickName } from '../format.ts';
+import { SignInFirst } from '../components/PortalHeading.tsx';
+import { colon, formatDateTime, formatMsisdn, pickName } from '../format.ts';
 import { useT } from '../i18n.tsx';
 
 const { Title, Text } = Typography;
@@ -50,19 +51,7 @@ export default function RequestStatus() {
   });
 
   if (req.isPending) return <Loading />;
-  if (req.isError && isApiError(req.error) && req.error.status === 401) {
-    return (
-      <Result
-        status="403"
-        title={t('err.unauthenticated')}
-        extra={
-          <Link to="/portal">
-            <Button type="primary">{t('signin.submit')}</Button>
-          </Link>
-        }
-      />
-    );
-  }
+  if (req.isError && isApiError(req.error) && req.error.status === 401) return <SignInFirst />;
   if (req.isError) {
     return isApiError(req.error) && req.error.status === 404 ? (
       <Result status="404" title={t('err.not_found')} extra={<Link to="/portal">{t('request.backToLines')}</Link>} />
@@ -91,8 +80,23 @@ export default function RequestStatus() {
       </div>
 
       {r.status === 'completed' && r.certificateSerial ? <CertificateBox serial={r.certificateSerial} /> : null}
-      {r.status === 'rejected' && r.rejectionReason ? (
-        <Alert type="error" showIcon title={t('request.rejection')} description={r.rejectionReason} data-testid="rejection" />
+      {r.status === 'rejected' ? (
+        <Alert
+          type="error"
+          showIcon
+          title={t('request.rejection')}
+          description={
+            <Flex vertical gap={8} align="flex-start">
+              {r.rejectionReason ? <span>{r.rejectionReason}</span> : null}
+              <span>{t('request.applyAgainHint')}</span>
+            </Flex>
+          }
+          action={<ApplyAgain lineId={r.lineId} />}
+          data-testid="rejection"
+        />
+      ) : null}
+      {r.status === 'withdrawn' ? (
+        <Alert type="info" showIcon title={t('request.withdrawn')} action={<ApplyAgain lineId={r.lineId} />} data-testid="withdrawn" />
       ) : null}
 
       <Card size="small">
@@ -133,7 +137,7 @@ export default function RequestStatus() {
 function facts(r: CancellationRequest, t: ReturnType<typeof useT>) {
   const items = [
     ...(r.reference ? [{ key: 'reference', label: t('request.reference'), children: <span data-testid="request-reference">{r.reference.display}</span> }] : []),
-    { key: 'msisdn', label: t('request.number'), children: r.msisdn },
+    { key: 'msisdn', label: t('request.number'), children: formatMsisdn(r.msisdn) },
     { key: 'carrier', label: t('request.carrier'), children: r.carrierName ? pickName(r.carrierName, t.lang) : t.dyn(`carrier.${r.carrier}`, r.carrier) },
     { key: 'channel', label: t('request.channel'), children: channelLabel(r.channel, t) },
     { key: 'created', label: t('request.created'), children: formatDateTime(r.createdAt, t.lang) },
@@ -183,6 +187,16 @@ function progressItems(r: CancellationRequest, t: ReturnType<typeof useT>) {
     if (i === current && moving) return { key: s.step, status: 'process' as const, title: word('now') };
     return { key: s.step, status: 'wait' as const, title: word('next') };
   });
+}
+
+/** A new request for the same line, once this one was rejected or withdrawn (the wizard starts afresh). */
+function ApplyAgain({ lineId }: { lineId: string }) {
+  const t = useT();
+  return (
+    <Link to={`/portal/lines/${encodeURIComponent(lineId)}/cancel`} data-testid="apply-again">
+      <Button type="primary">{t('request.applyAgain')}</Button>
+    </Link>
+  );
 }
 
 function CertificateBox({ serial }: { serial: string }) {

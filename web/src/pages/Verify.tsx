@@ -8,7 +8,7 @@ import { useMutation, useQuery } from '@tanstack/react-query';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
 import { isApiError, publicKeyUrl, verifyCertificate, verifyCertificateFile, type CertificateCheck } from '../api.ts';
 import { channelLabel, ErrorAlert, Loading } from '../common.tsx';
-import { formatDateTime, formatFen, pickName } from '../format.ts';
+import { formatDateTime, formatFen, formatMsisdn, pickName } from '../format.ts';
 import { useT, type TFunction } from '../i18n.tsx';
 
 const { Title, Paragraph, Text } = Typography;
@@ -205,7 +205,7 @@ function Outcome({ c, file = false }: { c: CertificateCheck; file?: boolean }) {
   const items = [
     c.serial ? { key: 'serial', label: t('verify.serial'), children: <Text style={mono}>{c.serial}</Text> } : null,
     c.carrierName || c.carrier ? { key: 'carrier', label: t('line.carrier'), children: pickName(c.carrierName, t.lang) || c.carrier } : null,
-    c.maskedMsisdn ? { key: 'msisdn', label: t('line.msisdn'), children: <span data-testid="verify-msisdn">{c.maskedMsisdn}</span> } : null,
+    c.maskedMsisdn ? { key: 'msisdn', label: t('line.msisdn'), children: <span data-testid="verify-msisdn">{formatMsisdn(c.maskedMsisdn)}</span> } : null,
     c.maskedIccid ? { key: 'iccid', label: t('line.iccid'), children: <Text style={mono}>{c.maskedIccid}</Text> } : null,
     c.completedAt ? { key: 'completed', label: t('verify.completedAt'), children: formatDateTime(c.completedAt, t.lang) } : null,
     c.channel ? { key: 'channel', label: t('request.channel'), children: channelLabel(c.channel, t) } : null,

@@ -1,6 +1,7 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { RefundSummary } from '../components/RefundSummary.tsx';
 import { RefundRouteDetails } from '../components/RefundRouteDetails.tsx';
+import { PayDialog, type PayChoice } from '../components/PayDialog.tsx';
 import { buildRefundRoute, type RouteDraft } from '../refund-route.ts';
 import {
   Alert,
@@ -37,9 +38,12 @@ import {
   type RefundRouteType,
 } from '../api.ts';
 import { ErrorAlert, Loading, StatusTag } from '../common.tsx';
-import { LineCard } from '../components/LineCard.tsx';
-import { colon, formatFen, last4, newUuid, pickName } from '../format.ts';
+import { Hotline, LineCard } from '../components/LineCard.tsx';
+import { StoreList } from '../components/StoreList.tsx';
+import { PortalHeading } from '../components/PortalHeading.tsx';
+import { colon, formatFen, formatMsisdn, last4, newUuid, pickName } from '../format.ts';
 import { useT, type MessageKey, type TFunction } from '../i18n.tsx';
+import { clearAnswers, useWizardAnswers, useWizardStep } from './wizard-progress.ts';
 
 const { Title, Text, Paragraph } = Typography;
 
@@ -104,16 +108,20 @@ function WizardFlow({ line }: { line: Line }) {
   const qc = useQueryClient();
   const navigate = useNavigate();
   const screens = Grid.useBreakpoint();
-  const { message } = AntApp.useApp();
+  const { message, modal } = AntApp.useApp();
 
-  const [step, setStep] = useState(0);
+  // The step is in the URL; the answers survive a reload (sessionStorage, this tab only).
+  const [step, setStep] = useWizardStep();
+  const [answers, update] = useWizardAnswers(line.id);
   // One key per wizard, so a retried submit after a network failure cannot create two requests.
-  const [idempotencyKey, setIdempotencyKey] = useState(newUuid);
-  const [acceptPenalty, setAcceptPenalty] = useState(false);
-  const [acks, setAcks] = useState<ReadonlySet<string>>(new Set());
-  const [draft, setDraft] = useState<RouteDraft>({ type: null, accountName: '', bankAccount: '', bankName: '' });
+  const { idempotencyKey, acceptPenalty, email, draft } = answers;
+  const setIdempotencyKey = (k: string) => update({ idempotencyKey: k });
+  const setAcceptPenalty = (v: boolean) => update({ acceptPenalty: v });
+  const acks: ReadonlySet<string> = new Set(answers.acks);
+  const setAcks = (next: ReadonlySet<string>) => update({ acks: [...next] });
+  const setDraft = (d: RouteDraft) => update({ draft: d });
+  const setEmail = (v: string) => update({ email: v });
   const [confirm4, setConfirm4] = useState('');
-  const [email, setEmail] = useState('');
   const [notice, setNotice] = useState<string | null>(null);
   const [ticket, setTicket] = useState<string | null>(null);
 
@@ -132,16 +140,21 @@ function WizardFlow({ line }: { line: Line }) {
   const route = q ? buildRefundRoute({ ...draft, type: routeChoice }, q) : null;
   const confirmOk = confirm4 === last4(line.msisdn);
 
+  const [payOpen, setPayOpen] = useState(false);
   const pay = useMutation({
-    mutationFn: () => payArrears(line.id, acceptPenalty),
-    onSuccess: async () => {
-      message.success(t('checks.paid'));
+    mutationFn: (choice: PayChoice) => payArrears(line.id, acceptPenalty, choice),
+    onSuccess: async (res) => {
+      setPayOpen(false);
+      message.success(res.paidFen > 0 ? t('checks.paidAmount', { amount: formatFen(res.paidFen) }) : t('checks.paid'));
       await qc.invalidateQueries({ queryKey: ['quote', line.id] });
     },
   });
   const forward = useMutation({
     mutationFn: () => forwardToMvno(line.id),
-    onSuccess: (res) => setTicket(ticketText(res.ticket)),
+    onSuccess: async (res) => {
+      setTicket(ticketText(res.ticket));
+      await qc.invalidateQueries({ queryKey: ['lines'] });
+    },
   });
   const submit = useMutation({
     mutationFn: () =>
@@ -162,7 +175,8 @@ function WizardFlow({ line }: { line: Line }) {
         qc.invalidateQueries({ queryKey: ['lines'] }),
         qc.invalidateQueries({ queryKey: ['my-cancellations'] }),
       ]);
-      navigate(`/portal/requests/${res.id}`, { state: { justSubmitted: true } });
+      clearAnswers(line.id);
+      navigate(`/portal/requests/${res.id}`, { state: { justSubmitted: true }, replace: true });
     },
     onError: async (err) => {
       if (!isApiError(err) || err.status === 0 || err.status >= 500) return; // safe to retry with the same key
@@ -193,14 +207,22 @@ function WizardFlow({ line }: { line: Line }) {
     window.scrollTo({ top: 0 });
   };
 
+  // A step reached by the URL (reload, a link, Forward) that the answers do not allow yet goes back
+  // to the first step that still needs something (ticks lost, a changed quote, the typed digits).
+  const reachable = (() => {
+    if (!q || quote.isFetching) return step;
+    if (!(q.eligible && allAcked)) return Math.min(step, 1);
+    if (route === null) return Math.min(step, 2);
+    if (!confirmOk) return Math.min(step, 3);
+    return step;
+  })();
+  useEffect(() => {
+    if (reachable < step) setStep(reachable, { replace: true });
+  }, [reachable, step, setStep]);
+
   return (
     <Flex vertical gap={20}>
-      <div>
-        <Link to="/portal">← {t('request.backToLines')}</Link>
-        <Title level={2} style={{ margin: '8px 0 0' }}>
-          {t('wizard.title', { msisdn: line.msisdn })}
-        </Title>
-      </div>
+      <PortalHeading>{t('wizard.title', { msisdn: formatMsisdn(line.msisdn) })}</PortalHeading>
 
       {screens.md ? (
         <Steps current={step} size="small" items={STEPS.map((k) => ({ title: t(k) }))} />
@@ -245,9 +267,12 @@ function WizardFlow({ line }: { line: Line }) {
             setAcks={setAcks}
             refreshing={quote.isFetching}
             acceptPenalty={acceptPenalty}
-            onPay={() => pay.mutate()}
+            onPay={() => {
+              pay.reset();
+              setPayOpen(true);
+            }}
             paying={pay.isPending}
-            payError={pay.error}
+            payError={payOpen ? null : pay.error}
             onAcceptPenalty={() => setAcceptPenalty(true)}
             onForward={() => forward.mutate()}
             forwarding={forward.isPending}
@@ -255,6 +280,18 @@ function WizardFlow({ line }: { line: Line }) {
             ticket={ticket}
             onRequote={() => quote.refetch()}
             mvnoName={line.mvno ? pickName(line.mvno.name, t.lang) : null}
+            line={line}
+          />
+        ) : null}
+
+        {q?.payment ? (
+          <PayDialog
+            open={payOpen}
+            payment={q.payment}
+            paying={pay.isPending}
+            error={pay.error}
+            onPay={(choice) => pay.mutate(choice)}
+            onCancel={() => setPayOpen(false)}
           />
         ) : null}
 
@@ -264,7 +301,7 @@ function WizardFlow({ line }: { line: Line }) {
 
         {step === 3 ? (
           <Card style={{ maxWidth: 760 }}>
-            <Paragraph>{t('confirm.intro', { msisdn: line.msisdn })}</Paragraph>
+            <Paragraph>{t('confirm.intro', { msisdn: formatMsisdn(line.msisdn) })}</Paragraph>
             <label htmlFor="confirm-last4">
               <Text strong>{t('confirm.last4')}</Text>
             </label>
@@ -311,7 +348,7 @@ function WizardFlow({ line }: { line: Line }) {
               size="small"
               column={1}
               items={[
-                { key: 'n', label: t('line.msisdn'), children: line.msisdn },
+                { key: 'n', label: t('line.msisdn'), children: formatMsisdn(line.msisdn) },
                 { key: 'c', label: t('line.carrier'), children: pickName(line.carrierName, t.lang) },
                 { key: 'b', label: t('bill.total'), children: formatFen(q.bill.totalFen) },
                 { key: 'r', label: t('refund.refundable'), children: formatFen(q.refund.refundableFen) },
@@ -345,7 +382,23 @@ function WizardFlow({ line }: { line: Line }) {
           <Button
             type="primary"
             danger
-            onClick={() => submit.mutate()}
+            onClick={() =>
+              modal.confirm({
+                title: t('submit.confirmTitle', { msisdn: formatMsisdn(line.msisdn) }),
+                content: (
+                  <Flex vertical gap={8} data-testid="submit-confirm-dialog">
+                    <span>{t('submit.confirmBody')}</span>
+                    {q && route && q.refund.refundableFen > 0 ? (
+                      <Text strong>{t('submit.confirmRefund', { amount: formatFen(q.refund.refundableFen), route: routeLabel(route, q, t) })}</Text>
+                    ) : null}
+                  </Flex>
+                ),
+                okText: t('submit.confirmOk'),
+                cancelText: t('submit.confirmCancel'),
+                okButtonProps: { danger: true, 'data-testid': 'submit-confirm' } as { danger: boolean },
+                onOk: () => submit.mutate(),
+              })
+            }
             loading={submit.isPending}
             disabled={!q || !route || !confirmOk || !allAcked}
             data-testid="wizard-submit"
@@ -387,7 +440,7 @@ function routeLabel(route: RefundRoute, quote: Quote, t: TFunction): string {
   if (route.type === 'bank') return `${base} · ${route.bankName} · ${route.accountName} · ****${route.bankAccount.slice(-4)}`;
   if (route.type === 'line') {
     const target = option?.lines?.find((l) => l.id === route.lineId);
-    return target ? `${base} · ${target.msisdn}` : base;
+    return target ? `${base} · ${formatMsisdn(target.msisdn)}` : base;
   }
   return base;
 }
@@ -410,6 +463,7 @@ interface ChecksProps {
   ticket: string | null;
   onRequote: () => void;
   mvnoName: string | null;
+  line: Line;
 }
 
 function Checks(p: ChecksProps) {
@@ -418,6 +472,8 @@ function Checks(p: ChecksProps) {
   const sellerName = quote.seller ? pickName(quote.seller.name, t.lang) : p.mvnoName;
   const ticket = p.ticket ?? quote.seller?.forwardedTicket ?? null;
   const warningByCode = new Map(quote.warnings.map((w) => [w.code, w.message]));
+  // The stores are listed once, under the first blocker that sends the subscriber there.
+  const firstStoreBlocker = quote.blockers.find((b) => b.remedyAction === 'visit_store')?.code;
 
   const toggle = (code: string, on: boolean) => {
     const next = new Set(p.acks);
@@ -474,6 +530,7 @@ function Checks(p: ChecksProps) {
               <Text type="secondary">{t('checks.remedy')}</Text> {b.remedy}
             </Text>
             {b.remedyAction === 'visit_store' ? <Text type="warning">{t('checks.visitStore')}</Text> : null}
+            {b.code === firstStoreBlocker ? <StoreList line={p.line} /> : null}
             <div>{action(b)}</div>
           </Flex>
         </Card>
@@ -481,10 +538,25 @@ function Checks(p: ChecksProps) {
       {p.payError ? <ErrorAlert error={p.payError} /> : null}
       {p.forwardError ? <ErrorAlert error={p.forwardError} /> : null}
       {ticket ? (
-        <Alert type="success" showIcon data-testid="forward-ticket" title={t('checks.forwarded', { ticket })} />
+        <Alert
+          type="success"
+          showIcon
+          data-testid="forward-ticket"
+          title={t('checks.forwarded', { ticket })}
+          description={
+            <Flex vertical gap={4} align="flex-start">
+              <span>{t('forwarded.next', { name: sellerName ?? '' })}</span>
+              <Link to="/portal/requests" data-testid="forwarded-to-requests">
+                {t('line.viewForwarded')}
+              </Link>
+            </Flex>
+          }
+        />
       ) : null}
       {quote.seller ? (
-        <Text type="secondary">{t('checks.seller', { name: sellerName ?? '', hotline: quote.seller.hotline })}</Text>
+        <Text type="secondary">
+          {t('checks.sellerName', { name: sellerName ?? '' })} <Hotline phone={quote.seller.hotline} />
+        </Text>
       ) : null}
       {p.acceptPenalty ? <Alert type="info" showIcon title={t('checks.penaltyAccepted')} /> : null}
       {!quote.eligible ? (
