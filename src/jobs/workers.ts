@@ -2,13 +2,15 @@
 // a handler that throws is retried by the queue with backoff.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { sql } from 'kysely';
-import type { Job } from 'pg-boss';
+import type { Job, JobResult } from 'pg-boss';
 import type { AppContext } from '../context.ts';
 import { errorMessage, isConnectionError } from '../db/connection-errors.ts';
 import { escalate, executeCancellation } from '../cancellation/execute-cancellation.ts';
 import { sendSms } from '../notifications/send-sms.ts';
 import { statusSmsRecipient, type StatusSmsJob } from '../cancellation/notify-status.ts';
 import { QUEUES } from './queue.ts';
+import type { FleetChunkJob } from '../fleet/confirm-fleet-job.ts';
+import { runFleetChunk } from '../fleet/run-fleet-chunk.ts';
 import { sendCertificateEmail } from '../cancellation/send-certificate-email.ts';
 import { scheduleNumberRelease } from '../numbers/schedule-number-release.ts';
 import { startWebhookDelivery } from '../webhooks/relay-deliveries.ts';
@@ -65,23 +67,30 @@ async function databaseAnswers(ctx: AppContext): Promise<boolean> {
   }
 }
 
+/**
+ * The execution queue's handler: a batch's requests run together, and each job gets its own outcome
+ * (perJobResults): completed, or failed (retried by the queue with backoff, and after its last retry
+ * moved to the dead-letter queue) when a step will be retried or the handler threw.
+ */
+export function executeJobs(ctx: AppContext) {
+  return async (jobs: Array<Job<{ requestId: string }>>): Promise<JobResult[]> => Promise.all(jobs.map(async (job): Promise<JobResult> => {
+    try {
+      const outcome = await throughOutages(ctx, job, () => executeCancellation(ctx, job.data.requestId));
+      if (outcome !== 'retry_later') return { id: job.id, status: 'completed' };
+      return { id: job.id, status: 'failed', output: { message: `request ${job.data.requestId}: a step failed and will be retried` } };
+    } catch (err) {
+      ctx.logger.warn({ requestId: job.data.requestId, reason: errorMessage(err) }, 'execution job failed; the queue retries it');
+      return { id: job.id, status: 'failed', output: { message: errorMessage(err) } };
+    }
+  }));
+}
+
 export async function startWorkers(ctx: AppContext, opts: { executionConcurrency?: number } = {}): Promise<void> {
   const boss = ctx.jobs.boss;
   // An execution spends much of its time waiting on the database, so several at a time overlap those
   // waits; beyond a few the process is short of CPU (the certificate's PDF and signature, see
   // bench/README.md): more executions go to more processes (`zhuxiao worker`).
-  await boss.work<{ requestId: string }>(QUEUES.execute, executionWorkOptions(opts.executionConcurrency) as never, (async (jobs: Array<Job<{ requestId: string }>>) =>
-    Promise.all(jobs.map(async (job) => {
-      try {
-        const outcome = await throughOutages(ctx, job, () => executeCancellation(ctx, job.data.requestId));
-        if (outcome !== 'retry_later') return { id: job.id, status: 'completed' as const };
-        return { id: job.id, status: 'failed' as const, output: { message: `request ${job.data.requestId}: a step failed and will be retried` } };
-      } catch (err) {
-        // The queue retries it with backoff, and after the last retry moves it to the dead-letter queue.
-        ctx.logger.warn({ requestId: job.data.requestId, reason: errorMessage(err) }, 'execution job failed; the queue retries it');
-        return { id: job.id, status: 'failed' as const, output: { message: errorMessage(err) } };
-      }
-    }))) as never);
+  await boss.work<{ requestId: string }>(QUEUES.execute, executionWorkOptions(opts.executionConcurrency) as never, executeJobs(ctx) as never);
   // A job that failed every retry (a database outage, a bug) must not leave its request in limbo.
   await boss.work<{ requestId: string }>(QUEUES.executeDead, { batchSize: 5, pollingIntervalSeconds: 2 } as never, async (jobs) => {
     for (const job of jobs) await throughOutages(ctx, job, () => escalate(ctx, job.data.requestId, 'the execution job failed on every retry; see the server log', 'job_failed'));
@@ -102,4 +111,8 @@ export async function startWorkers(ctx: AppContext, opts: { executionConcurrency
   });
   await scheduleNumberRelease(ctx); // QUEUES.releaseNumbers, every 10 minutes
   await startWebhookDelivery(ctx); // QUEUES.webhookDeliver, and the outbox relay
+  // A fleet job's chunks, one at a time per process (a chunk runs FLEET_LINE_CONCURRENCY lines at once).
+  await boss.work<FleetChunkJob>(QUEUES.fleetExecute, { batchSize: 1, pollingIntervalSeconds: 0.5 } as never, async (jobs) => {
+    for (const job of jobs) await throughOutages(ctx, job, () => runFleetChunk(ctx, job.data));
+  });
 }
