@@ -221,9 +221,9 @@ test('reload, Back and Forward keep the wizard where it was, with the ticks and 
     await page.getByTestId('bill-table').waitFor();
     {
       assert.equal(await page.getByTestId('bank-account-number').inputValue(), '6222020200112233445', 'the bank details survive a reload');
-      const stored = await page.evaluate(() => JSON.stringify(sessionStorage));
+      const stored = await page.evaluate<string>('JSON.stringify(sessionStorage)');
       assert.match(stored, /6222020200112233445/, 'kept in this tab only (sessionStorage)');
-      const local = await page.evaluate(() => JSON.stringify(localStorage));
+      const local = await page.evaluate<string>('JSON.stringify(localStorage)');
       assert.ok(!/6222020200112233445/.test(local), 'never in localStorage');
     }
 
