@@ -19,6 +19,7 @@ const StoreConsole = lazy(() => import('./pages/store/StoreConsole.tsx'));
 const StoreRequest = lazy(() => import('./pages/store/StoreRequest.tsx'));
 const OpsDashboard = lazy(() => import('./pages/ops/OpsDashboard.tsx'));
 const StaffAdmin = lazy(() => import('./pages/ops/StaffAdmin.tsx'));
+const MachineClients = lazy(() => import('./pages/admin/MachineClients.tsx'));
 const Verify = lazy(() => import('./pages/Verify.tsx'));
 const RetrieveCertificate = lazy(() => import('./pages/RetrieveCertificate.tsx'));
 const RecoverNumber = lazy(() => import('./pages/RecoverNumber.tsx'));
@@ -183,6 +184,7 @@ const router = createBrowserRouter([
       { path: 'staff/store/requests/:id', element: <StoreRequest /> },
       { path: 'staff/ops', element: <OpsDashboard /> },
       { path: 'staff/admin', element: <StaffAdmin /> },
+      { path: 'staff/admin/clients', element: <MachineClients /> },
       { path: 'verify', element: <Verify /> },
       { path: 'verify/:serial', element: <Verify /> },
       { path: 'certificate/retrieve', element: <RetrieveCertificate /> },

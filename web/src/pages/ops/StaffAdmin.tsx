@@ -136,7 +136,10 @@ function StaffAdmin() {
   return (
     <Flex vertical gap={16} data-testid="staff-admin">
       <div>
-        <Link to="/staff/ops">← {t('ops.title')}</Link>
+        <Flex justify="space-between" gap={12} wrap>
+          <Link to="/staff/ops">← {t('ops.title')}</Link>
+          <Link to="/staff/admin/clients" data-testid="machine-clients-link">{t('clients.link')} →</Link>
+        </Flex>
         <Flex align="center" justify="space-between" gap={12} wrap style={{ marginTop: 8 }}>
           <Title level={2} style={{ margin: 0 }}>
             {t('admin.title')}
