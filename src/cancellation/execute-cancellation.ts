@@ -40,6 +40,8 @@ async function loadExecRequest(ctx: AppContext, requestId: string): Promise<{ re
  */
 async function startExecution(ctx: AppContext, req: ExecRequest, channel: RequestChannel): Promise<boolean> {
   const applies = applicableSteps(req);
+  // A fleet's lines are proven together by the fleet job's signed manifest, not one PDF each (docs/decisions/0006).
+  if (channel === 'fleet') applies.certificate = false;
   try {
     await ctx.db.transaction().execute(async (trx) => {
       await moveRequest(ctx, trx, { requestId: req.id, from: 'approved', to: 'executing', actor: { kind: 'worker' }, msisdn: req.line.msisdn, channel });

@@ -19,6 +19,8 @@ export const QUEUES = {
   executeDead: 'cancellation-execute-dead',
   /** Sends one webhook delivery (one attempt; src/webhooks schedules the retries). */
   webhookDeliver: 'webhooks-deliver',
+  /** Carries out one chunk of a fleet job's lines (src/fleet/run-fleet-chunk.ts). */
+  fleetExecute: 'fleet-execute',
 } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 

@@ -148,3 +148,60 @@ describe('who may act', () => {
     assert.equal((await admin.get('fleet/jobs/00000000-0000-4000-8000-000000000000')).status, 404);
   });
 });
+
+describe('confirming a job', () => {
+  test('turns every ready line into a fleet request that lives the same life and ends cancelled; the job ends with an e-mail', async () => {
+    const { db } = t.ctx;
+    const open = await db.selectFrom('lines as l').select(['l.id', 'l.iccid', 'l.imsi', 'l.msisdn', 'l.form_factor'])
+      .where('l.company_id', '=', DEMO_COMPANY.id).where('l.status', '=', 'active').where('l.port_out_status', '=', 'none').where('l.bundle_role', '=', 'none')
+      .where('l.account_id', '<>', arrearsLine.account_id)
+      .where(({ not, exists, selectFrom }) => not(exists(selectFrom('cancellation_requests as r').select('r.id').whereRef('r.line_id', '=', 'l.id'))))
+      .orderBy('l.form_factor').orderBy('l.iccid').limit(6).execute();
+    assert.ok(open.some((l) => l.form_factor === 'esim'), 'an eSIM among them');
+    const portOut = lines.find((l) => l.port_out_status === 'pending')!;
+    const plan = await admin.post('fleet/jobs', { rows: [...open.map((l) => l.iccid), portOut.iccid] });
+    assert.equal(plan.status, 201);
+    assert.equal(plan.body.counts.ready, open.length);
+
+    const confirmed = await admin.post(`fleet/jobs/${plan.body.id}/confirm`, {});
+    assert.equal(confirmed.status, 202, JSON.stringify(confirmed.body));
+    assert.equal(confirmed.body.url, `/api/v1/fleet/jobs/${plan.body.id}`);
+    assert.equal(confirmed.body.queued, open.length);
+    assert.equal((await admin.post(`fleet/jobs/${plan.body.id}/confirm`, {})).status, 409, 'confirmed once');
+
+    let job;
+    for (const until = Date.now() + 60_000; ; await new Promise((r) => setTimeout(r, 250))) {
+      job = (await admin.get(`fleet/jobs/${plan.body.id}`)).body;
+      if (job.status === 'completed' || Date.now() > until) break;
+    }
+    assert.equal(job.status, 'completed', JSON.stringify(job.counts));
+    assert.equal(job.counts.completed, open.length);
+    assert.equal(job.counts.blocked, 1);
+
+    const requests = await db.selectFrom('cancellation_requests').selectAll().where('line_id', 'in', open.map((l) => l.id)).execute();
+    assert.equal(requests.length, open.length);
+    const network = t.ctx.adapters.network as unknown as { deprovisioned: ReadonlyMap<string, unknown> };
+    for (const r of requests) {
+      assert.equal(r.channel, 'fleet');
+      assert.equal(r.status, 'completed');
+      assert.equal(r.certificate_serial, null, 'fleet lines are proven by the job, not one PDF each');
+      const events = await db.selectFrom('request_events').select(['from_status', 'to_status']).where('request_id', '=', r.id).orderBy('id').execute();
+      assert.deepEqual(events.map((e) => `${e.from_status ?? ''}>${e.to_status}`), ['>approved', 'approved>executing', 'executing>completed']);
+      const steps = await db.selectFrom('execution_steps').select(['step', 'status']).where('request_id', '=', r.id).execute();
+      assert.equal(steps.find((s) => s.step === 'certificate')?.status, 'skipped');
+      assert.equal(steps.find((s) => s.step === 'network_deprovision')?.status, 'done');
+    }
+    for (const l of open) {
+      const line = await db.selectFrom('lines').select('status').where('id', '=', l.id).executeTakeFirstOrThrow();
+      assert.equal(line.status, 'cancelled');
+      assert.ok(network.deprovisioned.has(l.imsi), 'the network removed the subscriber');
+      const pool = await db.selectFrom('number_pool').select('state').where('msisdn', '=', l.msisdn).executeTakeFirstOrThrow();
+      assert.equal(pool.state, 'frozen');
+    }
+    const mail = await db.selectFrom('email_outbox').select(['subject', 'text']).where('idempotency_key', '=', `fleet:${plan.body.id}:ended`).execute();
+    assert.equal(mail.length, 1);
+    assert.match(mail[0].text, new RegExp(`完成 ${open.length} 条`));
+    const event = await db.selectFrom('webhook_events').select('event_type').where('event_type', 'like', '%leet%').execute();
+    assert.ok(event.length >= 1, 'the fleet job end event is in the outbox');
+  });
+});

@@ -4,6 +4,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import type { AppContext } from '../../context.ts';
 import { MAX_ROW_LENGTH } from '../../fleet/classify-row.ts';
+import { confirmFleetJob } from '../../fleet/confirm-fleet-job.ts';
 import { MAX_FLEET_ROWS, planFleetJob, type FleetActor } from '../../fleet/plan-fleet-job.ts';
 import { readCsvRows } from '../../fleet/read-csv-rows.ts';
 import { FLEET_LINE_STATES, MAX_LINES_PAGE, listFleetJobLines, viewFleetJob } from '../../fleet/view-fleet-job.ts';
@@ -67,6 +68,22 @@ export async function fleetRoutes(api: FastifyInstance, ctx: AppContext): Promis
       reply.code(created ? 201 : 200).header('location', `/api/v1/fleet/jobs/${jobId}`);
       return viewFleetJob(ctx, companyId, jobId);
     });
+  });
+
+  api.post('/fleet/jobs/:id/confirm', {
+    ...guard,
+    schema: {
+      tags, summary: 'Confirm a dry run: every line still ready becomes a cancellation request (channel fleet) carried out in chunks, after the effective date if one was set; 202 with the job URL',
+      params: IdParams, body: Type.Optional(Type.Object({}, { additionalProperties: false })),
+      response: { 202: Type.Object({ id: Type.String(), url: Type.String(), queued: Type.Integer(), blockedSinceDryRun: Type.Integer() }), ...errors(400, 401, 403, 404, 409) },
+    },
+  }, async (req, reply) => {
+    const { companyId, actor } = companyOf(req);
+    const id = (req.params as { id: string }).id;
+    const result = await confirmFleetJob(ctx, companyId, id, actor);
+    const url = `/api/v1/fleet/jobs/${id}`;
+    reply.code(202).header('location', url);
+    return { id, url, ...result };
   });
 
   api.get('/fleet/jobs/:id', {

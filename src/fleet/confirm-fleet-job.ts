@@ -1,0 +1,141 @@
+/**
+ * Confirming a fleet job's dry run: dry_run → confirmed, once (a conditional update; zero rows means
+ * someone confirmed or it is not this company's). Every ready line is quoted again (the facts may
+ * have moved since the dry run: a line now blocked stays out) and becomes a cancellation request with
+ * channel 'fleet', status approved (the administrator's confirmation is the review), written in bulk
+ * with its first timeline event and its audit entry, as openRequest writes them one at a time. The
+ * lines are then handed to the queue in chunks (one job per chunk, run-fleet-chunk.ts), after the
+ * effective date when one was set. All of it in one transaction.
+ */
+import crypto from 'node:crypto';
+import { sql, type Transaction } from 'kysely';
+import type { AppContext } from '../context.ts';
+import type { DB } from '../db/schema.ts';
+import { appendAudit } from '../audit/append-audit.ts';
+import { BASE_ACKNOWLEDGEMENTS, composeQuote, type Quote } from '../cancellation/compose-quote.ts';
+import { loadQuoteFacts } from '../cancellation/load-quote-facts.ts';
+import { newRequestReference } from '../cancellation/request-reference.ts';
+import { QUEUES } from '../jobs/queue.ts';
+import { AppError } from '../shared/errors.ts';
+import type { FleetActor } from './plan-fleet-job.ts';
+
+/** Lines per queue job: big enough that the queue's own cost per line is small, small enough to spread over workers. */
+export const FLEET_CHUNK_SIZE = 500;
+
+export interface FleetChunkJob {
+  jobId: string;
+  rowNos: number[];
+}
+
+export async function confirmFleetJob(ctx: AppContext, companyId: string, jobId: string, actor: FleetActor): Promise<{ queued: number; blockedSinceDryRun: number }> {
+  return ctx.db.transaction().execute(async (trx) => {
+    const job = await trx.updateTable('fleet_jobs').set({ status: 'running', confirmed_at: ctx.now() })
+      .where('id', '=', jobId).where('company_id', '=', companyId).where('status', '=', 'dry_run')
+      .returning(['id', 'effective_date']).executeTakeFirst();
+    if (!job) {
+      const current = await trx.selectFrom('fleet_jobs').select('status').where('id', '=', jobId).where('company_id', '=', companyId).executeTakeFirst();
+      if (!current) throw new AppError('not_found', 'The fleet job was not found.');
+      throw new AppError('conflict', `The job is ${current.status} now, not a dry run: it was confirmed already.`, { status: current.status });
+    }
+    const ready = await trx.selectFrom('fleet_job_lines as f').innerJoin('lines as l', 'l.id', 'f.line_id')
+      .select(['f.row_no', 'l.id as line_id', 'l.customer_id', 'l.carrier', 'l.msisdn'])
+      .where('f.job_id', '=', jobId).where('f.state', '=', 'ready').orderBy('f.row_no').execute();
+
+    const requests: Array<{ rowNo: number; lineId: string; customerId: string; carrier: string; quote: Quote }> = [];
+    const nowBlocked: Array<{ rowNo: number; blockers: string[] }> = [];
+    for (const r of ready) {
+      const quote = composeQuote(await loadQuoteFacts(trx, { lineId: r.line_id, channel: 'store', acceptPenalty: true, now: ctx.now() }), 'en');
+      if (quote.blockers.length > 0) nowBlocked.push({ rowNo: r.row_no, blockers: quote.blockers.map((b) => b.code) });
+      else requests.push({ rowNo: r.row_no, lineId: r.line_id, customerId: r.customer_id, carrier: r.carrier, quote });
+    }
+    for (const b of nowBlocked) {
+      await trx.updateTable('fleet_job_lines').set({ state: 'blocked', reason: 'blocked_since_dry_run', blockers: JSON.stringify(b.blockers), updated_at: new Date() })
+        .where('job_id', '=', jobId).where('row_no', '=', b.rowNo).execute();
+    }
+
+    const opened = await insertRequests(trx, jobId, requests, actor);
+    const refused = requests.filter((r) => !opened.has(r.rowNo)).map((r) => r.rowNo);
+    if (refused.length) {
+      await trx.updateTable('fleet_job_lines').set({ state: 'rejected', reason: 'request_open', updated_at: new Date() })
+        .where('job_id', '=', jobId).where('row_no', 'in', refused).execute();
+    }
+    if (opened.size) {
+      const rows = [...opened.entries()];
+      await sql`UPDATE fleet_job_lines AS f SET state = 'queued', request_id = v.request_id, updated_at = now()
+        FROM unnest(${rows.map(([n]) => n)}::integer[], ${rows.map(([, id]) => id)}::uuid[]) AS v(row_no, request_id)
+        WHERE f.job_id = ${jobId} AND f.row_no = v.row_no`.execute(trx);
+    }
+    const rowNos = [...opened.keys()].sort((a, b) => a - b);
+    const startAfterSeconds = secondsUntil(job.effective_date, ctx.now());
+    for (let i = 0; i < rowNos.length; i += FLEET_CHUNK_SIZE) {
+      const chunk: FleetChunkJob = { jobId, rowNos: rowNos.slice(i, i + FLEET_CHUNK_SIZE) };
+      await ctx.jobs.send(trx, QUEUES.fleetExecute, chunk, { key: `${jobId}:${i / FLEET_CHUNK_SIZE}`, ...(startAfterSeconds > 0 ? { startAfterSeconds } : {}) });
+    }
+    await appendAudit(trx, {
+      actorKind: actor.kind, actorId: actor.id, ip: actor.ip ?? null, action: 'fleet.confirm', subject: jobId,
+      details: { companyId, queued: opened.size, blockedSinceDryRun: nowBlocked.length, requestOpen: refused.length, effectiveDate: job.effective_date },
+    });
+    if (opened.size === 0) await trx.updateTable('fleet_jobs').set({ status: 'completed', finished_at: ctx.now() }).where('id', '=', jobId).execute();
+    return { queued: opened.size, blockedSinceDryRun: nowBlocked.length };
+  });
+}
+
+/**
+ * The requests, their first timeline events and their audit entries in three statements per
+ * thousand. A line that has a live request already (the partial unique index) inserts nothing and
+ * is left out; a reference already taken is drawn again.
+ */
+async function insertRequests(
+  trx: Transaction<DB>,
+  jobId: string,
+  requests: Array<{ rowNo: number; lineId: string; customerId: string; carrier: string; quote: Quote }>,
+  actor: FleetActor,
+): Promise<Map<number, string>> {
+  const opened = new Map<number, string>();
+  const acks = JSON.stringify(BASE_ACKNOWLEDGEMENTS);
+  const route = JSON.stringify({ type: 'original' });
+  for (let start = 0; start < requests.length; start += 1000) {
+    let pending = requests.slice(start, start + 1000).map((r) => ({ ...r, id: crypto.randomUUID() }));
+    for (let attempt = 0; attempt < 3 && pending.length > 0; attempt++) {
+      const refs = pending.map(() => newRequestReference());
+      const inserted = await sql<{ id: string }>`
+        INSERT INTO cancellation_requests (id, reference, line_id, customer_id, carrier, channel, status, quote_version, quote, acknowledgements,
+          refund_route, bill_total_fen, refund_fen, decided_at, details)
+        SELECT v.id, v.reference, v.line_id, v.customer_id, v.carrier, 'fleet', 'approved', v.quote_version, v.quote, ${acks}::jsonb,
+          ${route}::jsonb, v.bill, v.refund, now(), ${JSON.stringify({ fleetJobId: jobId })}::jsonb
+        FROM unnest(${pending.map((p) => p.id)}::uuid[], ${refs}::text[], ${pending.map((p) => p.lineId)}::uuid[], ${pending.map((p) => p.customerId)}::uuid[],
+          ${pending.map((p) => p.carrier)}::text[], ${pending.map((p) => p.quote.version)}::text[], ${pending.map((p) => JSON.stringify(p.quote))}::jsonb[],
+          ${pending.map((p) => p.quote.bill.totalFen)}::bigint[], ${pending.map((p) => p.quote.refund.refundableFen)}::bigint[])
+          AS v(id, reference, line_id, customer_id, carrier, quote_version, quote, bill, refund)
+        ON CONFLICT DO NOTHING
+        RETURNING id`.execute(trx);
+      const ids = new Set(inserted.rows.map((r) => r.id));
+      const done = pending.filter((p) => ids.has(p.id));
+      for (const p of done) opened.set(p.rowNo, p.id);
+      if (done.length) {
+        const at = new Date().toISOString();
+        const doneIds = done.map((p) => p.id);
+        await sql`INSERT INTO request_events (request_id, from_status, to_status, actor_kind, actor_id, note)
+          SELECT id, NULL, 'approved', ${actor.kind}::text, ${actor.id}::text, NULL FROM unnest(${doneIds}::uuid[]) AS v(id)`.execute(trx);
+        await sql`INSERT INTO audit_log (at, actor_kind, actor_id, action, request_id, subject, details, ip)
+          SELECT ${at}::timestamptz, ${actor.kind}::text, ${actor.id}::text, 'request.submit', v.id, NULL, v.details, ${actor.ip ?? null}::text
+          FROM unnest(${doneIds}::uuid[], ${done.map((p) => JSON.stringify({ channel: 'fleet', status: 'approved', fleetJobId: jobId, quoteVersion: p.quote.version, refundFen: p.quote.refund.refundableFen, billTotalFen: p.quote.bill.totalFen, route: 'original' }))}::jsonb[]) AS v(id, details)`.execute(trx);
+      }
+      // What did not go in: a reference collision (drawn again) or a live request on the line (left out).
+      const live = pending.length > done.length
+        ? new Set((await trx.selectFrom('cancellation_requests').select('line_id').where('line_id', 'in', pending.filter((p) => !ids.has(p.id)).map((p) => p.lineId))
+          .where('status', 'in', ['pending_review', 'approved', 'executing', 'needs_attention', 'completed']).execute()).map((r) => r.line_id))
+        : new Set<string>();
+      pending = pending.filter((p) => !ids.has(p.id) && !live.has(p.lineId)).map((p) => ({ ...p, id: crypto.randomUUID() }));
+    }
+  }
+  return opened;
+}
+
+/** Seconds from now to 00:00 China time on the effective date (0 when none or past). */
+function secondsUntil(effectiveDate: string | Date | null, now: Date): number {
+  if (!effectiveDate) return 0;
+  const day = effectiveDate instanceof Date ? effectiveDate.toISOString().slice(0, 10) : effectiveDate.slice(0, 10);
+  const at = Date.parse(`${day}T00:00:00+08:00`);
+  return Number.isNaN(at) ? 0 : Math.max(0, Math.ceil((at - now.getTime()) / 1000));
+}

@@ -1,0 +1,46 @@
+/**
+ * The end of a fleet job: once no line is queued or executing, running → completed (conditional: the
+ * last two chunks may finish at once, one of them ends it), the audit entry and the
+ * FleetJobEnded webhook event (recordFleetJobEnded) in that transaction; then the e-mail to the
+ * company's contact address, with a stable key so it goes once.
+ */
+import { sql } from 'kysely';
+import type { AppContext } from '../context.ts';
+import { appendAudit } from '../audit/append-audit.ts';
+import { formatYuan } from '../billing/final-bill.ts';
+import { sendEmail } from '../notifications/send-email.ts';
+import { recordFleetJobEnded } from '../webhooks/record-fleet-job-ended.ts';
+
+export async function finishFleetJobIfDone(ctx: AppContext, jobId: string): Promise<boolean> {
+  const ended = await ctx.db.transaction().execute(async (trx) => {
+    const job = await trx.updateTable('fleet_jobs').set({ status: 'completed', finished_at: ctx.now() })
+      .where('id', '=', jobId).where('status', 'in', ['running', 'stopped'])
+      .where(({ not, exists, selectFrom }) => not(exists(selectFrom('fleet_job_lines').select('row_no').where('job_id', '=', jobId).where('state', 'in', ['queued', 'executing']))))
+      .returning(['company_id', 'created_at']).executeTakeFirst();
+    if (!job) return undefined;
+    const rows = await trx.selectFrom('fleet_job_lines')
+      .select(['state', sql<number>`count(*)::int`.as('n'), sql<number>`coalesce(sum(bill_fen), 0)::bigint`.as('bill'), sql<number>`coalesce(sum(refund_fen), 0)::bigint`.as('refund')])
+      .where('job_id', '=', jobId).groupBy('state').execute();
+    const counts = Object.fromEntries(rows.map((r) => [r.state, Number(r.n)]));
+    const completed = rows.find((r) => r.state === 'completed');
+    const summary = { counts, billFen: Number(completed?.bill ?? 0), refundFen: Number(completed?.refund ?? 0) };
+    await appendAudit(trx, { actorKind: 'worker', action: 'fleet.end', subject: jobId, details: { companyId: job.company_id, ...summary } });
+    await recordFleetJobEnded(trx, { companyId: job.company_id, jobId, summary });
+    return { companyId: job.company_id, summary };
+  });
+  if (!ended) return false;
+  const company = await ctx.db.selectFrom('companies').select(['name_zh', 'contact_email_enc']).where('id', '=', ended.companyId).executeTakeFirst();
+  if (company?.contact_email_enc) {
+    const c = ended.summary.counts;
+    await sendEmail(ctx, {
+      to: ctx.vault.decrypt(company.contact_email_enc),
+      subject: `【注销服务】批量注销任务已结束 Fleet cancellation job finished`,
+      text: `${company.name_zh}：批量注销任务 ${jobId} 已结束。完成 ${c.completed ?? 0} 条，失败 ${c.failed ?? 0} 条，阻断 ${c.blocked ?? 0} 条，拒绝 ${c.rejected ?? 0} 条；`
+        + `结算 ${formatYuan(ended.summary.billFen)}，退款 ${formatYuan(ended.summary.refundFen)}。`
+        + `\nFleet job ${jobId} has finished: ${c.completed ?? 0} completed, ${c.failed ?? 0} failed, ${c.blocked ?? 0} blocked, ${c.rejected ?? 0} rejected. `
+        + `Per-line results: ${ctx.config.publicBaseUrl}/api/v1/fleet/jobs/${jobId}/lines`,
+      idempotencyKey: `fleet:${jobId}:ended`,
+    });
+  }
+  return true;
+}
