@@ -431,10 +431,12 @@ async function check(op: Operation, role: Role, r: FuzzRequest, failures: Failur
   if (res.statusCode >= 400) {
     let body: { error?: { code?: unknown; message?: unknown } } | undefined;
     try { body = res.json(); } catch { /* not JSON */ }
-    // The standards' own error shapes on their paths: TMF630 under /tmf-api, RFC 6749 at /oauth/token.
+    // The standards' own error shapes on their paths: TMF630 under /tmf-api, CAMARA's under /number-recycling, RFC 6749 at /oauth/token.
     const b = body as Record<string, unknown> | undefined;
     if (op.path.startsWith('/tmf-api/')) {
       if (typeof b?.code !== 'string' || typeof b.reason !== 'string') fail('error without the TMF630 { code, reason } shape');
+    } else if (op.path.startsWith('/number-recycling/')) {
+      if (typeof b?.status !== 'number' || typeof b.code !== 'string' || typeof b.message !== 'string') fail('error without the CAMARA { status, code, message } shape');
     } else if (op.path === '/oauth/token') {
       if (typeof b?.error !== 'string' || typeof b.error_description !== 'string') fail('error without the RFC 6749 { error, error_description } shape');
     } else if (typeof body?.error?.code !== 'string' || typeof body.error.message !== 'string') fail('error without the { error: { code, message } } shape');
