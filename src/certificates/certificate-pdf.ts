@@ -84,7 +84,7 @@ const LAYOUT_DOCUMENTS_MAX = 1000;
 /** Text runs laid out in the shared font (pdfkit keeps one such cache per document), shared by every document. */
 let sharedLayouts = Object.create(null) as Record<string, unknown>;
 let layoutDocuments = 0;
-/** The embedded font file (the subset's CFF, deflated, about 60 kB) by the subset's glyphs in order. */
+/** The embedded font file (the subset's CFF, deflated, about 47 kB) by the subset's glyphs in order. */
 const fontFiles = new LRUCache<string, Buffer>({ max: 64 });
 const EMPTY = Buffer.alloc(0);
 
