@@ -19,7 +19,8 @@ export const TERMINAL_STATUSES: RequestStatus[] = ['completed', 'rejected', 'wit
 /** from → to → the action that makes that move. Anything not listed is not a legal move. */
 export const TRANSITIONS: Record<RequestStatus, Partial<Record<RequestStatus, string>>> = {
   pending_review: { approved: 'approve', rejected: 'reject', withdrawn: 'withdraw' },
-  approved: { executing: 'start_execution', needs_attention: 'escalate' },
+  // withdrawn: a fleet job stopped before this line's execution began (src/fleet/stop-fleet-job.ts).
+  approved: { executing: 'start_execution', needs_attention: 'escalate', withdrawn: 'withdraw' },
   executing: { completed: 'complete', needs_attention: 'escalate' },
   needs_attention: { executing: 'retry', completed: 'resolve_by_hand' },
   completed: {},

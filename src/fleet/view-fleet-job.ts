@@ -15,6 +15,13 @@ export async function viewFleetJob(ctx: AppContext, companyId: string, jobId: st
     .where('job_id', '=', jobId).groupBy('state').execute();
   const counts = Object.fromEntries(FLEET_LINE_STATES.map((s) => [s, 0])) as Record<FleetLineState, number>;
   for (const r of byState) counts[r.state] = Number(r.n);
+  // Progress over the lines that were sent to run; the ETA from the pace of the last minute.
+  const toRun = counts.queued + counts.executing + counts.completed + counts.failed + counts.stopped;
+  const finished = counts.completed + counts.failed + counts.stopped;
+  const recent = await ctx.db.selectFrom('fleet_job_lines').select(sql<number>`count(*)::int`.as('n'))
+    .where('job_id', '=', jobId).where('state', 'in', ['completed', 'failed']).where('updated_at', '>', new Date(ctx.now().getTime() - 60_000)).executeTakeFirstOrThrow();
+  const perSecond = Number(recent.n) / 60;
+  const remaining = counts.queued + counts.executing;
   return {
     id: job.id,
     status: job.status,
@@ -26,6 +33,8 @@ export async function viewFleetJob(ctx: AppContext, companyId: string, jobId: st
     rowsTotal: job.rows_total,
     rowsAccepted: job.rows_accepted,
     counts,
+    percent: toRun === 0 ? (job.status === 'dry_run' ? 0 : 100) : Math.floor((finished / toRun) * 1000) / 10,
+    etaSeconds: remaining === 0 ? 0 : perSecond > 0 ? Math.ceil(remaining / perSecond) : null,
     totals: job.totals as FleetTotals,
   };
 }
@@ -51,4 +60,24 @@ export async function listFleetJobLines(
       blockers: r.blockers as string[], billFen: Number(r.bill_fen), refundFen: Number(r.refund_fen),
     })),
   };
+}
+
+/** The job's rows as CSV, in file order: what each row became and why. */
+export async function fleetResultsCsv(ctx: AppContext, companyId: string, jobId: string): Promise<string> {
+  const owned = await ctx.db.selectFrom('fleet_jobs').select('id').where('id', '=', jobId).where('company_id', '=', companyId).executeTakeFirst();
+  if (!owned) throw notFound('The fleet job');
+  const rows = await ctx.db.selectFrom('fleet_job_lines as f').leftJoin('cancellation_requests as r', 'r.id', 'f.request_id')
+    .select(['f.row_no', 'f.input', 'f.id_kind', 'f.carrier', 'f.state', 'f.reason', 'f.blockers', 'f.bill_fen', 'f.refund_fen', 'r.reference', 'r.completed_at'])
+    .where('f.job_id', '=', jobId).orderBy('f.row_no').execute();
+  const cell = (v: unknown) => {
+    const text = v === null || v === undefined ? '' : v instanceof Date ? v.toISOString() : String(v);
+    // Quoted when needed; a leading = + - @ is defused so a spreadsheet never runs it as a formula.
+    const safe = /^[=+\-@]/.test(text) ? `'${text}` : text;
+    return /[",\r\n']/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
+  };
+  const lines = ['row,input,kind,carrier,state,reason,blockers,bill_fen,refund_fen,reference,completed_at'];
+  for (const r of rows) {
+    lines.push([r.row_no, r.input, r.id_kind, r.carrier, r.state, r.reason, (r.blockers as string[]).join(' '), r.bill_fen, r.refund_fen, r.reference, r.completed_at].map(cell).join(','));
+  }
+  return `${lines.join('\r\n')}\r\n`;
 }

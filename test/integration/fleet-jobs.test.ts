@@ -205,3 +205,74 @@ describe('confirming a job', () => {
     assert.ok(event.length >= 1, 'the fleet job end event is in the outbox');
   });
 });
+
+/** Lines of the demo company nobody has asked to cancel yet, without blockers. */
+async function freshLines(n: number) {
+  return t.ctx.db.selectFrom('lines as l').select(['l.id', 'l.iccid', 'l.imsi']).where('l.company_id', '=', DEMO_COMPANY.id).where('l.status', '=', 'active')
+    .where('l.port_out_status', '=', 'none').where('l.bundle_role', '=', 'none').where('l.account_id', '<>', arrearsLine.account_id)
+    .where(({ not, exists, selectFrom }) => not(exists(selectFrom('cancellation_requests as r').select('r.id').whereRef('r.line_id', '=', 'l.id'))))
+    .orderBy('l.iccid', 'desc').limit(n).execute();
+}
+
+async function waitForJob(id: string, statuses: string[]) {
+  for (const until = Date.now() + 60_000; ; await new Promise((r) => setTimeout(r, 250))) {
+    const job = (await admin.get(`fleet/jobs/${id}`)).body;
+    if (statuses.includes(job.status) || Date.now() > until) return job;
+  }
+}
+
+describe('progress, results, retry and stop', () => {
+  test('a line the network refuses fails with its reason; retrying the failed lines only finishes it; results CSV and the event stream tell the end', async () => {
+    const three = await freshLines(3);
+    const plan = await admin.post('fleet/jobs', { rows: three.map((l) => l.iccid) });
+    const control = (t.ctx.adapters.network as unknown as { control: { permanentFailNext: number } }).control;
+    control.permanentFailNext = 1;
+    assert.equal((await admin.post(`fleet/jobs/${plan.body.id}/confirm`, {})).status, 202);
+    let job = await waitForJob(plan.body.id, ['completed']);
+    assert.equal(job.status, 'completed');
+    assert.deepEqual({ completed: job.counts.completed, failed: job.counts.failed }, { completed: 2, failed: 1 });
+    assert.equal(job.percent, 100);
+    const failedRow = (await admin.get(`fleet/jobs/${plan.body.id}/lines?state=failed`)).body.lines[0];
+    assert.equal(failedRow.reason, 'refused_by_far_side');
+
+    const retry = await admin.post(`fleet/jobs/${plan.body.id}/retry-failed`, {});
+    assert.equal(retry.status, 202);
+    assert.deepEqual(retry.body, { retried: 1 });
+    job = await waitForJob(plan.body.id, ['completed']);
+    for (const until = Date.now() + 30_000; job.counts.completed < 3 && Date.now() < until; await new Promise((r) => setTimeout(r, 250))) job = (await admin.get(`fleet/jobs/${plan.body.id}`)).body;
+    assert.deepEqual({ completed: job.counts.completed, failed: job.counts.failed }, { completed: 3, failed: 0 });
+    assert.deepEqual((await admin.post(`fleet/jobs/${plan.body.id}/retry-failed`, {})).body, { retried: 0 }, 'nothing left to retry');
+
+    const csv = await admin.get(`fleet/jobs/${plan.body.id}/results.csv`);
+    assert.equal(csv.status, 200);
+    assert.match(String(csv.headers['content-type']), /text\/csv/);
+    const records = String(csv.body).replace(/^\uFEFF/, '').trim().split('\r\n');
+    assert.equal(records.length, 4);
+    assert.ok(records.slice(1).every((r) => r.includes(',completed,') && /,ZX[0-9]{12},/.test(r)), records.join('\n'));
+
+    const events = await admin.get(`fleet/jobs/${plan.body.id}/events`);
+    assert.equal(events.status, 200);
+    assert.match(String(events.body), /^event: end\ndata: \{.*"percent":100/m);
+  });
+
+  test('stopping a job scheduled for later withdraws every line that has not started', async () => {
+    const two = await freshLines(2);
+    const plan = await admin.post('fleet/jobs', { rows: two.map((l) => l.iccid), effectiveDate: '2099-01-01' });
+    assert.equal((await admin.post(`fleet/jobs/${plan.body.id}/confirm`, {})).status, 202);
+    const running = (await admin.get(`fleet/jobs/${plan.body.id}`)).body;
+    assert.equal(running.status, 'running');
+    assert.equal(running.counts.queued, 2);
+    assert.equal(running.percent, 0);
+    const stop = await admin.post(`fleet/jobs/${plan.body.id}/stop`, {});
+    assert.equal(stop.status, 202);
+    assert.deepEqual(stop.body, { stopped: 2 });
+    const job = (await admin.get(`fleet/jobs/${plan.body.id}`)).body;
+    assert.equal(job.status, 'completed');
+    assert.equal(job.counts.stopped, 2);
+    const requests = await t.ctx.db.selectFrom('cancellation_requests').select('status').where('line_id', 'in', two.map((l) => l.id)).execute();
+    assert.deepEqual(requests.map((r) => r.status), ['withdrawn', 'withdrawn']);
+    const lines2 = await t.ctx.db.selectFrom('lines').select('status').where('id', 'in', two.map((l) => l.id)).execute();
+    assert.deepEqual(lines2.map((l) => l.status), ['active', 'active']);
+    assert.equal((await admin.post(`fleet/jobs/${plan.body.id}/stop`, {})).status, 409);
+  });
+});

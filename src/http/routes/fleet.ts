@@ -7,7 +7,9 @@ import { MAX_ROW_LENGTH } from '../../fleet/classify-row.ts';
 import { confirmFleetJob } from '../../fleet/confirm-fleet-job.ts';
 import { MAX_FLEET_ROWS, planFleetJob, type FleetActor } from '../../fleet/plan-fleet-job.ts';
 import { readCsvRows } from '../../fleet/read-csv-rows.ts';
-import { FLEET_LINE_STATES, MAX_LINES_PAGE, listFleetJobLines, viewFleetJob } from '../../fleet/view-fleet-job.ts';
+import { FLEET_LINE_STATES, MAX_LINES_PAGE, fleetResultsCsv, listFleetJobLines, viewFleetJob } from '../../fleet/view-fleet-job.ts';
+import { retryFailedFleetLines } from '../../fleet/retry-failed-fleet-lines.ts';
+import { stopFleetJob } from '../../fleet/stop-fleet-job.ts';
 import type { FleetLineState } from '../../db/schema.ts';
 import { AppError } from '../../shared/errors.ts';
 import { requireStaff } from '../session.ts';
@@ -21,7 +23,8 @@ const Counts = Type.Record(Type.String(), Type.Integer());
 const JobView = Type.Object({
   id: Type.String(), status: Type.String(), source: Type.String(), effectiveDate: Type.Union([Type.String(), Type.Null()]),
   createdAt: Type.String(), confirmedAt: Type.Union([Type.String(), Type.Null()]), finishedAt: Type.Union([Type.String(), Type.Null()]),
-  rowsTotal: Type.Integer(), rowsAccepted: Type.Integer(), counts: Counts, totals: Type.Any(),
+  rowsTotal: Type.Integer(), rowsAccepted: Type.Integer(), counts: Counts,
+  percent: Type.Number(), etaSeconds: Type.Union([Type.Integer(), Type.Null()]), totals: Type.Any(),
 });
 
 /** The company the caller acts for: a company administrator's. Checked before the body is read. */
@@ -92,6 +95,54 @@ export async function fleetRoutes(api: FastifyInstance, ctx: AppContext): Promis
   }, async (req) => {
     const { companyId } = companyOf(req);
     return viewFleetJob(ctx, companyId, (req.params as { id: string }).id);
+  });
+
+  for (const [path, summary, run] of [
+    ['retry-failed', 'Retry the failed lines only (each resumes from its failed step); 202', retryFailedFleetLines],
+    ['stop', 'Stop the job: lines whose execution has not started are withdrawn, lines under way finish; 202', stopFleetJob],
+  ] as const) {
+    api.post(`/fleet/jobs/:id/${path}`, {
+      ...guard,
+      schema: { tags, summary, params: IdParams, body: Type.Optional(Type.Object({}, { additionalProperties: false })), response: { 202: Type.Record(Type.String(), Type.Integer()), ...errors(400, 401, 403, 404, 409) } },
+    }, async (req, reply) => {
+      const { companyId, actor } = companyOf(req);
+      const result = await run(ctx, companyId, (req.params as { id: string }).id, actor);
+      reply.code(202);
+      return result;
+    });
+  }
+
+  api.get('/fleet/jobs/:id/events', {
+    ...guard,
+    schema: { tags, summary: 'Progress as server-sent events: one `progress` event a second (counts, percent, ETA) until the job ends, then `end`', params: IdParams, response: errors(400, 401, 403, 404) },
+  }, async (req, reply) => {
+    const { companyId } = companyOf(req);
+    const id = (req.params as { id: string }).id;
+    let view = await viewFleetJob(ctx, companyId, id); // 404 before the stream starts
+    reply.hijack();
+    reply.raw.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive' });
+    let closed = false;
+    req.raw.on('close', () => { closed = true; });
+    for (;;) {
+      const ended = view.status === 'completed' || view.status === 'dry_run';
+      reply.raw.write(`event: ${ended ? 'end' : 'progress'}\ndata: ${JSON.stringify({ id: view.id, status: view.status, counts: view.counts, percent: view.percent, etaSeconds: view.etaSeconds })}\n\n`);
+      if (ended || closed) break;
+      await new Promise((r) => setTimeout(r, 1000));
+      if (closed) break;
+      view = await viewFleetJob(ctx, companyId, id);
+    }
+    reply.raw.end();
+  });
+
+  api.get('/fleet/jobs/:id/results.csv', {
+    ...guard,
+    schema: { tags, summary: 'Every row\'s result as CSV (state, reason, blockers, money, request reference)', params: IdParams, response: errors(400, 401, 403, 404) },
+  }, async (req, reply) => {
+    const { companyId } = companyOf(req);
+    const id = (req.params as { id: string }).id;
+    const csv = await fleetResultsCsv(ctx, companyId, id);
+    reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', `attachment; filename="fleet-${id}.csv"`).header('cache-control', 'no-store');
+    return `\uFEFF${csv}`;
   });
 
   api.get('/fleet/jobs/:id/lines', {
