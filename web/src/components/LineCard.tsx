@@ -14,7 +14,7 @@ export function Hotline({ phone, label = true }: { phone: string; label?: boolea
   return (
     <span>
       {label ? `${t('line.hotline')} ` : null}
-      <a href={telHref(phone)} data-testid="hotline-link">
+      <a href={telHref(phone)} data-testid="hotline-link" style={{ textDecoration: 'underline' }}>
         {phone}
       </a>
     </span>
@@ -70,6 +70,23 @@ export function lineFacts(line: Line, t: ReturnType<typeof useT>): DescriptionsP
       key: 'forwarded',
       label: t('line.forwardedTicket'),
       children: <span data-testid={`forwarded-ticket-${line.msisdn}`}>{line.forwarded.ticket}</span>,
+    });
+    // The seller's answers, as they come (src/partners): accepted, then completed or refused with a reason.
+    const f = line.forwarded;
+    items.push({
+      key: 'forward-status',
+      label: t('line.forward.status'),
+      children: (
+        <span data-testid={`forward-status-${line.msisdn}`}>
+          {t.dyn(`line.forward.state.${f.status ?? 'forwarded'}`, f.status ?? 'forwarded')}
+          {f.partnerReference ? ` · ${t('line.forward.reference', { reference: f.partnerReference })}` : null}
+          {(f.answers ?? []).filter((a) => a.reason).map((a) => (
+            <span key={a.at} style={{ display: 'block' }}>
+              {formatDate(a.at, t.lang)} {a.reason}
+            </span>
+          ))}
+        </span>
+      ),
     });
   }
   if (line.status === 'cancelled' && line.frozenUntil) {

@@ -12,11 +12,12 @@ import { NeedsAttention } from './NeedsAttention.tsx';
 import { AuditView } from './AuditView.tsx';
 import { NumberPool } from './NumberPool.tsx';
 import { CarrierSettingsEditor } from './CarrierSettings.tsx';
+import { WebhookDeliveries } from './WebhookDeliveries.tsx';
 
 const Overview = lazy(() => import('./Overview.tsx'));
 
 const { Title } = Typography;
-const TABS = ['overview', 'attention', 'audit', 'numbers', 'settings'] as const;
+const TABS = ['overview', 'attention', 'audit', 'numbers', 'webhooks', 'settings'] as const;
 type Tab = (typeof TABS)[number];
 
 export default function OpsDashboardPage() {
@@ -67,6 +68,7 @@ function OpsDashboard() {
           { key: 'attention', label: t('ops.tab.attention'), children: <NeedsAttention onAudit={(id) => open('audit', { requestId: id })} /> },
           { key: 'audit', label: t('ops.tab.audit'), children: <AuditView initialRequestId={params.get('requestId') ?? ''} /> },
           { key: 'numbers', label: t('ops.tab.numbers'), children: <NumberPool /> },
+          { key: 'webhooks', label: t('ops.tab.webhooks'), children: <WebhookDeliveries /> },
           { key: 'settings', label: t('ops.tab.settings'), children: <CarrierSettingsEditor canEdit={isAdmin} /> },
         ]}
       />
