@@ -55,7 +55,7 @@ function MachineClients() {
         dataSource={list.data.items}
         pagination={false}
         scroll={{ x: true }}
-        locale={{ emptyText: t('clients.none') }}
+        locale={{ emptyText: <span style={{ color: 'rgba(0,0,0,0.66)' }}>{t('clients.none')}</span> }}
         columns={[
           { title: t('clients.name'), dataIndex: 'name' },
           { title: t('clients.clientId'), dataIndex: 'clientId', render: (v: string) => <Text code copyable>{v}</Text> },
