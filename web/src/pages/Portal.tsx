@@ -344,21 +344,26 @@ function Home({ tab, maskedName }: { tab: 'lines' | 'requests'; maskedName?: str
 function LineActions({ line }: { line: Line }) {
   const t = useT();
   const navigate = useNavigate();
-  if (line.liveRequest) {
+  const viewRequest = line.liveRequest ? (
+    <Button key="view" data-testid={`view-request-${line.msisdn}`} onClick={() => navigate(`/portal/requests/${line.liveRequest!.id}`)}>
+      {t('line.viewRequest')}
+      <StatusTag status={line.liveRequest.status} />
+    </Button>
+  ) : null;
+  if (line.status === 'cancelled') {
+    // A cancelled number in its freeze can be recovered by its former owner.
     return (
-      <Button data-testid={`view-request-${line.msisdn}`} onClick={() => navigate(`/portal/requests/${line.liveRequest!.id}`)}>
-        {t('line.viewRequest')}
-        <StatusTag status={line.liveRequest.status} />
-      </Button>
+      <>
+        {viewRequest}
+        {line.frozenUntil ? (
+          <Button key="recover" data-testid={`recover-${line.msisdn}`} onClick={() => navigate(`/portal/recover?line=${encodeURIComponent(line.id)}`)}>
+            {t('recover.action')}
+          </Button>
+        ) : null}
+      </>
     );
   }
-  if (line.status === 'cancelled') {
-    return line.frozenUntil ? (
-      <Button data-testid={`recover-${line.msisdn}`} onClick={() => navigate(`/portal/recover?line=${encodeURIComponent(line.id)}`)}>
-        {t('recover.action')}
-      </Button>
-    ) : null;
-  }
+  if (viewRequest) return viewRequest;
   // Forwarded to the MVNO: they cancel it; here the ticket and their hotline, no second request.
   if (line.forwarded) {
     return (

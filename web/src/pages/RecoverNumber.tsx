@@ -41,9 +41,9 @@ function RecoverFlow({ line, signedInWith }: { line: Line; signedInWith: string 
   const recover = useMutation({
     mutationFn: (v: { code: string; idLast6: string; iccid: string }) =>
       recoverNumber({ msisdn: line.msisdn, code: v.code.trim(), idLast6: v.idLast6.trim().toUpperCase(), iccid: v.iccid.replace(/\s+/g, '') }),
-    onSuccess: async () => {
-      await qc.invalidateQueries({ queryKey: ['lines'] });
-    },
+    // Marked stale, not refetched here: this page keeps showing the result (the refetched list no longer
+    // has the number frozen); "my lines" reads it afresh.
+    onSuccess: () => qc.invalidateQueries({ queryKey: ['lines'], refetchType: 'none' }),
   });
   // Demo mode only: the simulated SMS gateway's outbox shows the code sent to the signed-in line.
   const outbox = useQuery({
