@@ -11,6 +11,7 @@ import { createSubscription } from '../../src/webhooks/create-subscription.ts';
 import { envelope, recordEvent } from '../../src/webhooks/record-event.ts';
 import { RETRY_SCHEDULE_SECONDS, MAX_ATTEMPTS } from '../../src/webhooks/backoff.ts';
 import { httpSender } from '../../src/webhooks/http-sender.ts';
+import { recordFleetJobEnded } from '../../src/webhooks/record-fleet-job-ended.ts';
 
 describe('webhook delivery', () => {
   let t: TestApp;
@@ -75,6 +76,22 @@ describe('webhook delivery', () => {
     assert.equal(await delivery(created.eventId), undefined);
     assert.equal(await delivery(other.eventId), undefined);
     assert.ok(await delivery(done.eventId));
+  });
+
+  test("a fleet job's end goes to the subscriptions of the company's clients, and no one else's", async () => {
+    const url = receiver.url('company-x');
+    const s = await createSubscription(t.ctx, { kind: 'client', clientId: 'fleet-client', companyId: 'company-x', ip: '127.0.0.1' }, { callback: url });
+    receiver.setSecret(url, s.secret);
+    await subscribe('client-not-company');
+    const { eventId, deliveries } = await t.ctx.db.transaction().execute((trx) =>
+      recordFleetJobEnded(trx, { companyId: 'company-x', jobId: 'job-1', summary: { completed: 58, failed: 2 }, at: new Date(clock) }));
+    assert.equal(deliveries, 1);
+    await settled(eventId, ['delivered']);
+    const got = receiver.on('company-x').at(-1)!;
+    assert.equal(got.verified, true);
+    assert.equal(got.body.eventType, 'FleetJobEndEvent');
+    assert.deepEqual(got.body.event.fleetJob, { id: 'job-1', companyId: 'company-x', summary: { completed: 58, failed: 2 } });
+    assert.equal(receiver.on('client-not-company').length, 0);
   });
 
   test('failures are retried on the backoff schedule under the same webhook-id, then delivered', async () => {
