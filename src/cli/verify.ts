@@ -206,10 +206,14 @@ async function checkLog(config: Config, pdf: Buffer, serial: string | undefined,
 export async function verifyCommand(config: Config, args: string[], usage: (message: string) => never): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
-    options: { 'public-key': { type: 'string' }, 'keys-url': { type: 'string' }, root: { type: 'string' }, log: { type: 'string' }, 'log-url': { type: 'string' } },
+    options: { 'public-key': { type: 'string' }, 'keys-url': { type: 'string' }, root: { type: 'string' }, log: { type: 'string' }, 'log-url': { type: 'string' }, fleet: { type: 'string' }, line: { type: 'string' } },
     allowPositionals: true,
     strict: true,
   });
+  if (values.fleet !== undefined || values.line !== undefined) {
+    if (!values.fleet || !values.line || positionals.length) usage('verify --fleet MANIFEST.json --line ICCID|MSISDN|EID [--public-key FILE]');
+    return (await import('../fleet/verify-fleet-cli.ts')).verifyFleetFile(values.fleet, values.line, values['public-key']);
+  }
   if (positionals.length !== 1) usage(`verify takes one PDF file: ${VERIFY_USAGE}`);
   return verifyOffline(config, positionals[0], { publicKeyFile: values['public-key'], keysUrl: values['keys-url'], rootFile: values.root, logFile: values.log, logUrl: values['log-url'] });
 }

@@ -5,7 +5,12 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { dropTemplate, startTestApp, type TestApp } from '../helpers/context.ts';
 import { ApiClient, staffFor } from '../helpers/api.ts';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import argon2 from 'argon2';
+import { verifyFleetLine } from '../../src/fleet/fleet-manifest.ts';
 import { DEMO_COMPANY, FLEET_COMPANY, seedDemoCompany } from '../../src/db/seed/companies.ts';
 import { makeIccid } from '../../src/identifiers/index.ts';
 
@@ -96,6 +101,7 @@ describe('a fleet job\'s dry run', () => {
     assert.equal(Object.values(carriers).reduce((n, c) => n + c.lines, 0), 7);
     assert.equal(Object.values(carriers).reduce((n, c) => n + c.billFen, 0), r.body.totals.billFen);
 
+    assert.equal((await admin.get(`fleet/jobs/${r.body.id}/manifest`)).status, 409, 'no proof before the job has ended');
     const again = await admin.post('fleet/jobs', { rows: [a.iccid] }, { 'idempotency-key': 'fleet-test-1' });
     assert.equal(again.status, 200);
     assert.equal(again.body.id, r.body.id);
@@ -203,6 +209,34 @@ describe('confirming a job', () => {
     assert.match(mail[0].text, new RegExp(`完成 ${open.length} 条`));
     const event = await db.selectFrom('webhook_events').select('event_type').where('event_type', 'like', '%leet%').execute();
     assert.ok(event.length >= 1, 'the fleet job end event is in the outbox');
+    // The proof: a signed manifest in which each line is verifiable alone, online and offline.
+    const manifest = await admin.get(`fleet/jobs/${plan.body.id}/manifest`);
+    assert.equal(manifest.status, 200);
+    assert.equal(manifest.body.leaves.length, open.length + 1);
+    assert.deepEqual(manifest.body.head.counts, { completed: open.length, blocked: 1 });
+    assert.deepEqual(manifest.body.signatures.map((x: { carrier: string }) => x.carrier), manifest.body.head.carriers);
+    const proof = await admin.post(`fleet/jobs/${plan.body.id}/proof`, { line: open[0].iccid });
+    assert.equal(proof.status, 200);
+    assert.equal(proof.body.leaf.iccid, open[0].iccid);
+    assert.equal(proof.body.leaf.state, 'completed');
+    assert.deepEqual(verifyFleetLine(proof.body), { ok: true });
+    assert.deepEqual(verifyFleetLine({ ...proof.body, leaf: { ...proof.body.leaf, refundFen: proof.body.leaf.refundFen + 1 } }).ok, false);
+    assert.equal((await admin.post(`fleet/jobs/${plan.body.id}/proof`, { line: makeIccid('898600', '999999999999') })).status, 404);
+
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zx-fleet-'));
+    const file = path.join(dir, 'manifest.json');
+    fs.writeFileSync(file, JSON.stringify(manifest.body));
+    const cli = (line: string, f = file) => spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'verify', '--fleet', f, '--line', line], { encoding: 'utf8', env: { ...process.env, ZHUXIAO_DATA_DIR: dir } });
+    const good = cli(open[1].msisdn.replace('+86', ''));
+    assert.equal(good.status, 0, good.stdout + good.stderr);
+    assert.equal(JSON.parse(good.stdout).ok, true);
+    const tampered = structuredClone(manifest.body);
+    tampered.leaves.find((l: { iccid: string }) => l.iccid === open[1].iccid).state = 'failed';
+    fs.writeFileSync(path.join(dir, 'tampered.json'), JSON.stringify(tampered));
+    const bad = cli(open[1].iccid, path.join(dir, 'tampered.json'));
+    assert.equal(bad.status, 1, bad.stdout + bad.stderr);
+    assert.equal(JSON.parse(bad.stdout).reason, 'not_included');
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 });
 

@@ -3,7 +3,9 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import type { AppContext } from '../../context.ts';
-import { MAX_ROW_LENGTH } from '../../fleet/classify-row.ts';
+import { MAX_ROW_LENGTH, classifyRow } from '../../fleet/classify-row.ts';
+import { buildFleetManifest } from '../../fleet/build-fleet-manifest.ts';
+import { proveFleetLine } from '../../fleet/fleet-manifest.ts';
 import { confirmFleetJob } from '../../fleet/confirm-fleet-job.ts';
 import { MAX_FLEET_ROWS, planFleetJob, type FleetActor } from '../../fleet/plan-fleet-job.ts';
 import { readCsvRows } from '../../fleet/read-csv-rows.ts';
@@ -143,6 +145,32 @@ export async function fleetRoutes(api: FastifyInstance, ctx: AppContext): Promis
     const csv = await fleetResultsCsv(ctx, companyId, id);
     reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', `attachment; filename="fleet-${id}.csv"`).header('cache-control', 'no-store');
     return `\uFEFF${csv}`;
+  });
+
+  api.get('/fleet/jobs/:id/manifest', {
+    ...guard,
+    schema: { tags, summary: 'The fleet proof, machine-readable: every line as a leaf of a Merkle tree, the head signed by each carrier (zhuxiao verify --fleet checks one line offline); once the job has ended', params: IdParams, response: errors(400, 401, 403, 404, 409) },
+  }, async (req, reply) => {
+    const { companyId } = companyOf(req);
+    const id = (req.params as { id: string }).id;
+    reply.header('cache-control', 'no-store').header('content-disposition', `attachment; filename="fleet-${id}-manifest.json"`);
+    return buildFleetManifest(ctx, companyId, id);
+  });
+
+  api.post('/fleet/jobs/:id/proof', {
+    ...guard,
+    schema: {
+      tags, summary: 'One line\'s inclusion proof (its leaf, the path to the signed root, the signed head); the line in the body, never in a URL',
+      params: IdParams, body: Type.Object({ line: Type.String({ minLength: 1, maxLength: MAX_ROW_LENGTH }) }, { additionalProperties: false }),
+      response: errors(400, 401, 403, 404, 409),
+    },
+  }, async (req) => {
+    const { companyId } = companyOf(req);
+    const manifest = await buildFleetManifest(ctx, companyId, (req.params as { id: string }).id);
+    const typed = classifyRow((req.body as { line: string }).line, 1);
+    const proof = typed.ok ? proveFleetLine(manifest, typed.value) : undefined;
+    if (!proof) throw new AppError('not_found', 'That line is not in this job\'s proof.');
+    return proof;
   });
 
   api.get('/fleet/jobs/:id/lines', {
