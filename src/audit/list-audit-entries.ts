@@ -1,7 +1,8 @@
 // The audit trail as ops and admins read it: who did what, when, from where; newest first, paged
 // backwards with `beforeSeq`. Filters: one request (by id or by its reference 受理编号), one actor
 // (a staff member), one action, a range of China calendar days, a subject. Staff actors come with
-// their username and display name, requests with their reference.
+// their username and display name, requests with their reference. Paged by number too (`page`), with
+// the count of what the filters match.
 import { sql } from 'kysely';
 import type { AppContext } from '../context.ts';
 import { formatRequestReference, normaliseRequestReference } from '../cancellation/request-reference.ts';
@@ -33,6 +34,8 @@ export interface AuditFilter {
   /** The subject, exactly (e.g. carrier:cmcc, staff:…). */
   subject?: string;
   beforeSeq?: number;
+  /** Pages of `limit` entries, 1 = newest (ignored with beforeSeq). */
+  page?: number;
   limit?: number;
 }
 
@@ -56,7 +59,7 @@ export async function listAuditEntries(ctx: AppContext, f: AuditFilter = {}): Pr
     page.leftJoin('staff as s', (j) => j.onRef(sql`s.id::text`, '=', 'a.actor_id').on('a.actor_kind', '=', 'staff'))
       .leftJoin('cancellation_requests as r', 'r.id', 'a.request_id')
       .select(['a.seq', 'a.at', 'a.actor_kind', 'a.actor_id', 'a.action', 'a.request_id', 'a.subject', 'a.details', 'a.ip', 's.username', 's.display_name', 'r.reference'])
-      .orderBy('a.seq', 'desc').limit(limit).execute(),
+      .orderBy('a.seq', 'desc').limit(limit).offset(f.beforeSeq ? 0 : (Math.max(f.page ?? 1, 1) - 1) * limit).execute(),
     q.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
   ]);
   const entries = rows.map((r) => ({

@@ -69,6 +69,19 @@ export const AuditFacetsSchema = Type.Object({
   staff: Type.Array(Type.Object({ id: Type.String(), username: Type.String(), displayName: Type.String(), role: Type.String() })),
 });
 
+export const StoreChoicesSchema = Type.Object({
+  items: Type.Array(Type.Object({ id: Type.String(), carrier: CarrierCodeSchema, name: LocalizedSchema, province: Type.String() })),
+});
+
+/** A store request's cash refund: whether it can be handed over now, and when and by whom it was. */
+export const CashHandOverSchema = Type.Object({
+  due: Type.Boolean(), amountFen: Type.Integer(), handedOverAt: Nullable(Type.String()), handedOverBy: Nullable(Type.String()),
+});
+export const CashHandOverAnswerSchema = Type.Object({ ...CashHandOverSchema.properties, alreadyRecorded: Type.Boolean() });
+
+export type CashHandOver = Static<typeof CashHandOverSchema>;
+export type CashHandOverAnswer = Static<typeof CashHandOverAnswerSchema>;
+export type StoreChoices = Static<typeof StoreChoicesSchema>;
 export type ReviewClaim = Static<typeof ReviewClaimSchema>;
 export type ReviewQueueItem = Static<typeof ReviewQueueItemSchema>;
 export type ReviewQueuePage = Static<typeof ReviewQueuePageSchema>;

@@ -18,6 +18,7 @@ import { acceptRefundRoute, type RefundRouteInput } from '../cancellation/refund
 import type { Lang } from '../cancellation/messages.ts';
 import { normaliseIdNumber } from '../identity/pii.ts';
 import { maskIdNumber } from '../lines/mask.ts';
+import { maskName } from '../identity/confirm-real-name.ts';
 import { AppError } from '../shared/errors.ts';
 import { isUniqueViolation, withIdempotency } from '../shared/idempotency.ts';
 import { loadStore, type Clerk } from './clerk-store.ts';
@@ -113,7 +114,15 @@ export async function submitStoreCancellation(
       clerkId: clerk.staffId,
       details: {
         mandate: checks.mandate,
-        applicant: checks.applicantIdNumber ? { maskedIdNumber: maskIdNumber(checks.applicantIdNumber) } : null,
+        applicant: checks.applicantIdNumber
+          ? {
+            maskedIdNumber: maskIdNumber(checks.applicantIdNumber),
+            maskedName: checks.applicantName ? maskName(checks.applicantName) : null,
+            relationship: checks.relationship,
+            // The whole name, sealed (personal data is encrypted at rest).
+            nameEnc: checks.applicantName ? ctx.vault.encrypt(checks.applicantName) : null,
+          }
+          : null,
         checks: { iccidMatched: checks.iccidMatched, cardReturned: checks.cardReturned, esimProfileDeleted: checks.esimProfileDeleted, idNumberMatched: true, faceMatched: true },
         penalty: { applies: quote.penalty.applies, amountFen: quote.penalty.amountFen, accepted: quote.penalty.accepted },
         outOfProvince: quote.store.outOfProvince ? { homeProvince: facts.line.home_province, storeProvince: store.province, forwarded: !!quote.forwarding } : null,

@@ -12,6 +12,8 @@
 //   the owner has died, only 'deceased_owner' is accepted (an authorisation ends with death). When an
 //   heir presents a death certificate the record does not know of yet, the request is still taken
 //   but goes to a reviewer instead of being carried out on the spot.
+// - The agent: whoever applies for the owner (proxy, heir, company representative) gives their name,
+//   their ID number and their relationship to the owner; all three are required.
 import type { Customer, Line } from '../db/schema.ts';
 import { checkIccid, checkResidentId } from '../identifiers/index.ts';
 import { normaliseIdNumber } from '../identity/pii.ts';
@@ -22,8 +24,11 @@ export interface StoreChecksInput {
   iccidScanned?: string;
   esimProfileDeleted?: boolean;
   identityCheck: { idNumber: string; faceMatched: boolean };
-  mandate: { type: MandateType; documents?: DocumentInput[]; applicantIdNumber?: string };
+  mandate: { type: MandateType; documents?: DocumentInput[]; applicantIdNumber?: string; applicantName?: string; relationship?: string };
 }
+
+export const MAX_APPLICANT_NAME = 50;
+export const MAX_RELATIONSHIP = 30;
 
 export interface StoreChecksResult {
   mandate: MandateType;
@@ -35,6 +40,9 @@ export interface StoreChecksResult {
   documents: CheckedDocument[];
   /** The applicant's ID number (non-owner mandates), normalised; the caller seals it. */
   applicantIdNumber: string | null;
+  /** The applicant's name and relationship to the owner (non-owner mandates). */
+  applicantName: string | null;
+  relationship: string | null;
   /** Why the request must go to a reviewer instead of executing at once, if it must. */
   needsReview: null | 'death_not_on_record';
 }
@@ -111,6 +119,25 @@ export function verifyStoreChecks(
     throw new AppError('documents_missing', `For this mandate (${mandate}) scan: ${missing.join(', ')}.`, { mandate, missing });
   }
 
+  // The agent who applies for the owner: name, ID number and relationship, every one of them.
+  let applicantName: string | null = null;
+  let relationship: string | null = null;
+  if (mandate !== 'owner') {
+    applicantName = input.mandate.applicantName?.normalize('NFKC').replace(/\s+/g, ' ').trim() || null;
+    relationship = input.mandate.relationship?.normalize('NFKC').replace(/\s+/g, ' ').trim() || null;
+    const missingFields = [
+      ...(applicantName ? [] : ['applicantName']),
+      ...(applicantIdNumber ? [] : ['applicantIdNumber']),
+      ...(relationship ? [] : ['relationship']),
+    ];
+    if (missingFields.length) {
+      throw new AppError('validation_failed', `For this mandate (${mandate}) give the applicant's name, ID number and relationship to the owner; missing: ${missingFields.join(', ')}.`, { field: missingFields[0], missing: missingFields });
+    }
+    if (applicantName!.length > MAX_APPLICANT_NAME || relationship!.length > MAX_RELATIONSHIP) {
+      throw new AppError('validation_failed', `Keep the applicant's name under ${MAX_APPLICANT_NAME} and the relationship under ${MAX_RELATIONSHIP} characters.`, { field: applicantName!.length > MAX_APPLICANT_NAME ? 'applicantName' : 'relationship' });
+    }
+  }
+
   return {
     mandate,
     iccidMatched,
@@ -118,6 +145,8 @@ export function verifyStoreChecks(
     esimProfileDeleted,
     documents,
     applicantIdNumber,
+    applicantName,
+    relationship,
     needsReview: mandate === 'deceased_owner' && !customer.deceased ? 'death_not_on_record' : null,
   };
 }

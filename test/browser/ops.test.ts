@@ -1,7 +1,9 @@
 // The operations dashboard end to end, through the real API (dev mode, demo data). Two store
 // cancellations are made through the API first: one completes, one stops on a network failure and
 // waits in the needs-attention queue. An ops user then sees the figures and the charts drawn, exports
-// the CSV, retries the stopped request from the queue and reads its audit trail.
+// the CSV, retries the stopped request from the queue and reads its audit trail (staff by name, actions
+// in words, details as labelled lines, filters). An admin is refused an out-of-range setting (not
+// clamped), confirms a change from its diff, and creates a clerk by picking the store by name.
 import { after, before, test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import zlib from 'node:zlib';
@@ -141,14 +143,20 @@ async function withPage(
   await onPage(browser, name, viewport, fn);
 }
 
-async function signInOps(page: Page) {
-  const ops = demo.staff.find((s) => s.role === 'ops');
-  assert.ok(ops, 'a demo ops user exists');
+async function signInOps(page: Page, role: 'ops' | 'admin' = 'ops') {
+  const ops = demo.staff.find((s) => s.role === role);
+  assert.ok(ops, `a demo ${role} user exists`);
   await page.goto(`${app.url}/staff`);
   await page.getByTestId('staff-username').fill(ops.username);
   await page.getByTestId('staff-password').fill(ops.password);
   await page.getByTestId('staff-sign-in-button').click();
   await page.waitForURL(/\/staff\/ops$/);
+}
+
+/** Picks an option of an antd Select by its visible text. */
+async function pick(page: Page, testId: string, text: string | RegExp) {
+  await page.getByTestId(testId).click();
+  await page.locator('.ant-select-dropdown:visible .ant-select-item-option').filter({ hasText: text }).first().click();
 }
 
 /** The chart's drawing (SVG) once ECharts has rendered it, with its size. */
@@ -214,9 +222,41 @@ test('the stopped request is retried from the needs-attention queue and its audi
 
     await page.goto(`${app.url}/staff/ops?tab=audit&requestId=${stoppedId}`);
     await page.getByTestId('audit-table').waitFor();
-    const actions = await page.getByTestId('audit-table').locator('.ant-tag').allInnerTexts();
+    const tags = page.getByTestId('audit-table').locator('[data-action]');
+    const actions = await Promise.all((await tags.all()).map((x) => x.getAttribute('data-action')));
     assert.ok(actions.length >= 3, 'the request has several audit entries');
-    assert.ok(actions.some((a) => /retry/i.test(a)), `the retry is in the trail: ${actions.join(', ')}`);
+    assert.ok(actions.includes('request.retry'), `the retry is in the trail: ${actions.join(', ')}`);
+    const words = await tags.allInnerTexts();
+    assert.ok(words.includes('重试执行'), `actions are in words: ${words.join(', ')}`);
+    assert.ok(!words.some((w) => /^[a-z_]+\.[a-z_]+$/.test(w)), `no raw action code: ${words.join(', ')}`);
+    const ops = demo.staff.find((x) => x.role === 'ops')!;
+    const clerk = demo.staff.find((x) => x.role === 'clerk')!;
+    const actors = await page.getByTestId('audit-actor-name').allInnerTexts();
+    assert.ok(actors.some((a) => a.includes(`(${ops.username})`)), `the retry names the ops user: ${actors.join(' | ')}`);
+    assert.ok(actors.some((a) => a.includes(`(${clerk.username})`)), `the store steps name the clerk: ${actors.join(' | ')}`);
+    assert.ok(!actors.some((a) => /员工 [0-9a-f]{8}$/.test(a)), 'no staff shown by id');
+    const details = await page.getByTestId('audit-table').locator('[data-testid^="audit-details-"]').allInnerTexts();
+    assert.ok(details.length > 0, 'entries have readable details');
+    assert.ok(!details.some((d) => d.includes('{"')), 'details are not raw JSON');
+    assert.ok(details.some((d) => d.includes('原状态') && d.includes('需人工处理')), `status moves in words: ${details.join(' | ')}`);
+    await expectAccessible(page, 'ops audit trail of one request');
+
+    // Every entry of one action, then of one person.
+    await page.getByTestId('audit-id').fill('');
+    await page.getByTestId('audit-search').click();
+    await pick(page, 'audit-action', '重试执行');
+    const onlyRetries = async () => {
+      const shown = await Promise.all((await tags.all()).map((x) => x.getAttribute('data-action')));
+      return shown.length > 0 && shown.every((a) => a === 'request.retry');
+    };
+    for (let i = 0; i < 50 && !(await onlyRetries()); i++) await page.waitForTimeout(100);
+    assert.ok(await onlyRetries(), 'only retries are listed');
+    assert.match(await page.getByTestId('audit-total').innerText(), /共 1 条记录/);
+    await pick(page, 'audit-actor', `(${clerk.username})`);
+    await page.getByText('没有审计记录').or(page.getByTestId('audit-empty')).or(page.locator('.ant-empty')).first().waitFor();
+    await expectAccessible(page, 'ops audit trail, filtered to nothing');
+    await page.goto(`${app.url}/staff/ops?tab=audit&requestId=${stoppedId}`);
+    await page.getByTestId('audit-table').waitFor();
     await page.getByTestId('audit-verify').click();
     assert.match(await page.getByTestId('audit-verify-result').innerText(), /审计日志完整/, 'the hash chain is intact');
     await expectAccessible(page, 'ops audit trail, verified');
@@ -256,6 +296,61 @@ test('on a phone the dashboard fits the screen with its charts', async (t) => {
     const overflow = await horizontalOverflow(page);
     assert.equal(overflow, 0, 'the dashboard is not wider than the screen');
     await expectAccessible(page, 'ops overview (phone)');
+  });
+});
+
+test('an admin is refused an out-of-range setting, confirms a change from its diff, and assigns a clerk a store by name', async (t) => {
+  await withPage(t, 'ops-admin-settings', DESKTOP, async (page) => {
+    await signInOps(page, 'admin');
+    assert.equal(await page.locator('input[type="date"]').count(), 0, 'no native date inputs');
+    await page.getByTestId('ops-range').waitFor();
+    await page.goto(`${app.url}/staff/ops?tab=settings`);
+    await page.getByTestId('carrier-settings').waitFor();
+    const freeze = page.getByTestId('setting-cmcc-freezeDays');
+    if (!(await freeze.isVisible())) await page.locator('.ant-collapse-header').filter({ hasText: 'cmcc' }).click();
+    await freeze.waitFor();
+    const before = (await (await page.request.get(`${app.url}/api/v1/admin/carriers`)).json()) as { carriers: { code: string; settings: { freezeDays: number } }[] };
+    const was = before.carriers.find((c) => c.code === 'cmcc')!.settings.freezeDays;
+
+    await freeze.fill('0');
+    await freeze.blur();
+    await page.getByTestId('save-carrier-cmcc').click();
+    await page.getByText('请输入 1 到 365 之间的数值').first().waitFor();
+    assert.equal(await freeze.inputValue(), '0', 'a typed 0 stays 0: not clamped to 1');
+    assert.equal(await page.getByTestId('confirm-carrier-cmcc').count(), 0, 'nothing to confirm while a value is out of range');
+    await expectAccessible(page, 'carrier settings, value out of range');
+
+    const next = was === 120 ? 121 : 120;
+    await freeze.fill(String(next));
+    await page.getByTestId('save-carrier-cmcc').click();
+    const diff = page.getByTestId('settings-diff-cmcc');
+    await diff.waitFor();
+    const rows = await diff.locator('tbody tr').allInnerTexts();
+    assert.equal(rows.length, 1, `one field changes: ${rows.join(' | ')}`);
+    assert.ok(rows[0].includes('号码冻结期') || rows[0].includes(String(was)), rows[0]);
+    assert.ok(rows[0].includes(String(was)) && rows[0].includes(String(next)), `before and after are shown: ${rows[0]}`);
+    await expectAccessible(page, 'carrier settings, the diff to confirm');
+    await page.getByTestId('confirm-carrier-cmcc').click();
+    await diff.waitFor({ state: 'detached' });
+    const after = (await (await page.request.get(`${app.url}/api/v1/admin/carriers`)).json()) as typeof before;
+    assert.equal(after.carriers.find((c) => c.code === 'cmcc')!.settings.freezeDays, next, 'saved as typed');
+
+    // A clerk is given a store by its name, not its id.
+    await page.goto(`${app.url}/staff/admin`);
+    await page.getByTestId('staff-create-open').click();
+    await page.getByTestId('staff-new-username').fill('clerk-by-name');
+    await page.getByTestId('staff-new-store').click();
+    const option = page.locator('.ant-select-dropdown:visible .ant-select-item-option').first();
+    await option.waitFor();
+    const label = await option.innerText();
+    assert.ok(!/^[a-z]+-[a-z]+-\d+$/.test(label.trim()), `the store is offered by name: ${label}`);
+    assert.match(label, /[\u4e00-\u9fff]/, 'a Chinese store name on the Chinese screen');
+    await expectAccessible(page, 'staff creation, store picker open');
+    await option.click();
+    await page.getByTestId('staff-create-ok').click();
+    await page.getByTestId('staff-password-shown').waitFor();
+    const staff = (await (await page.request.get(`${app.url}/api/v1/admin/staff`)).json()) as { items: { username: string; storeId: string | null }[] };
+    assert.ok(staff.items.find((x) => x.username === 'clerk-by-name')?.storeId, 'the clerk belongs to the picked store');
   });
 });
 

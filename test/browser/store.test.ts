@@ -148,6 +148,20 @@ test('a clerk cancels a physical line at the counter: card, identity, settlement
     await page.getByTestId('store-completed').waitFor({ timeout: 60_000 });
     await page.getByTestId('card-returned').waitFor();
     await expectAccessible(page, 'store request, completed');
+
+    // The cash refund is handed over and confirmed, once.
+    const view = (await (await page.request.get(`${app.url}/api/v1/store/cancellations/${requestId}`)).json()) as { refundRoute: { type: string }; refundFen: number };
+    assert.equal(view.refundRoute.type, 'cash', 'the counter offers cash first');
+    assert.ok(view.refundFen > 0, 'this customer gets money back');
+    await page.getByTestId('cash-to-hand').waitFor();
+    await page.getByTestId('cash-confirm-open').click();
+    await page.getByTestId('cash-confirm-ok').waitFor();
+    await expectAccessible(page, 'store request, cash hand-over confirmation');
+    await page.getByTestId('cash-confirm-ok').click();
+    await page.getByTestId('cash-handed-over').waitFor();
+    assert.equal(await page.getByTestId('cash-confirm-open').count(), 0, 'confirmed once: the button is gone');
+    await page.reload();
+    await page.getByTestId('cash-handed-over').waitFor();
     const certHref = await page.getByTestId('certificate-link').getAttribute('href');
     assert.match(certHref!, /^\/api\/v1\/certificates\/[^/]+\.pdf$/);
     const cert = await page.request.get(`${app.url}${certHref}`);
@@ -192,6 +206,19 @@ test('on a phone the console fits the screen, a wrong card is caught before subm
     await page.getByTestId('bill-table').waitFor();
     await noHorizontalScroll(page, 'settlement step');
     await expectAccessible(page, 'store flow: settlement (phone, English)');
+
+    // The step is in the URL: reload stays there, Back returns to the checks as typed, Forward comes back.
+    assert.match(page.url(), new RegExp(`line=${s.line.id}.*step=1|step=1.*line=${s.line.id}`));
+    await page.reload();
+    await page.getByTestId('bill-table').waitFor();
+    await page.goBack();
+    await page.getByTestId('flow-step-0').waitFor();
+    assert.equal(await page.getByTestId('iccid-input').inputValue(), s.line.iccid, 'what was typed survives');
+    assert.equal(await page.getByTestId('face-matched').isChecked(), true);
+    await page.goForward();
+    await page.getByTestId('bill-table').waitFor();
+    const kept = await page.evaluate<string>('JSON.stringify(sessionStorage)');
+    assert.ok(!kept.includes('contentBase64') && !kept.includes('signature'), 'no scans or signature kept');
   });
 });
 
@@ -202,6 +229,10 @@ test('arrears are taken in cash at the counter, and then the line can be cancell
     await page.getByTestId('lookup-input').fill(s.idNumber);
     await page.getByTestId('lookup-button').click();
     await page.getByTestId(`pick-line-${s.line.id}`).click();
+    // What stands in the way shows before the card is scanned.
+    await page.getByTestId('early-blocker-arrears').waitFor();
+    assert.equal(await page.getByTestId('iccid-input').inputValue(), '', 'nothing scanned yet');
+    await expectAccessible(page, 'store flow: blockers shown at the first step');
     await page.getByTestId('iccid-input').fill(s.line.iccid);
     await page.getByTestId('id-number-input').fill(s.idNumber);
     await page.getByTestId('face-matched').check();
@@ -219,6 +250,31 @@ test('arrears are taken in cash at the counter, and then the line can be cancell
     await page.getByTestId('eligible').waitFor();
     assert.equal(await page.getByTestId('blocker-arrears').count(), 0, 'the arrears are gone');
     assert.equal(await page.getByTestId('flow-next').isDisabled(), false);
+  });
+});
+
+test('someone applying for the owner must give their name, ID number and relationship', async (t) => {
+  await withPage(t, 'store-mandate', DESKTOP, async (page) => {
+    const s = scenario('clean_physical');
+    await signInClerk(page);
+    await page.getByTestId('lookup-input').fill(s.idNumber);
+    await page.getByTestId('lookup-button').click();
+    await page.getByTestId(`pick-line-${s.line.id}`).click();
+    await page.getByTestId('iccid-input').fill(s.line.iccid);
+    await page.getByTestId('id-number-input').fill(s.idNumber);
+    await page.getByTestId('face-matched').check();
+    assert.equal(await page.getByTestId('applicant-fields').count(), 0, 'the owner needs no applicant fields');
+    await page.getByTestId('mandate-proxy').click();
+    await page.getByTestId('applicant-fields').waitFor();
+    await page.getByTestId('applicant-missing').waitFor();
+    assert.equal(await page.getByTestId('flow-next').isDisabled(), true, 'not without the applicant');
+    await expectAccessible(page, 'store flow: proxy applicant fields');
+    await page.getByTestId('applicant-name').fill('王代办');
+    await page.getByTestId('applicant-id').fill('110105198707140488');
+    assert.ok(await page.getByTestId('applicant-missing').isVisible(), 'the relationship is still missing');
+    await page.locator('input#applicant-relationship').fill('朋友');
+    await page.getByTestId('applicant-missing').waitFor({ state: 'detached' });
+    assert.equal(await page.getByTestId('flow-next').isDisabled(), true, 'the proxy documents are still missing');
   });
 });
 

@@ -165,6 +165,29 @@ describe('audit trail', () => {
   });
 });
 
+describe('staff administration', () => {
+  test('stores are offered by name for a new clerk, to admins only', async () => {
+    const r = await admin.get('admin/stores');
+    assert.equal(r.status, 200);
+    assert.ok(r.body.items.length > 0);
+    const s = r.body.items[0];
+    assert.ok(s.id && s.name.zh && s.name.en && s.carrier, JSON.stringify(s));
+    assert.equal((await reviewer.get('admin/stores')).status, 403);
+    const made = await admin.post('admin/staff', { username: 'clerk-picked', role: 'clerk', storeId: s.id, password: 'clerk-picked-pass-1' });
+    assert.equal(made.status, 201, JSON.stringify(made.body));
+    assert.equal(made.body.staff.storeId, s.id);
+  });
+
+  test('the audit trail pages by number and says how many entries match', async () => {
+    const ops = await staffFor(t.app, 'ops');
+    const one = await ops.get('ops/audit?limit=2&page=1');
+    const two = await ops.get('ops/audit?limit=2&page=2');
+    assert.equal(one.body.entries.length, 2);
+    assert.ok(two.body.entries[0].seq < one.body.entries[1].seq, 'page 2 continues where page 1 ended');
+    assert.equal(one.body.total, two.body.total);
+  });
+});
+
 describe('carrier settings', () => {
   test('out of range is refused with the field named, and nothing changes', async () => {
     const carriers = (await admin.get('admin/carriers')).body.carriers;

@@ -33,7 +33,7 @@ before(async () => {
   const r = await clerk.post('store/cancellations', {
     lineId: line.id, quoteVersion: q.body.version, iccidScanned: line.iccid,
     identityCheck: { idNumber: s.idNumber, faceMatched: true },
-    mandate: { type: 'proxy', documents: [
+    mandate: { type: 'proxy', applicantIdNumber: '110105198707140488', applicantName: '王代办', relationship: '朋友', documents: [
       { kind: 'agent_id', contentBase64: Buffer.from('%PDF-1.4 agent').toString('base64') },
       { kind: 'authorisation_letter', contentBase64: Buffer.from('%PDF-1.4 letter').toString('base64') },
     ] },

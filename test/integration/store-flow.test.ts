@@ -77,7 +77,7 @@ async function waitForStore(id: string, statuses = ['completed', 'needs_attentio
 }
 
 interface CounterOptions {
-  mandate?: { type: string; documents?: unknown[]; applicantIdNumber?: string };
+  mandate?: { type: string; documents?: unknown[]; applicantIdNumber?: string; applicantName?: string; relationship?: string };
   iccidScanned?: string | null;
   esimProfileDeleted?: boolean;
   acceptPenalty?: boolean;
@@ -207,7 +207,7 @@ describe('store cancellation', () => {
     const agentId = fakeJpeg('agent id');
     const letter = fakePdf('authorisation');
     const r = await cancelAtCounter('proxy', {
-      mandate: { type: 'proxy', applicantIdNumber: s.applicant.idNumber, documents: [doc('agent_id', agentId), doc('authorisation_letter', letter)] },
+      mandate: { type: 'proxy', applicantIdNumber: s.applicant.idNumber, applicantName: '王代办', relationship: '朋友', documents: [doc('agent_id', agentId), doc('authorisation_letter', letter)] },
       lang: 'en',
     });
     const { done, agreement } = await assertCompleted(r.submit.id, r.line.id, r.s);
@@ -231,7 +231,7 @@ describe('store cancellation', () => {
 
   test('deceased owner: a relative with the death certificate and proof of relationship', async () => {
     const r = await cancelAtCounter('deceased_owner', {
-      mandate: { type: 'deceased_owner', documents: [doc('death_certificate', fakePdf('death certificate')), doc('relationship_proof', fakeJpeg('hukou'))] },
+      mandate: { type: 'deceased_owner', applicantIdNumber: '110105198707140488', applicantName: '钱丽', relationship: '女儿', documents: [doc('death_certificate', fakePdf('death certificate')), doc('relationship_proof', fakeJpeg('hukou'))] },
       refundRoute: { type: 'bank', bankAccount: '6222021234567890123', accountName: '钱丽', bankName: '中国工商银行' },
     });
     assert.equal(r.submit.status, 'approved');
@@ -243,7 +243,7 @@ describe('store cancellation', () => {
   });
 
   test('company line: the representative brings the company letter; the ID checked is the business licence', async () => {
-    const r = await cancelAtCounter('company', { mandate: { type: 'company', documents: [doc('company_letter', fakePdf('company letter with stamp'))] } });
+    const r = await cancelAtCounter('company', { mandate: { type: 'company', applicantIdNumber: '110105198707140488', applicantName: '赵经办', relationship: '公司员工', documents: [doc('company_letter', fakePdf('company letter with stamp'))] } });
     const { done, agreement } = await assertCompleted(r.submit.id, r.line.id, r.s);
     assert.equal(done.mandate, 'company');
     assert.equal(agreement.owner.kind, 'company');

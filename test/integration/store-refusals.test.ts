@@ -235,7 +235,7 @@ describe('store requests that go to review', () => {
     const { line } = scenario('clean_physical');
     const q = await payableQuote(line.id);
     const r = await clerk.post('store/cancellations', submission('clean_physical', q, {
-      mandate: { type: 'deceased_owner', documents: [doc('death_certificate', pdf), doc('relationship_proof', jpeg)] },
+      mandate: { type: 'deceased_owner', applicantIdNumber: '110105198707140488', applicantName: '钱丽', relationship: '女儿', documents: [doc('death_certificate', pdf), doc('relationship_proof', jpeg)] },
     }));
     assert.equal(r.status, 201, JSON.stringify(r.body));
     assert.equal(r.body.status, 'pending_review');

@@ -4,9 +4,12 @@
 // the server is bundled.
 export type {
   AuditEntry,
+  CashHandOver,
+  CashHandOverAnswer,
   AuditFacets,
   AuditPage,
   ReviewClaim,
   ReviewQueueItem,
   ReviewQueuePage,
+  StoreChoices,
 } from '../../src/http/staff-console-schemas.ts';

@@ -90,6 +90,7 @@ export async function opsRoutes(api: FastifyInstance, ctx: AppContext): Promise<
         subject: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
         from: Type.Optional(Day), to: Type.Optional(Day),
         limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })), beforeSeq: Type.Optional(Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER })),
+        page: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000 })),
       }),
       response: { 200: AuditPageSchema, ...errors(400, 401, 403) },
     },

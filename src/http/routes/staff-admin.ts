@@ -7,6 +7,8 @@ import { disableStaff, enableStaff } from '../../staff/disable-staff.ts';
 import { resetStaffPassword } from '../../staff/reset-staff-password.ts';
 import { listStaff } from '../../staff/list-staff.ts';
 import { unlockStaff } from '../../staff/unlock-staff.ts';
+import { listStoreChoices } from '../../staff/list-store-choices.ts';
+import { StoreChoicesSchema } from '../staff-console-schemas.ts';
 import { MAX_PASSWORD_LENGTH, type StaffAdminActor } from '../../staff/staff-rules.ts';
 import { requireStaff } from '../session.ts';
 import { IdParams, errors } from '../schemas.ts';
@@ -22,6 +24,11 @@ export async function staffAdminRoutes(api: FastifyInstance, ctx: AppContext): P
   api.get('/admin/staff', { ...adminOnly, schema: { tags, summary: 'Every staff account (admin)', response: errors(401, 403) } }, async (req) => {
     admin(req);
     return { items: await listStaff(ctx) };
+  });
+
+  api.get('/admin/stores', { ...adminOnly, schema: { tags, summary: 'Every store, by carrier and name, for assigning a clerk (admin)', response: { 200: StoreChoicesSchema, ...errors(401, 403) } } }, async (req) => {
+    admin(req);
+    return { items: await listStoreChoices(ctx) };
   });
 
   api.post('/admin/staff', {

@@ -13,6 +13,8 @@ import { downloadAgreementPdf } from '../../store/download-agreement-pdf.ts';
 import { openStoreDocument } from '../../store/open-store-document.ts';
 import type { StaffViewer } from '../../store/store-access.ts';
 import { listClerkHistory } from '../../store/list-clerk-history.ts';
+import { confirmCashHandedOver } from '../../store/confirm-cash-handed-over.ts';
+import { CashHandOverAnswerSchema } from '../staff-console-schemas.ts';
 import { DOCUMENT_KINDS, MANDATE_TYPES, MAX_DOCUMENTS, MAX_DOCUMENT_BYTES } from '../../store/documents.ts';
 import { MAX_SIGNATURE_BYTES } from '../../store/signature-png.ts';
 import { requireStaff } from '../session.ts';
@@ -105,6 +107,8 @@ export async function storeRoutes(api: FastifyInstance, ctx: AppContext): Promis
             contentBase64: Type.String({ minLength: 1, maxLength: base64Length(MAX_DOCUMENT_BYTES) + 1024 }),
           }), { maxItems: MAX_DOCUMENTS })),
           applicantIdNumber: Type.Optional(Type.String({ maxLength: 40 })),
+          applicantName: Type.Optional(Type.String({ maxLength: 100, description: 'The agent, heir or representative: required unless the owner applies' })),
+          relationship: Type.Optional(Type.String({ maxLength: 60, description: "The applicant's relationship to the owner: required unless the owner applies" })),
         }),
         acknowledgements: Type.Array(Type.String({ maxLength: 40 }), { maxItems: 20 }),
         refundRoute: RefundRouteBody,
@@ -130,6 +134,18 @@ export async function storeRoutes(api: FastifyInstance, ctx: AppContext): Promis
     ...only(VIEWERS),
     schema: { tags, summary: 'A store request: status, steps, timeline, checks, returned card, agreement, documents (masked)', params: IdParams, response: errors(401, 403, 404) },
   }, async (req) => viewStoreCancellation(ctx, viewer(req), (req.params as { id: string }).id));
+
+  api.post('/store/cancellations/:id/cash-handed-over', {
+    ...only(['clerk']),
+    schema: {
+      tags, summary: 'The clerk confirms the cash refund was handed to the customer (once the refund is paid out; recorded once, audited)',
+      params: IdParams,
+      response: {
+        200: CashHandOverAnswerSchema,
+        ...errors(401, 403, 404, 409),
+      },
+    },
+  }, async (req) => confirmCashHandedOver(ctx, clerk(req), (req.params as { id: string }).id));
 
   api.get('/store/cancellations/:id/agreement.pdf', {
     ...only(VIEWERS),

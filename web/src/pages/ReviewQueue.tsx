@@ -99,24 +99,20 @@ function ReviewQueue() {
       <Flex vertical gap={8}>
         <Flex gap={8} wrap align="center">
           <Select
-            allowClear
             aria-label={t('review.filter.carrier')}
-            placeholder={t('review.filter.carrier')}
             data-testid="filter-carrier"
             style={{ minWidth: 150 }}
-            value={filter.carrier}
-            onChange={(v?: string) => setFilter({ carrier: v })}
-            options={CARRIERS.map((c) => ({ value: c, label: t.dyn(`carrier.${c}`, c) }))}
+            value={filter.carrier ?? ''}
+            onChange={(v: string) => setFilter({ carrier: v || undefined })}
+            options={[{ value: '', label: t('review.filter.anyCarrier') }, ...CARRIERS.map((c) => ({ value: c, label: t.dyn(`carrier.${c}`, c) }))]}
           />
           <Select
-            allowClear
             aria-label={t('review.filter.channel')}
-            placeholder={t('review.filter.channel')}
             data-testid="filter-channel"
             style={{ minWidth: 130 }}
-            value={filter.channel}
-            onChange={(v?: string) => setFilter({ channel: v })}
-            options={CHANNELS.map((c) => ({ value: c, label: channelLabel(c, t) }))}
+            value={filter.channel ?? ''}
+            onChange={(v: string) => setFilter({ channel: v || undefined })}
+            options={[{ value: '', label: t('review.filter.anyChannel') }, ...CHANNELS.map((c) => ({ value: c, label: channelLabel(c, t) }))]}
           />
           <Select
             aria-label={t('review.filter.status')}

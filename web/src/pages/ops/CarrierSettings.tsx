@@ -12,7 +12,9 @@ import {
   Form,
   Input,
   InputNumber,
+  Modal,
   Radio,
+  Table,
   Row,
   Switch,
   Tag,
@@ -31,7 +33,8 @@ import {
 } from '../../api.ts';
 import { ErrorAlert, errorText, Loading } from '../../common.tsx';
 import { formatDateTime, pickName } from '../../format.ts';
-import { useT } from '../../i18n.tsx';
+import { useT, type MessageKey, type TFunction } from '../../i18n.tsx';
+import { valueText } from './audit-details.ts';
 
 const { Text } = Typography;
 const STORE_ONLY = ['arrears', 'contract_lock_in', 'bundle_primary', 'port_out_pending', 'lost_or_suspended', 'store_only_number'] as const;
@@ -51,6 +54,37 @@ export function toForm(s: CarrierSettings): FormValues {
 export function fromForm(v: FormValues): CarrierSettings {
   const { autoApprove, autoApproveYuan, ...rest } = v;
   return { ...rest, autoApproveMaxRefundFen: autoApprove ? Math.round((autoApproveYuan ?? 0) * 100) : null };
+}
+
+/** The form fields' labels, by settings key (the diff to confirm names them so). */
+const FIELD_LABELS: Record<keyof CarrierSettings, string> = {
+  freezeDays: 'ops.settings.freezeDays',
+  reviewSlaHours: 'ops.settings.reviewSlaHours',
+  outOfProvinceSlaDays: 'ops.settings.outOfProvinceSlaDays',
+  penaltyRemainingFeePercent: 'ops.settings.penaltyPercent',
+  arrearsDailyPerMille: 'ops.settings.arrearsPerMille',
+  onlineReviewRequired: 'ops.settings.onlineReview',
+  autoApproveMaxRefundFen: 'ops.settings.autoApprove',
+  outOfProvince: 'ops.settings.outOfProvince',
+  storeOnlyConditions: 'ops.settings.storeOnly',
+  refundRoutes: 'ops.settings.refundRoutes',
+};
+
+export interface SettingChange { field: keyof CarrierSettings; from: unknown; to: unknown }
+
+/** Every field whose value changes, in the form's order. */
+export function settingsDiff(before: CarrierSettings, after: CarrierSettings): SettingChange[] {
+  return (Object.keys(FIELD_LABELS) as Array<keyof CarrierSettings>)
+    .filter((k) => JSON.stringify(before[k] ?? null) !== JSON.stringify(after[k] ?? null))
+    .map((k) => ({ field: k, from: before[k] ?? null, to: after[k] ?? null }));
+}
+
+function settingText(field: keyof CarrierSettings, v: unknown, t: TFunction): string {
+  if (field === 'autoApproveMaxRefundFen') return v === null ? t('ops.settings.autoApproveOff') : valueText('amountFen', v, t);
+  if (field === 'outOfProvince') return t.dyn(`ops.settings.oop.${String(v)}`, String(v));
+  if (field === 'storeOnlyConditions' && Array.isArray(v)) return valueText('x', v.map((c: string) => t.dyn(`blocker.${c}`, c)), t);
+  if (field === 'refundRoutes' && Array.isArray(v)) return valueText('x', v.map((r: string) => t.dyn(`refund.route.${r}`, r)), t);
+  return valueText(field, v, t);
 }
 
 export function CarrierSettingsEditor({ canEdit }: { canEdit: boolean }) {
@@ -104,17 +138,40 @@ function CarrierForm({ carrier, canEdit }: { carrier: CarrierAdmin; canEdit: boo
   const { message } = AntApp.useApp();
   const [form] = Form.useForm<FormValues>();
   const autoApprove = Form.useWatch('autoApprove', form);
+  const [pending, setPending] = useState<{ settings: CarrierSettings; changes: SettingChange[] } | null>(null);
   const save = useMutation({
-    mutationFn: (v: FormValues) => updateCarrierSettings(carrier.code, fromForm(v)),
+    mutationFn: (settings: CarrierSettings) => updateCarrierSettings(carrier.code, settings),
     onSuccess: async () => {
+      setPending(null);
       message.success(t('ops.settings.saved'));
       await qc.invalidateQueries({ queryKey: ['admin-carriers'] });
     },
   });
-  const num = (name: keyof FormValues, label: string, min: number, max: number, extra?: { step?: number; suffix?: string }) => (
+  const review = (v: FormValues) => {
+    const settings = fromForm(v);
+    const changes = settingsDiff(carrier.settings, settings);
+    if (!changes.length) message.info(t('ops.settings.noChanges'));
+    else setPending({ settings, changes });
+  };
+  // No min/max on the inputs: antd would clamp a typed 0 to 1 on blur. The rule refuses it and says why.
+  const num = (name: keyof FormValues, label: string, min: number, max: number, extra?: { step?: number; suffix?: string; decimals?: boolean }) => (
     <Col xs={24} sm={12} lg={8}>
-      <Form.Item name={name} label={label} rules={[{ required: true, message: t('common.required') }]}>
-        <InputNumber min={min} max={max} step={extra?.step ?? 1} suffix={extra?.suffix} style={{ width: '100%' }} data-testid={`setting-${carrier.code}-${name}`} />
+      <Form.Item
+        name={name}
+        label={label}
+        rules={[
+          { required: true, message: t('common.required') },
+          {
+            validator: async (_, v: unknown) => {
+              if (v === null || v === undefined || v === '') return;
+              const n = Number(v);
+              if (!Number.isFinite(n) || n < min || n > max) throw new Error(t('ops.settings.outOfRange', { min, max }));
+              if (!extra?.decimals && !Number.isInteger(n)) throw new Error(t('ops.settings.wholeNumber'));
+            },
+          },
+        ]}
+      >
+        <InputNumber step={extra?.step ?? 1} suffix={extra?.suffix} style={{ width: '100%' }} data-testid={`setting-${carrier.code}-${name}`} />
       </Form.Item>
     </Col>
   );
@@ -125,7 +182,7 @@ function CarrierForm({ carrier, canEdit }: { carrier: CarrierAdmin; canEdit: boo
       layout="vertical"
       initialValues={toForm(carrier.settings)}
       disabled={!canEdit}
-      onFinish={(v) => save.mutate(v)}
+      onFinish={review}
       data-testid={`carrier-form-${carrier.code}`}
     >
       <Row gutter={16}>
@@ -133,7 +190,7 @@ function CarrierForm({ carrier, canEdit }: { carrier: CarrierAdmin; canEdit: boo
         {num('reviewSlaHours', t('ops.settings.reviewSlaHours'), 1, 720, { suffix: t('ops.settings.hoursUnit') })}
         {num('outOfProvinceSlaDays', t('ops.settings.outOfProvinceSlaDays'), 1, 60, { suffix: t('ops.settings.workingDaysUnit') })}
         {num('penaltyRemainingFeePercent', t('ops.settings.penaltyPercent'), 0, 100, { suffix: '%' })}
-        {num('arrearsDailyPerMille', t('ops.settings.arrearsPerMille'), 0, 10, { step: 0.1, suffix: '‰' })}
+        {num('arrearsDailyPerMille', t('ops.settings.arrearsPerMille'), 0, 10, { step: 0.1, suffix: '‰', decimals: true })}
         <Col xs={24} sm={12} lg={8}>
           <Form.Item name="onlineReviewRequired" label={t('ops.settings.onlineReview')} valuePropName="checked">
             <Switch />
@@ -148,9 +205,12 @@ function CarrierForm({ carrier, canEdit }: { carrier: CarrierAdmin; canEdit: boo
               <Form.Item
                 name="autoApproveYuan"
                 noStyle
-                rules={autoApprove ? [{ required: true, message: t('common.required') }] : []}
+                rules={autoApprove ? [
+                  { required: true, message: t('common.required') },
+                  { type: 'number', min: 0, max: 100000, message: t('ops.settings.outOfRange', { min: 0, max: 100000 }) },
+                ] : []}
               >
-                <InputNumber min={0} max={100000} precision={2} prefix="¥" disabled={!canEdit || !autoApprove} style={{ flex: 1 }} aria-label={t('ops.settings.autoApprove')} />
+                <InputNumber precision={2} prefix="¥" disabled={!canEdit || !autoApprove} style={{ flex: 1 }} aria-label={t('ops.settings.autoApprove')} data-testid={`setting-${carrier.code}-autoApproveYuan`} />
               </Form.Item>
             </Flex>
             <Text type="secondary" style={{ fontSize: 12 }}>
@@ -183,11 +243,39 @@ function CarrierForm({ carrier, canEdit }: { carrier: CarrierAdmin; canEdit: boo
           </Form.Item>
         </Col>
       </Row>
-      {save.isError ? (
+      {save.isError && !pending ? (
         <div style={{ marginBottom: 12 }}>
           <ErrorAlert error={save.error} />
         </div>
       ) : null}
+      <Modal
+        open={!!pending}
+        title={t('ops.settings.confirmTitle', { carrier: t.lang === 'en' ? carrier.nameEn : carrier.nameZh })}
+        okText={t('ops.settings.confirmSave')}
+        cancelText={t('common.cancel')}
+        onCancel={() => setPending(null)}
+        onOk={() => pending && save.mutate(pending.settings)}
+        okButtonProps={{ loading: save.isPending, 'data-testid': `confirm-carrier-${carrier.code}` }}
+        destroyOnHidden
+      >
+        <Table<SettingChange>
+          size="small"
+          pagination={false}
+          rowKey="field"
+          data-testid={`settings-diff-${carrier.code}`}
+          dataSource={pending?.changes ?? []}
+          columns={[
+            { key: 'field', title: t('ops.settings.field'), render: (_, c) => t(FIELD_LABELS[c.field] as MessageKey) },
+            { key: 'from', title: t('ops.settings.before'), render: (_, c) => settingText(c.field, c.from, t) },
+            { key: 'to', title: t('ops.settings.after'), render: (_, c) => <Text strong>{settingText(c.field, c.to, t)}</Text> },
+          ]}
+        />
+        {save.isError ? (
+          <div style={{ marginTop: 12 }}>
+            <ErrorAlert error={save.error} />
+          </div>
+        ) : null}
+      </Modal>
       {canEdit ? (
         <Flex gap={8}>
           <Button type="primary" htmlType="submit" icon={<SaveOutlined />} loading={save.isPending} data-testid={`save-carrier-${carrier.code}`}>

@@ -2,7 +2,7 @@
 // (stacked by channel, carrier or outcome), requests by status, the review SLA, submit-to-completion
 // time, refunds paid and owed, the most frequent blocking conditions, and what needs attention now.
 import { lazy, Suspense, useMemo, useState } from 'react';
-import { Alert, Button, Card, Col, Flex, Input, Row, Segmented, Select, Statistic, Typography } from 'antd';
+import { Alert, Button, Card, Col, Flex, Row, Segmented, Select, Statistic, Typography } from 'antd';
 import { DownloadOutlined, ReloadOutlined } from '@ant-design/icons';
 import { useQuery } from '@tanstack/react-query';
 import { getOpsStats, opsStatsCsvUrl, type OpsStats, type StatsFilter } from '../../api.ts';
@@ -11,6 +11,7 @@ import type { ChartOption } from '../../components/EChart.tsx';
 import { formatFen } from '../../format.ts';
 import { useT, type TFunction } from '../../i18n.tsx';
 import { addDays, chinaToday, daysBetween, CARRIERS } from './ops-rules.ts';
+import { DayRange } from './DayRange.tsx';
 
 const { Text } = Typography;
 
@@ -85,28 +86,12 @@ export default function Overview({ onOpenAttention }: { onOpenAttention: () => v
           </Flex>
           <Flex vertical gap={4}>
             <Text type="secondary">{t('ops.filter.range')}</Text>
-            <Flex gap={6} align="center" wrap>
-              <Input
-                type="date"
-                data-testid="ops-from"
-                value={filter.from}
-                max={filter.to || today}
-                onChange={(e) => setFilter({ ...filter, from: e.target.value })}
-                aria-label={t('ops.filter.from')}
-                style={{ width: 150 }}
-              />
-              <Text type="secondary">–</Text>
-              <Input
-                type="date"
-                data-testid="ops-to"
-                value={filter.to}
-                min={filter.from}
-                max={today}
-                onChange={(e) => setFilter({ ...filter, to: e.target.value })}
-                aria-label={t('ops.filter.to')}
-                style={{ width: 150 }}
-              />
-            </Flex>
+            <DayRange
+              testId="ops-range"
+              value={validRange ? { from: filter.from, to: filter.to } : null}
+              onChange={(v) => v && setFilter({ ...filter, from: v.from, to: v.to })}
+              label={[t('ops.filter.from'), t('ops.filter.to')]}
+            />
           </Flex>
           <Segmented<number>
             value={presetValue ?? 0}

@@ -4,7 +4,6 @@ import { useState } from 'react';
 import {
   Alert,
   App as AntApp,
-  AutoComplete,
   Button,
   Card,
   Flex,
@@ -26,11 +25,13 @@ import {
   disableStaffAccount,
   enableStaffAccount,
   listStaffAccounts,
+  request,
   resetStaffAccountPassword,
   unlockStaffAccount,
   type CreateStaff,
   type StaffAccount,
 } from '../../api.ts';
+import type { StoreChoices } from '../../api-types.ts';
 import { ErrorAlert, errorText, Loading, roleLabel, useMe } from '../../common.tsx';
 import { RequireStaff } from '../../components/RequireStaff.tsx';
 import { formatDateTime, pickName } from '../../format.ts';
@@ -87,7 +88,6 @@ function StaffAdmin() {
   if (list.isPending) return <Loading />;
   if (list.isError) return <ErrorAlert error={list.error} />;
   const items = list.data.items;
-  const storeIds = [...new Set(items.map((s) => s.storeId).filter((x): x is string => !!x))];
 
   const state = (s: StaffAccount) => (
     <Flex gap={4} wrap>
@@ -196,7 +196,6 @@ function StaffAdmin() {
 
       <CreateStaffModal
         open={creating}
-        storeIds={storeIds}
         onClose={() => setCreating(false)}
         onCreated={async (username, password) => {
           setCreating(false);
@@ -227,18 +226,22 @@ function StaffAdmin() {
 
 function CreateStaffModal({
   open,
-  storeIds,
   onClose,
   onCreated,
 }: {
   open: boolean;
-  storeIds: string[];
   onClose: () => void;
   onCreated: (username: string, password: string | undefined) => void;
 }) {
   const t = useT();
   const [form] = Form.useForm<CreateStaff>();
   const role = Form.useWatch('role', form);
+  const stores = useQuery({
+    queryKey: ['admin-stores'],
+    queryFn: () => request<StoreChoices>('GET', '/admin/stores'),
+    enabled: open,
+    staleTime: 5 * 60_000,
+  });
   const create = useMutation({
     mutationFn: (v: CreateStaff) =>
       createStaffAccount({
@@ -285,11 +288,15 @@ function CreateStaffModal({
         </Form.Item>
         {role === 'clerk' ? (
           <Form.Item name="storeId" label={t('admin.store')} rules={[{ required: true, message: t('common.required') }]}>
-            <AutoComplete
-              options={storeIds.map((id) => ({ value: id, label: id }))}
-              placeholder={t('admin.storePlaceholder')}
+            <Select
+              showSearch={{ optionFilterProp: 'label' }}
+              loading={stores.isPending}
+              options={(stores.data?.items ?? []).map((st) => ({
+                value: st.id,
+                label: `${pickName(st.name, t.lang)} · ${t.dyn(`carrier.${st.carrier}`, st.carrier)}`,
+              }))}
+              aria-label={t('admin.store')}
               data-testid="staff-new-store"
-              filterOption={(input, option) => String(option?.value ?? '').includes(input.trim())}
             />
           </Form.Item>
         ) : null}

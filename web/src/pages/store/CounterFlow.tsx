@@ -4,7 +4,7 @@
 // customer; (4) the agreement, signed on screen, then submitted. The request is carried out at once.
 import { RefundSummary } from '../../components/RefundSummary.tsx';
 import { RefundRouteDetails } from '../../components/RefundRouteDetails.tsx';
-import { useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import {
   Alert,
   App as AntApp,
@@ -18,13 +18,14 @@ import {
   Progress,
   Radio,
   Steps,
+  AutoComplete,
   Table,
   Tag,
   Typography,
 } from 'antd';
 import { CheckCircleFilled, ScanOutlined, StopOutlined, WarningOutlined } from '@ant-design/icons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useNavigate } from 'react-router';
+import { useNavigate, useSearchParams } from 'react-router';
 import {
   getStoreQuote,
   isApiError,
@@ -41,6 +42,7 @@ import { ErrorAlert, Loading } from '../../common.tsx';
 import { SignaturePad, type SignaturePadHandle } from '../../components/SignaturePad.tsx';
 import { formatFen, newUuid, pickName } from '../../format.ts';
 import { useT, type Lang, type MessageKey } from '../../i18n.tsx';
+import { loadFlow, reachableStep, saveFlow, saveLookup, stepFromParam } from './counter-progress.ts';
 import { Agreement } from './Agreement.tsx';
 import { DocumentsInput } from './DocumentsInput.tsx';
 import {
@@ -66,7 +68,37 @@ export interface ChecksState {
   faceMatched: boolean;
   mandate: MandateType;
   applicantIdNumber: string;
+  applicantName: string;
+  relationship: string;
   documents: PickedDocument[];
+}
+
+/** Relationships a clerk picks from (or types another), by mandate. */
+const RELATIONSHIPS: Record<Exclude<MandateType, 'owner'>, MessageKey[]> = {
+  proxy: ['store.rel.relative', 'store.rel.friend', 'store.rel.colleague'],
+  deceased_owner: ['store.rel.spouse', 'store.rel.child', 'store.rel.parent', 'store.rel.sibling'],
+  company: ['store.rel.employee', 'store.rel.legalRep'],
+};
+
+/** What a non-owner applicant still has to give: name, ID number, relationship. */
+export function applicantMissing(c: Pick<ChecksState, 'mandate' | 'applicantName' | 'applicantIdNumber' | 'relationship'>): Array<'name' | 'id' | 'relationship'> {
+  if (c.mandate === 'owner') return [];
+  return [
+    ...(c.applicantName.trim() ? [] : (['name'] as const)),
+    ...(c.applicantIdNumber.trim() ? [] : (['id'] as const)),
+    ...(c.relationship.trim() ? [] : (['relationship'] as const)),
+  ];
+}
+
+function LabelledField({ id, label, wide, children }: { id: string; label: string; wide?: boolean; children: ReactNode }) {
+  return (
+    <Flex vertical gap={4} style={{ flex: wide ? '1 1 220px' : '1 1 180px', maxWidth: wide ? 320 : 260 }}>
+      <label htmlFor={id}>
+        <Text>{label}</Text>
+      </label>
+      {children}
+    </Flex>
+  );
 }
 
 interface Props {
@@ -83,7 +115,9 @@ export function CounterFlow({ customer, line, onBack }: Props) {
   const { message } = AntApp.useApp();
   const pad = useRef<SignaturePadHandle | null>(null);
 
-  const [step, setStep] = useState(0);
+  const [params, setParams] = useSearchParams();
+  const askedStep = stepFromParam(params.get('step'), STEPS.length - 1);
+  const saved = useMemo(() => loadFlow(line.id), [line.id]);
   const [idempotencyKey, setIdempotencyKey] = useState(newUuid);
   const [checks, setChecks] = useState<ChecksState>(() => ({
     iccid: '',
@@ -92,15 +126,33 @@ export function CounterFlow({ customer, line, onBack }: Props) {
     faceMatched: false,
     mandate: allowedMandates(customer)[0],
     applicantIdNumber: '',
-    documents: [],
+    applicantName: '',
+    relationship: '',
+    ...(saved?.checks as Partial<ChecksState> | undefined),
+    documents: [], // scans are never kept
   }));
-  const [acceptPenalty, setAcceptPenalty] = useState(false);
-  const [draft, setDraft] = useState<RouteDraft>({ type: null, accountName: '', bankAccount: '', bankName: '' });
-  const [acks, setAcks] = useState<ReadonlySet<string>>(new Set());
-  const [agreementLang, setAgreementLang] = useState<Lang>(t.lang);
+  const [acceptPenalty, setAcceptPenalty] = useState(saved?.acceptPenalty ?? false);
+  const [draft, setDraft] = useState<RouteDraft>({
+    type: (saved?.route.type as RouteDraft['type']) ?? null,
+    accountName: saved?.route.accountName ?? '',
+    bankAccount: '', // a bank account number is not kept
+    bankName: saved?.route.bankName ?? '',
+  });
+  const [acks, setAcks] = useState<ReadonlySet<string>>(() => new Set(saved?.acks ?? []));
+  const [agreementLang, setAgreementLang] = useState<Lang>(() => (saved?.agreementLang === 'en' || saved?.agreementLang === 'zh-CN' ? saved.agreementLang : t.lang));
   const [signed, setSigned] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);
-  const [email, setEmail] = useState('');
+  const [email, setEmail] = useState(saved?.email ?? '');
+  useEffect(() => {
+    saveFlow(line.id, {
+      checks: { ...checks },
+      acceptPenalty,
+      route: { type: draft.type, accountName: draft.accountName, bankName: draft.bankName },
+      acks: [...acks],
+      agreementLang,
+      email,
+    });
+  }, [line.id, checks, acceptPenalty, draft.type, draft.accountName, draft.bankName, acks, agreementLang, email]);
 
   const quoteKey = ['store-quote', line.id, acceptPenalty, t.lang] as const;
   const quote = useQuery({
@@ -119,12 +171,14 @@ export function CounterFlow({ customer, line, onBack }: Props) {
   const cardOk = physical
     ? (lost && !checks.iccid.trim()) || iccidState === 'match'
     : checks.esimDeleted !== null;
-  const checksOk = cardOk && idState === 'match' && checks.faceMatched && missing.length === 0;
+  const checksOk = cardOk && idState === 'match' && checks.faceMatched && missing.length === 0 && applicantMissing(checks).length === 0;
 
   const required = q?.requiredAcknowledgements ?? [];
   const allAcked = required.every((c) => acks.has(c));
   const routeChoice: RefundRouteType | null = q ? (draft.type ?? q.refundRoutes[0]?.type ?? null) : null;
   const route = q ? buildRefundRoute({ ...draft, type: routeChoice }, q) : null;
+  // The URL says which step; never past the first one whose input is incomplete (after a reload, say).
+  const step = reachableStep(askedStep, { checks: checksOk, quote: !!q && q.eligible && route !== null, acks: !!q && allAcked });
 
   const pay = useMutation({
     mutationFn: (method: 'store_cash' | 'store_pos') => payAtCounter(line.id, method, acceptPenalty),
@@ -150,7 +204,7 @@ export function CounterFlow({ customer, line, onBack }: Props) {
               ? { documents: checks.documents.map((d) => ({ kind: d.kind, name: d.name, contentBase64: d.contentBase64 })) }
               : {}),
             ...(checks.mandate !== 'owner' && checks.applicantIdNumber.trim()
-              ? { applicantIdNumber: normaliseTyped(checks.applicantIdNumber) }
+              ? { applicantIdNumber: normaliseTyped(checks.applicantIdNumber), applicantName: checks.applicantName.trim(), relationship: checks.relationship.trim() }
               : {}),
           },
           acknowledgements: required.filter((c) => acks.has(c)),
@@ -165,6 +219,8 @@ export function CounterFlow({ customer, line, onBack }: Props) {
     },
     onSuccess: async (res) => {
       await qc.invalidateQueries({ queryKey: ['store-history'] });
+      saveFlow(line.id, null);
+      saveLookup(null);
       navigate(`/staff/store/requests/${res.id}`);
     },
     onError: async (err) => {
@@ -201,7 +257,12 @@ export function CounterFlow({ customer, line, onBack }: Props) {
     (step === 2 && !!q && allAcked);
 
   function go(to: number) {
-    setStep(to);
+    setParams((p) => {
+      const next = new URLSearchParams(p);
+      if (to > 0) next.set('step', String(to));
+      else next.delete('step');
+      return next;
+    });
     window.scrollTo({ top: 0 });
   }
 
@@ -244,6 +305,28 @@ export function CounterFlow({ customer, line, onBack }: Props) {
       {notice ? <Alert type="warning" showIcon closable={{ onClose: () => setNotice(null) }} title={notice} /> : null}
 
       <div data-testid={`flow-step-${step}`}>
+        {step === 0 && q && q.blockers.length ? (
+          <Alert
+            type="warning"
+            showIcon
+            data-testid="early-blockers"
+            style={{ marginBottom: 12 }}
+            title={t('store.blockersEarly')}
+            description={
+              <Flex vertical gap={4}>
+                <ul style={{ margin: 0, paddingInlineStart: 18 }}>
+                  {q.blockers.map((b) => (
+                    <li key={b.code} data-testid={`early-blocker-${b.code}`}>
+                      {b.message}
+                      {b.remedy ? <Text type="secondary">{` ${b.remedy}`}</Text> : null}
+                    </li>
+                  ))}
+                </ul>
+                <Text type="secondary">{t('store.blockersEarlyHint')}</Text>
+              </Flex>
+            }
+          />
+        ) : null}
         {step === 0 ? (
           <ChecksStep customer={customer} line={line} checks={checks} setChecks={setChecks} />
         ) : null}
@@ -420,18 +503,45 @@ function ChecksStep({
             <Alert type="info" showIcon title={t('store.mandate.deathNotOnRecord')} />
           ) : null}
           {checks.mandate !== 'owner' ? (
-            <Flex vertical gap={4} style={{ maxWidth: 420 }}>
-              <label htmlFor="applicant-id">
-                <Text>{t('store.mandate.applicantId')}</Text>
-              </label>
-              <Input
-                id="applicant-id"
-                data-testid="applicant-id"
-                value={checks.applicantIdNumber}
-                onChange={(e) => set({ applicantIdNumber: e.target.value })}
-                autoComplete="off"
-                style={mono}
-              />
+            <Flex gap={12} wrap data-testid="applicant-fields">
+              <LabelledField id="applicant-name" label={t('store.mandate.applicantName')}>
+                <Input
+                  id="applicant-name"
+                  data-testid="applicant-name"
+                  value={checks.applicantName}
+                  onChange={(e) => set({ applicantName: e.target.value })}
+                  autoComplete="off"
+                  maxLength={50}
+                  aria-required
+                />
+              </LabelledField>
+              <LabelledField id="applicant-id" label={t('store.mandate.applicantId')} wide>
+                <Input
+                  id="applicant-id"
+                  data-testid="applicant-id"
+                  value={checks.applicantIdNumber}
+                  onChange={(e) => set({ applicantIdNumber: e.target.value })}
+                  autoComplete="off"
+                  aria-required
+                  style={mono}
+                />
+              </LabelledField>
+              <LabelledField id="applicant-relationship" label={t('store.mandate.relationship')}>
+                <AutoComplete
+                  id="applicant-relationship"
+                  data-testid="applicant-relationship"
+                  value={checks.relationship}
+                  onChange={(v: string) => set({ relationship: v })}
+                  options={RELATIONSHIPS[checks.mandate].map((k) => ({ value: t(k) }))}
+                  aria-required
+                  maxLength={30}
+                />
+              </LabelledField>
+              {applicantMissing(checks).length ? (
+                <Text type="secondary" style={{ flexBasis: '100%' }} data-testid="applicant-missing">
+                  {t('store.mandate.applicantRequired')}
+                </Text>
+              ) : null}
             </Flex>
           ) : null}
           <DocumentsInput mandate={checks.mandate} documents={checks.documents} onChange={(documents) => set({ documents })} />

@@ -1,7 +1,7 @@
 // The store console (营业厅受理台): find the customer by the ID document presented or a mobile number,
 // see every line under that ID at every carrier (一证通查), pick the line to cancel here, and run the
 // counter flow. A second tab lists what this clerk took today.
-import { useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import {
   Alert,
   Button,
@@ -22,11 +22,12 @@ import { IdcardOutlined, PhoneOutlined, SearchOutlined, UserOutlined } from '@an
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { Link, useSearchParams } from 'react-router';
 import { getDemoCustomers, storeLookup, type DemoCustomer, type StoreLine, type StoreLookup } from '../../api.ts';
-import { ErrorAlert, StatusTag, useMe } from '../../common.tsx';
+import { ErrorAlert, Loading, StatusTag, useMe } from '../../common.tsx';
 import { RequireStaff } from '../../components/RequireStaff.tsx';
 import { formatFen, pickName } from '../../format.ts';
 import { useT, type TFunction } from '../../i18n.tsx';
 import { CounterFlow } from './CounterFlow.tsx';
+import { loadLookup, saveLookup } from './counter-progress.ts';
 import { StoreHistory } from './StoreHistory.tsx';
 
 const { Title, Text } = Typography;
@@ -82,21 +83,38 @@ type LookupBy = 'idNumber' | 'msisdn';
 
 function Counter({ canAct }: { canAct: boolean }) {
   const t = useT();
-  const [by, setBy] = useState<LookupBy>('idNumber');
-  const [value, setValue] = useState('');
-  const [picked, setPicked] = useState<string | null>(null);
+  const [params, setParams] = useSearchParams();
+  const restored = useMemo(() => loadLookup(), []);
+  const [by, setBy] = useState<LookupBy>(restored?.by ?? 'idNumber');
+  const [value, setValue] = useState(restored?.value ?? '');
+  const picked = params.get('line');
+  const setPicked = (id: string | null) =>
+    setParams((p) => {
+      const next = new URLSearchParams(p);
+      next.delete('step');
+      if (id) next.set('line', id);
+      else next.delete('line');
+      return next;
+    });
   const demo = useQuery({ queryKey: ['dev', 'demo-customers'], queryFn: getDemoCustomers, staleTime: Infinity, retry: false });
 
   const lookup = useMutation({
     mutationFn: (q: { by: LookupBy; value: string }) =>
       storeLookup(q.by === 'idNumber' ? { idNumber: q.value.trim() } : { msisdn: q.value.trim() }),
-    onMutate: () => setPicked(null),
+    onSuccess: (_, q) => saveLookup({ by: q.by, value: q.value.trim() }),
   });
   const found = lookup.data;
   const line = found?.lines.find((l) => l.id === picked) ?? null;
 
+  // After a reload the customer is looked up again with what was typed, and the flow resumes.
+  const { mutate } = lookup;
+  useEffect(() => {
+    if (restored?.value && canAct) mutate({ by: restored.by, value: restored.value });
+  }, [restored, canAct, mutate]);
+
   const search = (q: { by: LookupBy; value: string }) => {
     if (!q.value.trim()) return;
+    if (picked) setPicked(null);
     lookup.mutate(q);
   };
 
@@ -110,6 +128,7 @@ function Counter({ canAct }: { canAct: boolean }) {
       />
     );
   }
+  if (picked && lookup.isPending) return <Loading />;
 
   return (
     <Flex vertical gap={16}>

@@ -29,6 +29,8 @@ import { RequireStaff } from '../../components/RequireStaff.tsx';
 import { colon, formatDateTime, formatFen, pickName } from '../../format.ts';
 import { useT, type TFunction } from '../../i18n.tsx';
 import { printPdf } from './print-pdf.ts';
+import type { CashHandOver } from '../../api-types.ts';
+import { CashHandOverCard } from './CashHandOver.tsx';
 
 const { Title, Text } = Typography;
 
@@ -47,6 +49,8 @@ function pollInterval(status: string | undefined): number | false {
   return status === 'pending_review' ? 10_000 : 1500;
 }
 
+type StoreRequestView = StoreCancellation & { cashHandOver?: CashHandOver | null };
+
 function StoreRequest() {
   const t = useT();
   const { id = '' } = useParams();
@@ -64,7 +68,7 @@ function StoreRequest() {
       <ErrorAlert error={req.error} />
     );
   }
-  const r = req.data;
+  const r: StoreRequestView = req.data;
   const terminal = TERMINAL_STATUSES.includes(r.status);
 
   return (
@@ -231,7 +235,7 @@ function PrintButton({ url, testId, label }: { url: string; testId: string; labe
   );
 }
 
-function Documents({ r }: { r: StoreCancellation }) {
+function Documents({ r }: { r: StoreRequestView }) {
   const t = useT();
   const serial = r.certificateSerial;
   return (
@@ -260,11 +264,7 @@ function Documents({ r }: { r: StoreCancellation }) {
             </Flex>
           ) : null}
           {/* Cash is handed over only for what the ledger records as paid, never for a promise alone. */}
-          {r.refundRoute?.type === 'cash' && r.refund?.status === 'paid' && r.refund.paidFen > 0 ? (
-            <Text strong data-testid="cash-to-hand">
-              {t('store.request.cashToHand', { amount: formatFen(r.refund.paidFen) })}
-            </Text>
-          ) : null}
+          {r.cashHandOver && r.refund?.status !== 'not_recorded' ? <CashHandOverCard requestId={r.id} cash={r.cashHandOver} /> : null}
           {r.refundRoute?.type === 'cash' && r.refund?.status === 'not_recorded' ? (
             <Text type="warning" data-testid="cash-not-recorded">{t('store.request.cashNotRecorded')}</Text>
           ) : null}
