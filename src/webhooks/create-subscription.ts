@@ -1,12 +1,12 @@
 // Registers a listener: a TMF hub (a client), or the endpoint ops set for an MVNO (one per MVNO,
-// replaced when set again). The signing secret is made here, returned once, kept encrypted.
+// replaced when set again). The signing secret and key pair are made here, returned once, kept encrypted.
 import crypto from 'node:crypto';
 import type { AppContext } from '../context.ts';
 import { appendAudit } from '../audit/append-audit.ts';
 import { AppError } from '../shared/errors.ts';
 import { checkCallbackUrl } from './callback-url.ts';
 import { parseHubQuery } from './hub-query.ts';
-import { newWebhookSecret } from './sign-webhook.ts';
+import { newSigningKeys, sealMaterial } from './sign-webhook.ts';
 
 export type SubscriptionOwner =
   | { kind: 'client'; clientId: string; companyId: string | null; ip: string }
@@ -17,8 +17,10 @@ export interface CreatedSubscription {
   callback: string;
   query: string | null;
   eventTypes: string[];
-  /** The Standard Webhooks signing secret (whsec_…): shown this once. */
+  /** The Standard Webhooks signing secret (whsec_…, v1): shown this once. */
   secret: string;
+  /** The Ed25519 public key (whpk_…) that verifies the v1a signature. */
+  publicKey: string;
 }
 
 export async function createSubscription(
@@ -33,7 +35,7 @@ export async function createSubscription(
   } catch (err) {
     throw new AppError('validation_failed', `The query cannot be read: ${(err as Error).message}`, { field: 'query' });
   }
-  const secret = newWebhookSecret();
+  const keys = newSigningKeys();
   const id = crypto.randomUUID();
   const eventTypes = input.eventTypes ?? [];
   await ctx.db.transaction().execute(async (trx) => {
@@ -55,7 +57,7 @@ export async function createSubscription(
       company_id: owner.kind === 'client' ? owner.companyId : null,
       mvno_code: owner.kind === 'mvno' ? owner.mvnoCode : null,
       callback_url: callback,
-      secret_enc: ctx.vault.encrypt(secret),
+      secret_enc: ctx.vault.encrypt(sealMaterial(keys.material)),
       event_types: JSON.stringify(eventTypes),
       query,
     }).execute();
@@ -69,5 +71,5 @@ export async function createSubscription(
       details: { owner: owner.kind, ...(owner.kind === 'mvno' ? { mvno: owner.mvnoCode } : {}), host: new URL(callback).host, query, eventTypes },
     });
   });
-  return { id, callback, query, eventTypes, secret };
+  return { id, callback, query, eventTypes, secret: keys.secret, publicKey: keys.publicKey };
 }

@@ -10,7 +10,7 @@ import { nextRetryDelaySeconds, parseRetryAfter } from './backoff.ts';
 import { RefusedAddressError } from './address-guard.ts';
 import { WebhookTimeoutError } from './http-sender.ts';
 import { webhookSettings } from './settings.ts';
-import { signedHeaders, webhookId } from './sign-webhook.ts';
+import { openMaterial, signedHeaders, webhookId } from './sign-webhook.ts';
 
 export type AttemptOutcome = 'delivered' | 'retry' | 'gone' | 'dead' | 'skipped';
 
@@ -29,7 +29,7 @@ export async function deliverWebhook(ctx: AppContext, deliveryId: string): Promi
   const settings = webhookSettings(ctx.webhooks);
   const attempt = row.attempts + 1;
   // The signature's timestamp is the wall clock: receivers compare it with theirs (5 minutes' tolerance).
-  const headers = signedHeaders(ctx.vault.decrypt(row.secret_enc), webhookId(row.id), row.payload, new Date());
+  const headers = signedHeaders(openMaterial(ctx.vault.decrypt(row.secret_enc)), webhookId(row.id), row.payload, new Date());
   const started = performance.now();
   let status: number | null = null;
   let retryAfter: string | null = null;

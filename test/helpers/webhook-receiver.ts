@@ -1,17 +1,20 @@
 // A webhook receiver for tests: a real HTTP server on 127.0.0.1 that verifies every Standard
-// Webhooks signature with the standardwebhooks library (per path: one secret per subscription) and
+// Webhooks signature: v1 with the standardwebhooks library, and v1a (Ed25519) with the public key
+// when the test gave one (per path: one subscription each), and
 // answers as the test says. Requests are counted per path, so a late delivery of another test does
 // not count for this one.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
+import { verifyEd25519 } from '../../src/webhooks/sign-webhook.ts';
 
-export interface Received { path: string; id: string; body: any; verified: boolean }
+export interface Received { path: string; id: string; body: any; verified: boolean; headers: Record<string, string | string[] | undefined> }
 export type Answer = (n: number, path: string) => { status: number; headers?: Record<string, string>; delayMs?: number };
 
 export async function startReceiver() {
   const received: Received[] = [];
   const secrets = new Map<string, string>();
+  const publicKeys = new Map<string, string>();
   let answer: Answer = () => ({ status: 200 });
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -22,11 +25,12 @@ export async function startReceiver() {
       let verified: boolean;
       try {
         new Webhook(secrets.get(path) ?? '').verify(body, req.headers as Record<string, string>);
-        verified = true;
+        const pk = publicKeys.get(path);
+        verified = pk === undefined || verifyEd25519(pk, req.headers, body);
       } catch {
         verified = false;
       }
-      received.push({ path, id: String(req.headers['webhook-id']), body: JSON.parse(body), verified });
+      received.push({ path, id: String(req.headers['webhook-id']), body: JSON.parse(body), verified, headers: req.headers });
       const a = answer(received.filter((r) => r.path === path).length, path);
       setTimeout(() => res.writeHead(a.status, a.headers ?? {}).end('ok'), a.delayMs ?? 0);
     });
@@ -37,7 +41,10 @@ export async function startReceiver() {
     received,
     url: (name: string) => `http://127.0.0.1:${port}/hooks/${name}?token=abc`,
     byName: (name: string) => `http://localhost:${port}/hooks/${name}`,
-    setSecret: (url: string, s: string) => { secrets.set(new URL(url).pathname, s); },
+    setSecret: (url: string, s: string, publicKey?: string) => {
+      secrets.set(new URL(url).pathname, s);
+      if (publicKey) publicKeys.set(new URL(url).pathname, publicKey);
+    },
     on: (name: string) => received.filter((r) => r.path === `/hooks/${name}`),
     answer: (fn: Answer) => { answer = fn; },
     close: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }),

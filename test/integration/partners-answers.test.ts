@@ -39,7 +39,7 @@ describe('MVNO partner answers', () => {
     const endpoint = await ops.call('PUT', 'ops/mvno-brands/ali_comm/endpoint', { url });
     assert.equal(endpoint.status, 200, JSON.stringify(endpoint.body));
     assert.match(endpoint.body.secret, /^whsec_/);
-    receiver.setSecret(url, endpoint.body.secret);
+    receiver.setSecret(url, endpoint.body.secret, endpoint.body.publicKey);
 
     const { api, who } = await subscriberFor(t.app, 'mvno');
     const line = who.lines.find((l) => l.msisdn === who.msisdn) ?? who.lines[0]!;

@@ -45,7 +45,7 @@ describe('TMF622 hub', () => {
     const res = await call('POST', HUB, { callback: url, ...(query ? { query } : {}) });
     assert.equal(res.statusCode, 201, res.body);
     const body = res.json();
-    receiver.setSecret(url, body.secret);
+    receiver.setSecret(url, body.secret, body.publicKey);
     return { ...body, location: res.headers.location };
   }
 

@@ -12,6 +12,7 @@ import { envelope, recordEvent } from '../../src/webhooks/record-event.ts';
 import { RETRY_SCHEDULE_SECONDS, MAX_ATTEMPTS } from '../../src/webhooks/backoff.ts';
 import { httpSender } from '../../src/webhooks/http-sender.ts';
 import { recordFleetJobEnded } from '../../src/webhooks/record-fleet-job-ended.ts';
+import { newSigningKeys, verifyEd25519 } from '../../src/webhooks/sign-webhook.ts';
 
 describe('webhook delivery', () => {
   let t: TestApp;
@@ -30,7 +31,7 @@ describe('webhook delivery', () => {
 
   async function subscribe(clientId: string, url = receiver.url(clientId), query?: string) {
     const s = await createSubscription(t.ctx, owner(clientId), { callback: url, query });
-    receiver.setSecret(url, s.secret);
+    receiver.setSecret(url, s.secret, s.publicKey);
     return s;
   }
   async function emit(clientId: string, event: Record<string, unknown> = { productOrder: { id: 'po-1', state: 'acknowledged' } }, type = 'ProductOrderCreateEvent') {
@@ -47,12 +48,15 @@ describe('webhook delivery', () => {
 
   test('an event is delivered once, signed (verified by the standardwebhooks library), with a stable webhook-id', async () => {
         receiver.answer(() => ({ status: 204 }));
-    await subscribe('client-a');
+    const s = await subscribe('client-a');
     const env = await emit('client-a');
     const d = await settled(env.eventId, ['delivered']);
     assert.equal(receiver.on('client-a').length, 1);
     const got = receiver.on('client-a')[0]!;
-    assert.equal(got.verified, true, 'the signature verifies with the subscription secret');
+    assert.equal(got.verified, true, 'v1 verifies with the secret (standardwebhooks), v1a with the Ed25519 public key');
+    assert.match(String(got.headers['webhook-signature']), /^v1,\S+ v1a,\S+$/);
+    assert.equal(verifyEd25519(newSigningKeys().publicKey, got.headers, JSON.stringify(got.body)), false, 'another key does not verify v1a');
+    assert.equal(verifyEd25519(s.publicKey, got.headers, JSON.stringify(got.body)), true);
     assert.equal(got.id, `msg_${d.id}`);
     assert.deepEqual(got.body, env, 'the TMF envelope as recorded');
     assert.equal(d.last_status_code, 204);
@@ -81,7 +85,7 @@ describe('webhook delivery', () => {
   test("a fleet job's end goes to the subscriptions of the company's clients, and no one else's", async () => {
     const url = receiver.url('company-x');
     const s = await createSubscription(t.ctx, { kind: 'client', clientId: 'fleet-client', companyId: 'company-x', ip: '127.0.0.1' }, { callback: url });
-    receiver.setSecret(url, s.secret);
+    receiver.setSecret(url, s.secret, s.publicKey);
     await subscribe('client-not-company');
     const { eventId, deliveries } = await t.ctx.db.transaction().execute((trx) =>
       recordFleetJobEnded(trx, { companyId: 'company-x', jobId: 'job-1', summary: { completed: 58, failed: 2 }, at: new Date(clock) }));

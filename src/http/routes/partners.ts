@@ -54,14 +54,14 @@ export async function partnerRoutes(api: FastifyInstance, ctx: AppContext): Prom
   api.put('/ops/mvno-brands/:code/endpoint', {
     ...staffOnly(['ops', 'admin']),
     schema: {
-      tags: ['ops'], summary: "Where an MVNO receives forwarded cancellations (signed webhooks); returns the signing secret once",
+      tags: ['ops'], summary: "Where an MVNO receives forwarded cancellations (signed webhooks); returns the signing secret and public key once",
       params: Type.Object({ code: Type.String({ minLength: 1, maxLength: 40 }) }, { additionalProperties: false }),
       body: Type.Object({ url: Type.String({ minLength: 1, maxLength: MAX_CALLBACK_LENGTH, examples: ['https://partner.snail.example/zhuxiao/forwards'] }) }, { additionalProperties: false }),
-      response: { 200: Type.Object({ id: Uuid, mvno: Type.String(), callback: Type.String(), secret: Type.String() }), ...errors(400, 401, 403, 404) },
+      response: { 200: Type.Object({ id: Uuid, mvno: Type.String(), callback: Type.String(), secret: Type.String(), publicKey: Type.String() }), ...errors(400, 401, 403, 404) },
     },
   }, async (req) => {
     const who = requireStaff(req, ['ops', 'admin']);
     const s = await setMvnoEndpoint(ctx, { staffId: who.staffId, ip: req.ip }, (req.params as { code: string }).code, (req.body as { url: string }).url);
-    return { id: s.id, mvno: s.mvno, callback: s.callback, secret: s.secret };
+    return { id: s.id, mvno: s.mvno, callback: s.callback, secret: s.secret, publicKey: s.publicKey };
   });
 }

@@ -90,7 +90,8 @@ const HubBody = Type.Object({
 }, { additionalProperties: false });
 const Hub = Type.Object({
   id: Uuid, callback: Type.String(), query: Type.Union([Type.String(), Type.Null()]),
-  secret: Type.String({ description: 'The whsec_ secret to verify webhook-signature with (shown once)' }),
+  secret: Type.String({ description: 'The whsec_ secret that verifies the v1 webhook-signature (shown once)' }),
+  publicKey: Type.String({ description: 'The whpk_ Ed25519 public key that verifies the v1a webhook-signature' }),
   '@type': Type.Literal('EventSubscription'),
 });
 
@@ -113,7 +114,7 @@ export async function tmfHubRoutes(app: FastifyInstance, ctx: AppContext): Promi
     const body = req.body as { callback: string; query?: string };
     const s = await createSubscription(ctx, { kind: 'client', clientId: client.clientId, companyId: client.companyId, ip: req.ip }, { callback: body.callback, query: body.query ?? null });
     return reply.status(201).header('location', `${HUB_PREFIX}/${s.id}`)
-      .send({ id: s.id, callback: s.callback, query: s.query, secret: s.secret, '@type': 'EventSubscription' });
+      .send({ id: s.id, callback: s.callback, query: s.query, secret: s.secret, publicKey: s.publicKey, '@type': 'EventSubscription' });
   });
 
   app.delete('/:id', {
