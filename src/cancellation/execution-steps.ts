@@ -6,7 +6,7 @@ import type { Transaction } from 'kysely';
 import type { AppContext } from '../context.ts';
 import type { CarrierSettings, DB, Line } from '../db/schema.ts';
 import { cancelEsimProfile } from '../esim/cancel-esim-profile.ts';
-import { issueCertificate } from '../certificates/issue-certificate.ts';
+import { issueCertificate, prepareCertificate } from '../certificates/issue-certificate.ts';
 import type { PayoutRoute } from '../adapters/index.ts';
 import { formatYuan } from '../billing/final-bill.ts';
 import { isLastLiveLine, linesKeepingBalance, loadAccountShare } from '../billing/account-share.ts';
@@ -173,10 +173,12 @@ export const STEPS: Record<StepName, Step> = {
   },
 
   async certificate(ctx, r) {
+    // Rendered, signed and time-stamped (the TSA call) before the transaction that stores it.
+    const prepared = await prepareCertificate(ctx, ctx.db, r.id, ctx.now());
     return {
       result: null,
       local: async (trx) => {
-        const serial = await issueCertificate(ctx, trx, r.id, ctx.now());
+        const serial = await issueCertificate(ctx, trx, r.id, ctx.now(), prepared);
         await trx.updateTable('cancellation_requests').set({ certificate_serial: serial }).where('id', '=', r.id).execute();
         return serial;
       },

@@ -3,7 +3,7 @@
 // certificate's verification code). The facts are signed with the carrier's Ed25519 key; the file
 // carries a PAdES B-T signature by the carrier's certificate (time-stamped by the TSA); it is
 // appended to the transparency log and stored so the owner can download it again.
-import { sql, type Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { AppContext } from '../context.ts';
 import type { CarrierCode, DB } from '../db/schema.ts';
 import { maskIccid, maskMsisdn } from '../lines/mask.ts';
@@ -18,25 +18,39 @@ import { activeIdentity } from '../pki/pki-store.ts';
 import { activeSigningKey } from './signing-keys.ts';
 import { certificateVerifyUrl, generateVerifyCode, hashVerifyCode } from './verify-code.ts';
 
-export async function issueCertificate(
-  ctx: AppContext,
-  trx: Transaction<DB>,
-  requestId: string,
-  completedAt: Date,
-): Promise<string> {
-  const existing = await trx.selectFrom('certificates').select('serial').where('request_id', '=', requestId).executeTakeFirst();
-  if (existing) return existing.serial;
-  const r = await trx.selectFrom('cancellation_requests as r').innerJoin('lines as l', 'l.id', 'r.line_id').innerJoin('carriers as c', 'c.code', 'r.carrier')
+export type PreparedCertificate = {
+  requestId: string;
+  serial: string;
+  carrier: CarrierCode;
+  keyId: string;
+  facts: CertificateFacts;
+  payloadSignature: string;
+  verifyCodeHash: string;
+  /** Rendered, PAdES-signed and time-stamped. */
+  pdf: Buffer;
+};
+
+/**
+ * Everything a certificate needs before it is stored: the serial (drawn from certificate_seq, which
+ * no rollback takes back), the facts and their signature, the PDF signed and time-stamped. Run it
+ * outside the transaction that stores it (the TSA is an outside call: no connection or lock is held
+ * while it answers), then pass it to issueCertificate; undefined when the request already has one.
+ * A prepared certificate that is never stored leaves a gap in the serials and nothing else.
+ */
+export async function prepareCertificate(ctx: AppContext, db: Kysely<DB> | Transaction<DB>, requestId: string, completedAt: Date): Promise<PreparedCertificate | undefined> {
+  const existing = await db.selectFrom('certificates').select('serial').where('request_id', '=', requestId).executeTakeFirst();
+  if (existing) return undefined;
+  const r = await db.selectFrom('cancellation_requests as r').innerJoin('lines as l', 'l.id', 'r.line_id').innerJoin('carriers as c', 'c.code', 'r.carrier')
     .select(['r.id', 'r.carrier', 'r.channel', 'r.refund_fen', 'r.refund_route', 'r.reference', 'r.customer_id', 'l.msisdn', 'l.iccid', 'l.form_factor', 'l.account_id', 'c.name_zh', 'c.name_en'])
     .where('r.id', '=', requestId).executeTakeFirstOrThrow();
   // The certificate states the refund the ledger records, never the promise alone (a refund step
   // skipped when ops resolved the request by hand paid nothing).
-  const refunded = await trx.selectFrom('ledger_entries').select((eb) => eb.fn.coalesce(eb.fn.sum<number>('amount_fen'), eb.lit(0)).as('total'))
+  const refunded = await db.selectFrom('ledger_entries').select((eb) => eb.fn.coalesce(eb.fn.sum<number>('amount_fen'), eb.lit(0)).as('total'))
     .where('request_id', '=', requestId).where('kind', '=', 'refund').where('account_id', '=', r.account_id).executeTakeFirstOrThrow();
   const refundFen = Math.max(0, -Number(refunded.total));
-  const { rows } = await sql<{ n: number }>`SELECT nextval('certificate_seq')::int AS n`.execute(trx);
+  const { rows } = await sql<{ n: number }>`SELECT nextval('certificate_seq')::int AS n`.execute(db);
   const serial = makeSerial(r.carrier, completedAt, rows[0].n);
-  const key = await activeSigningKey(ctx, trx, r.carrier as CarrierCode);
+  const key = await activeSigningKey(ctx, db, r.carrier as CarrierCode);
   const route = String((r.refund_route as { type?: string }).type ?? 'original');
   const facts: CertificateFacts = {
     serial,
@@ -54,14 +68,14 @@ export async function issueCertificate(
     refundRouteLabelEn: routeLabel('en', route),
     requestId: r.id,
     ...(r.reference ? { reference: r.reference } : {}),
-    ...(await holderName(ctx, trx, r.customer_id)),
+    ...(await holderName(ctx, db, r.customer_id)),
     keyId: key.keyId,
   };
   // The code is only in the PDF (QR code and printed); the table keeps its hash.
   const code = generateVerifyCode();
   const verifyUrl = certificateVerifyUrl(ctx.config.publicBaseUrl, serial, code);
   const signed = signPayload(facts, key.privateKeyPem, key.keyId);
-  const signer = await activeIdentity(ctx, 'carrier', r.carrier as CarrierCode, trx);
+  const signer = await activeIdentity(ctx, 'carrier', r.carrier as CarrierCode, db.isTransaction ? (db as Transaction<DB>) : undefined);
   const unsigned = await renderCertificatePdf(facts, {
     verifyUrl,
     verifyCode: code,
@@ -69,12 +83,32 @@ export async function issueCertificate(
     signature: { name: r.name_en, reason: `注销证明 Certificate of cancellation ${serial}`, location: 'CN', signingTime: completedAt },
   });
   const pdf = await signCertificatePdf(unsigned, signer, (req) => ctx.adapters.tsa.timestamp(req));
+  return { requestId: r.id, serial, carrier: r.carrier as CarrierCode, keyId: key.keyId, facts, payloadSignature: signed.signature, verifyCodeHash: hashVerifyCode(code), pdf };
+}
+
+/**
+ * Stores the request's certificate and appends it to the transparency log, in `trx`; returns its
+ * serial (the existing one when the request already has a certificate). With `prepared`
+ * (prepareCertificate, before the transaction) nothing slow happens here; without it, it is
+ * prepared here, in the transaction.
+ */
+export async function issueCertificate(
+  ctx: AppContext,
+  trx: Transaction<DB>,
+  requestId: string,
+  completedAt: Date,
+  prepared?: PreparedCertificate,
+): Promise<string> {
+  const existing = await trx.selectFrom('certificates').select('serial').where('request_id', '=', requestId).executeTakeFirst();
+  if (existing) return existing.serial;
+  if (prepared && prepared.requestId !== requestId) throw new TypeError(`the certificate was prepared for request ${prepared.requestId}, not ${requestId}`);
+  const c = prepared ?? (await prepareCertificate(ctx, trx, requestId, completedAt))!;
   await trx.insertInto('certificates').values({
-    serial, request_id: r.id, carrier: r.carrier, key_id: key.keyId, facts: JSON.stringify(facts), payload_signature: signed.signature, pdf,
-    verify_code_hash: hashVerifyCode(code),
+    serial: c.serial, request_id: c.requestId, carrier: c.carrier, key_id: c.keyId, facts: JSON.stringify(c.facts), payload_signature: c.payloadSignature, pdf: c.pdf,
+    verify_code_hash: c.verifyCodeHash,
   }).execute();
-  await appendToLog(trx, serial, pdf, ctx.now());
-  return serial;
+  await appendToLog(trx, c.serial, c.pdf, ctx.now());
+  return c.serial;
 }
 
 /** The holder's name masked as 张* (the first character, when the certificate font has it). */
@@ -85,8 +119,8 @@ export function maskHolderName(name: string): string | undefined {
   return first + '*'.repeat(Math.max(1, chars.length - 1));
 }
 
-async function holderName(ctx: AppContext, trx: Transaction<DB>, customerId: string): Promise<{ holderName?: string }> {
-  const c = await trx.selectFrom('customers').select('name_enc').where('id', '=', customerId).executeTakeFirst();
+async function holderName(ctx: AppContext, db: Kysely<DB> | Transaction<DB>, customerId: string): Promise<{ holderName?: string }> {
+  const c = await db.selectFrom('customers').select('name_enc').where('id', '=', customerId).executeTakeFirst();
   const masked = c?.name_enc ? maskHolderName(ctx.vault.decrypt(c.name_enc)) : undefined;
   return masked ? { holderName: masked } : {};
 }
