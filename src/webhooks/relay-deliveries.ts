@@ -12,6 +12,9 @@ import { throughOutages } from '../jobs/workers.ts';
 
 export async function relayDueDeliveries(ctx: AppContext, limit = 100): Promise<number> {
   const now = ctx.now();
+  // Most passes find nothing: one indexed read then, not a transaction.
+  const due = await ctx.db.selectFrom('webhook_deliveries').select('id').where('status', '=', 'pending').where('next_attempt_at', '<=', now).limit(1).executeTakeFirst();
+  if (!due) return 0;
   return ctx.db.transaction().execute(async (trx) => {
     const { rows } = await sql<{ id: string; attempts: number }>`
       UPDATE webhook_deliveries SET status = 'queued', updated_at = ${now}
