@@ -61,7 +61,7 @@ test('tokens: client_secret_basic and client_secret_post, form and JSON; a short
   assert.equal(claims.sub, c.clientId);
   assert.equal(claims.exp! - claims.iat!, body.expires_in);
 
-  const viaPost = await form({ grant_type: 'client_credentials', client_id: c.clientId, client_secret: c.clientSecret });
+  const viaPost = await form({ grant_type: 'client_credentials', client_id: c.clientId, client_secret: c.clientSecret, audience: 'ignored, as RFC 6749 says' });
   assert.equal(viaPost.status, 200);
   const viaJson = await fetch(`${baseUrl}/oauth/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ grant_type: 'client_credentials', client_id: c.clientId, client_secret: c.clientSecret, scope: 'tmf637:read' }) });
   assert.equal(viaJson.status, 200);
