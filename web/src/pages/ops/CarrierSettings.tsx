@@ -200,7 +200,7 @@ function CarrierForm({ carrier, canEdit }: { carrier: CarrierAdmin; canEdit: boo
           <Form.Item label={t('ops.settings.autoApprove')}>
             <Flex gap={8} align="center">
               <Form.Item name="autoApprove" valuePropName="checked" noStyle>
-                <Switch />
+                <Switch aria-label={t('ops.settings.autoApprove')} />
               </Form.Item>
               <Form.Item
                 name="autoApproveYuan"
