@@ -469,10 +469,6 @@ export const getMyCancellations = () => get<{ items: CancellationSummary[] }>('/
 
 export const staffSignIn = (username: string, password: string) =>
   post<{ staff: StaffUser }>('/staff/sign-in', { username, password });
-export const getReviewQueue = () => get<{ items: ReviewItem[] }>('/review/queue');
-export const getReview = (id: string) => get<ReviewDetail>(`/review/${enc(id)}`);
-export const approveReview = (id: string) => post<unknown>(`/review/${enc(id)}/approve`);
-export const rejectReview = (id: string, reason: string) => post<unknown>(`/review/${enc(id)}/reject`, { reason });
 
 export const verifyCertificate = (serial: string, code?: string) =>
   get<CertificateCheck>(`/certificates/${enc(serial)}/verify${code ? `?c=${enc(code)}` : ''}`);
@@ -740,26 +736,7 @@ export const retryNeedsAttention = (id: string) => post<unknown>(`/ops/needs-att
 export const resolveNeedsAttention = (id: string, note: string) =>
   post<unknown>(`/ops/needs-attention/${enc(id)}/resolve`, { note });
 
-export interface AuditEntry {
-  seq: number;
-  at: string;
-  actorKind: string;
-  actorId: string | null;
-  action: string;
-  requestId: string | null;
-  subject: string | null;
-  details: Record<string, unknown>;
-  ip: string | null;
-}
-
-export function getAuditEntries(f: { requestId?: string; staffId?: string; limit?: number; beforeSeq?: number }) {
-  const p = new URLSearchParams();
-  if (f.requestId) p.set('requestId', f.requestId);
-  if (f.staffId) p.set('staffId', f.staffId);
-  if (f.limit) p.set('limit', String(f.limit));
-  if (f.beforeSeq) p.set('beforeSeq', String(f.beforeSeq));
-  return get<{ entries: AuditEntry[]; nextBeforeSeq?: number | null }>(`/ops/audit?${p.toString()}`);
-}
+// The audit trail's types come from the server's schemas: web/src/api-types.ts.
 
 export interface CarrierSettings {
   freezeDays: number;
