@@ -55,7 +55,7 @@ export async function adminClientRoutes(api: FastifyInstance, ctx: AppContext): 
     schema: {
       tags, summary: 'Revoke a machine client: no new tokens, and its tokens stop working now (admin)',
       params: Type.Object({ clientId: Type.String({ minLength: 1, maxLength: 64 }) }),
-      response: { 200: Type.Object({ clientId: Type.String(), revokedAt: Type.String() }), ...errors(401, 403, 404) },
+      response: { 200: Type.Object({ clientId: Type.String(), revokedAt: Type.String() }, { examples: [{ clientId: 'zxc_Xk3v9QmP0aLr', revokedAt: '2026-12-02T06:00:00.000Z' }] }), ...errors(401, 403, 404) },
     },
   }, async (req) => revokeClient(ctx, admin(req), (req.params as { clientId: string }).clientId));
 }

@@ -17,7 +17,7 @@ const TokenBody = Type.Object({
   client_secret: Field('client_secret_post: the client secret (or use HTTP Basic)'),
   scope: Field('space-delimited scopes, a subset of the client\'s; all of them when absent'),
 // RFC 6749 §3.2: parameters the server does not know are ignored (bounded, each at most once).
-}, { additionalProperties: Type.String({ maxLength: 512 }), maxProperties: 16 });
+}, { additionalProperties: Type.String({ maxLength: 512 }), maxProperties: 16, examples: [{ grant_type: 'client_credentials', scope: 'tmf622:write tmf622:read' }] });
 type TokenBody = { grant_type?: string; client_id?: string; client_secret?: string; scope?: string };
 const OAuthErrorBody = Type.Object({ error: Type.String(), error_description: Type.String() }, { $id: 'OAuthError' });
 
