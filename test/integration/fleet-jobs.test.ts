@@ -11,6 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import argon2 from 'argon2';
 import { verifyFleetLine } from '../../src/fleet/fleet-manifest.ts';
+import { createMachineClient } from '../helpers/machine-client.ts';
 import { DEMO_COMPANY, FLEET_COMPANY, seedDemoCompany } from '../../src/db/seed/companies.ts';
 import { makeIccid } from '../../src/identifiers/index.ts';
 
@@ -308,5 +309,34 @@ describe('progress, results, retry and stop', () => {
     const lines2 = await t.ctx.db.selectFrom('lines').select('status').where('id', 'in', two.map((l) => l.id)).execute();
     assert.deepEqual(lines2.map((l) => l.status), ['active', 'active']);
     assert.equal((await admin.post(`fleet/jobs/${plan.body.id}/stop`, {})).status, 409);
+  });
+});
+
+describe('machine clients', () => {
+  async function tokenFor(scopes: string[], companyId: string | null): Promise<string> {
+    const { clientId, clientSecret } = await createMachineClient(t.ctx, { scopes, companyId });
+    const basic = Buffer.from(`${encodeURIComponent(clientId)}:${encodeURIComponent(clientSecret)}`).toString('base64');
+    const r = await new ApiClient(t.app).call('POST', '/oauth/token', Buffer.from('grant_type=client_credentials'), {
+      authorization: `Basic ${basic}`, 'content-type': 'application/x-www-form-urlencoded',
+    });
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    return r.body.access_token;
+  }
+
+  test('act for the company they are bound to, within their scopes', async () => {
+    const api = new ApiClient(t.app);
+    const writer = { authorization: `Bearer ${await tokenFor(['fleet:write', 'fleet:read'], DEMO_COMPANY.id)}` };
+    const made = await api.post('fleet/jobs', { rows: [lines[0].iccid, '13800000000x'] }, writer);
+    assert.equal(made.status, 201, JSON.stringify(made.body));
+    assert.equal(made.body.totals.reasons.bad_format, 1);
+    const audit = await t.ctx.db.selectFrom('audit_log').select('actor_kind').where('action', '=', 'fleet.dry_run').where('subject', '=', made.body.id).executeTakeFirstOrThrow();
+    assert.equal(audit.actor_kind, 'client');
+
+    const reader = { authorization: `Bearer ${await tokenFor(['fleet:read'], DEMO_COMPANY.id)}` };
+    assert.equal((await api.call('GET', `fleet/jobs/${made.body.id}`, undefined, reader)).status, 200);
+    assert.equal((await api.post('fleet/jobs', { rows: [lines[0].iccid] }, reader)).status, 403, 'fleet:read cannot upload');
+    const unbound = { authorization: `Bearer ${await tokenFor(['fleet:read'], null)}` };
+    assert.equal((await api.call('GET', `fleet/jobs/${made.body.id}`, undefined, unbound)).status, 403);
+    assert.equal((await api.call('GET', `fleet/jobs/${made.body.id}`, undefined, { authorization: 'Bearer nonsense' })).status, 401);
   });
 });

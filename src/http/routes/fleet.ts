@@ -1,6 +1,6 @@
-// Fleet cancellation (issue 14) for a company's administrators: upload a list (JSON or CSV) for a
+// Fleet cancellation (issue 14) for a company's administrators and its machine clients (scopes fleet:read, fleet:write): upload a list (JSON or CSV) for a
 // dry run, read the job and its rows. Every query is bound to the signed-in administrator's company.
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import type { AppContext } from '../../context.ts';
 import { MAX_ROW_LENGTH, classifyRow } from '../../fleet/classify-row.ts';
@@ -15,6 +15,7 @@ import { stopFleetJob } from '../../fleet/stop-fleet-job.ts';
 import type { FleetLineState } from '../../db/schema.ts';
 import { AppError } from '../../shared/errors.ts';
 import { requireStaff } from '../session.ts';
+import { bearerToken, requireScope } from '../machine-auth.ts';
 import { IdParams, errors } from '../schemas.ts';
 
 /** 100,000 rows of a 32-digit EID with quotes and CRLF fit in 4 MB; a JSON list in 5. */
@@ -29,8 +30,16 @@ const JobView = Type.Object({
   percent: Type.Number(), etaSeconds: Type.Union([Type.Integer(), Type.Null()]), totals: Type.Any(),
 });
 
-/** The company the caller acts for: a company administrator's. Checked before the body is read. */
+/**
+ * The company the caller acts for: a machine client's (Bearer token with the fleet scope, bound to
+ * a company) or a signed-in company administrator's. Never from the request itself.
+ */
 function companyOf(req: FastifyRequest): { companyId: string; actor: FleetActor } {
+  const client = req.machineClient;
+  if (client) {
+    if (!client.companyId) throw new AppError('forbidden', 'This client is not bound to a company.');
+    return { companyId: client.companyId, actor: { kind: 'client', id: client.clientId, ip: req.ip } };
+  }
   const p = requireStaff(req, ['company_admin']);
   if (p.kind !== 'staff' || !p.companyId) throw new AppError('forbidden', 'This account does not act for a company.');
   return { companyId: p.companyId, actor: { kind: 'company_admin', id: p.staffId, ip: req.ip } };
@@ -38,12 +47,22 @@ function companyOf(req: FastifyRequest): { companyId: string; actor: FleetActor 
 
 export async function fleetRoutes(api: FastifyInstance, ctx: AppContext): Promise<void> {
   const tags = ['fleet'];
-  const guard = { onRequest: async (req: FastifyRequest) => void companyOf(req) };
+  // Checked as soon as the request arrives, before its body is read: a Bearer token needs the scope
+  // (fleet:read to look, fleet:write to change), a session the company_admin role.
+  const scoped = { read: requireScope(ctx, 'fleet:read'), write: requireScope(ctx, 'fleet:write') };
+  const guardFor = (access: 'read' | 'write') => ({
+    onRequest: async function (this: FastifyInstance, req: FastifyRequest, reply: FastifyReply) {
+      if (bearerToken(req)) await scoped[access].call(this, req, reply);
+      companyOf(req);
+    },
+  });
+  const guard = guardFor('read');
+  const writeGuard = guardFor('write');
 
   await api.register(async (scope) => {
     scope.addContentTypeParser('text/csv', { parseAs: 'string', bodyLimit: FLEET_BODY_LIMIT }, (_req, body, done) => done(null, body));
     scope.post('/fleet/jobs', {
-      ...guard,
+      ...writeGuard,
       bodyLimit: FLEET_BODY_LIMIT,
       schema: {
         tags,
@@ -76,7 +95,7 @@ export async function fleetRoutes(api: FastifyInstance, ctx: AppContext): Promis
   });
 
   api.post('/fleet/jobs/:id/confirm', {
-    ...guard,
+    ...writeGuard,
     schema: {
       tags, summary: 'Confirm a dry run: every line still ready becomes a cancellation request (channel fleet) carried out in chunks, after the effective date if one was set; 202 with the job URL',
       params: IdParams, body: Type.Optional(Type.Object({}, { additionalProperties: false })),
@@ -104,7 +123,7 @@ export async function fleetRoutes(api: FastifyInstance, ctx: AppContext): Promis
     ['stop', 'Stop the job: lines whose execution has not started are withdrawn, lines under way finish; 202', stopFleetJob],
   ] as const) {
     api.post(`/fleet/jobs/:id/${path}`, {
-      ...guard,
+      ...writeGuard,
       schema: { tags, summary, params: IdParams, body: Type.Optional(Type.Object({}, { additionalProperties: false })), response: { 202: Type.Record(Type.String(), Type.Integer()), ...errors(400, 401, 403, 404, 409) } },
     }, async (req, reply) => {
       const { companyId, actor } = companyOf(req);
