@@ -40,8 +40,6 @@ function precompress(): Plugin {
 // app's (white, 56 px, the name) on the page background, replaced by React's first render. And the
 // default language's catalogue (zh-CN) is preloaded with the shell instead of being discovered
 // only after the i18n code has run.
-const PRELOAD = /(locales[\\/]zh-CN\.json|pages[\\/](Landing|Portal|Verify)\.tsx)$/;
-
 function firstPaint(): Plugin {
   const shell =
     '<div style="min-height:100vh;background:#f5f5f5"><div style="height:56px;box-sizing:border-box;background:#fff;border-bottom:1px solid #f0f0f0;padding:0 12px">' +
@@ -52,11 +50,8 @@ function firstPaint(): Plugin {
     transformIndexHtml: {
       order: 'post',
       handler(html, ctx) {
-        const chunks = Object.values(ctx.bundle ?? {}).filter((c) => c.type === 'chunk');
-        // The zh-CN catalogue, and the public pages' own chunks (landing, portal, verify: a few KiB each),
-        // fetched with the shell instead of after the router has picked the page.
-        const early = chunks.filter((c) => PRELOAD.test(c.facadeModuleId ?? ''));
-        const preload = `${early.map((c) => `<link rel="modulepreload" crossorigin href="/${c.fileName}">`).join('\n  ')}\n  </head>`;
+        const catalogue = Object.values(ctx.bundle ?? {}).find((c) => c.type === 'chunk' && /locales[\\/]zh-CN\.json$/.test(c.facadeModuleId ?? ''));
+        const preload = catalogue ? `<link rel="modulepreload" crossorigin href="/${catalogue.fileName}">\n  </head>` : '</head>';
         return html.replace('<div id="root"></div>', `<div id="root">${shell}</div>`).replace('</head>', preload);
       },
     },
