@@ -92,7 +92,7 @@ describe('recovering a frozen number', () => {
 
     const again = await api.post('numbers/recover', good);
     assert.equal(again.status, 404, 'a recovered number is no longer frozen');
-    const listed = await ops.get(`ops/numbers?msisdn=${encodeURIComponent(frozen)}`);
+    const listed = await ops.post('ops/numbers/search', { msisdn: frozen });
     assert.deepEqual(listed.body.items.map((i: any) => [i.maskedMsisdn, i.state]), [['186****8010', 'recovered']]);
   });
 });

@@ -797,12 +797,14 @@ export interface PoolNumber {
 }
 
 export function getNumberPool(f: { state?: string; msisdn?: string; carrier?: string }) {
+  type Pool = { items: PoolNumber[]; counts?: Partial<Record<PoolState, number>> };
+  // A number to look for travels in a POST body, never in the URL.
+  if (f.msisdn) return post<Pool>('/ops/numbers/search', { msisdn: f.msisdn, state: f.state || undefined, carrier: f.carrier || undefined });
   const p = new URLSearchParams();
   if (f.state) p.set('state', f.state);
-  if (f.msisdn) p.set('msisdn', f.msisdn);
   if (f.carrier) p.set('carrier', f.carrier);
   const s = p.toString();
-  return get<{ items: PoolNumber[]; counts?: Partial<Record<PoolState, number>> }>(`/ops/numbers${s ? `?${s}` : ''}`);
+  return get<Pool>(`/ops/numbers${s ? `?${s}` : ''}`);
 }
 
 export interface AuditChainCheck {

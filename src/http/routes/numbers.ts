@@ -11,21 +11,33 @@ import { errors } from '../schemas.ts';
 import { staffOnly } from './ops.ts';
 
 export async function numberRoutes(api: FastifyInstance, ctx: AppContext): Promise<void> {
+  // A number to look for goes in a POST body, never in the URL (URLs end up in proxies' and browsers' logs).
+  const poolFilter = {
+    state: Type.Optional(Type.Union([Type.Literal('assigned'), Type.Literal('frozen'), Type.Literal('recovered'), Type.Literal('available')])),
+    carrier: Type.Optional(Type.Union([Type.Literal('cmcc'), Type.Literal('cucc'), Type.Literal('ctcc'), Type.Literal('cbn')])),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
+  };
   api.get('/ops/numbers', {
     ...staffOnly(['ops', 'admin']),
     schema: {
       tags: ['ops'], summary: 'The number pool: each number with its state (assigned, frozen until, recovered, available again)',
-      querystring: Type.Object({
-        state: Type.Optional(Type.Union([Type.Literal('assigned'), Type.Literal('frozen'), Type.Literal('recovered'), Type.Literal('available')])),
-        msisdn: Type.Optional(Type.String({ minLength: 1, maxLength: 32 })),
-        carrier: Type.Optional(Type.Union([Type.Literal('cmcc'), Type.Literal('cucc'), Type.Literal('ctcc'), Type.Literal('cbn')])),
-        limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
-      }),
+      querystring: Type.Object(poolFilter),
       response: errors(400, 401, 403),
     },
   }, async (req) => {
     requireStaff(req, ['ops', 'admin']);
-    return listNumberPool(ctx, req.query as { state?: PoolState; msisdn?: string; carrier?: CarrierCode; limit?: number });
+    return listNumberPool(ctx, req.query as { state?: PoolState; carrier?: CarrierCode; limit?: number });
+  });
+  api.post('/ops/numbers/search', {
+    ...staffOnly(['ops', 'admin']),
+    schema: {
+      tags: ['ops'], summary: 'The number pool filtered by one number (in the body, so it stays out of URLs), state and carrier',
+      body: Type.Object({ msisdn: Type.Optional(Type.String({ minLength: 1, maxLength: 32 })), ...poolFilter }, { additionalProperties: false }),
+      response: errors(400, 401, 403),
+    },
+  }, async (req) => {
+    requireStaff(req, ['ops', 'admin']);
+    return listNumberPool(ctx, req.body as { state?: PoolState; msisdn?: string; carrier?: CarrierCode; limit?: number });
   });
 
   api.post('/numbers/recover/code', {
