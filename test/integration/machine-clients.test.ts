@@ -3,6 +3,7 @@
 // errors for everything wrong, and a revoked client's tokens stop working at once. Every call is audited.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import http from 'node:http';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { dropTemplate, startTestApp, type TestApp } from '../helpers/context.ts';
 import { ApiClient, staffFor } from '../helpers/api.ts';
@@ -134,4 +135,27 @@ test('every call by a client is audited with actorKind client', async () => {
   const rows = await t.ctx.db.selectFrom('audit_log').select(['actor_kind', 'action', 'details']).where('actor_id', '=', c.clientId).orderBy('seq').execute();
   assert.deepEqual(rows.map((r) => [r.actor_kind, r.action]), [['client', 'client.token_issued'], ['client', 'client.call']]);
   assert.equal((rows[1].details as { route: string }).route, '/tmf-api/productInventory/v4/product');
+});
+
+test('token requests are limited per client address: the 61st in a minute is 429 with Retry-After, other addresses go on', async () => {
+  const c = await createMachineClient(t.ctx, { scopes: ['tmf637:read'] });
+  const { TOKEN_REQUESTS_PER_MINUTE } = await import('../../src/identity/machine-clients/issue-access-token.ts');
+  const port = Number(new URL(baseUrl).port);
+  const body = new URLSearchParams({ grant_type: 'client_credentials', client_id: c.clientId, client_secret: 'not the secret' }).toString();
+  // From another loopback address (its own TCP peer address), so the rest of this file is not affected.
+  const fromOtherAddress = () => new Promise<{ status: number; retryAfter?: string; body: any }>((resolve, reject) => {
+    const r = http.request({ host: '127.0.0.1', port, path: '/oauth/token', method: 'POST', localAddress: '127.0.0.7', headers: { 'content-type': 'application/x-www-form-urlencoded' } }, (res) => {
+      let text = '';
+      res.on('data', (d) => { text += d; });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, retryAfter: res.headers['retry-after'] as string | undefined, body: JSON.parse(text) }));
+    });
+    r.on('error', reject);
+    r.end(body);
+  });
+  for (let i = 0; i < TOKEN_REQUESTS_PER_MINUTE; i++) assert.equal((await fromOtherAddress()).status, 401, `attempt ${i + 1}: a wrong secret`);
+  const limited = await fromOtherAddress();
+  assert.equal(limited.status, 429);
+  assert.ok(Number(limited.retryAfter) >= 1, 'Retry-After says when to come back');
+  assert.equal(typeof limited.body.error, 'string', 'an RFC 6749 error body');
+  assert.ok(await fetchToken(baseUrl, c.clientId, c.clientSecret), 'another address still gets its token');
 });

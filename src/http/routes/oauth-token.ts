@@ -47,7 +47,11 @@ export async function oauthTokenRoutes(app: FastifyInstance, ctx: AppContext): P
   // Whatever goes wrong before the handler (a body that does not parse, a content type not taken, a
   // cross-site form post) is answered in RFC 6749's shape too.
   app.setErrorHandler((err: FastifyError | AppError, req, reply) => {
-    if (err instanceof AppError) return sendOAuthError(reply, new OAuthError(err.code === 'unauthenticated' ? 'invalid_client' : 'invalid_request', err.message), err.status);
+    if (err instanceof AppError) {
+      const retryAfter = err.details?.retryAfterSeconds;
+      if (typeof retryAfter === 'number') reply.header('retry-after', String(retryAfter));
+      return sendOAuthError(reply, new OAuthError(err.code === 'unauthenticated' ? 'invalid_client' : 'invalid_request', err.message), err.status);
+    }
     const status = (err as FastifyError).statusCode;
     if (status && status >= 400 && status < 500) return sendOAuthError(reply, new OAuthError('invalid_request', err.message), status);
     req.log.error({ err }, 'unhandled error');
@@ -77,7 +81,7 @@ export async function oauthTokenRoutes(app: FastifyInstance, ctx: AppContext): P
         200: Type.Object({
           access_token: Type.String(), token_type: Type.Literal('Bearer'), expires_in: Type.Integer(), scope: Type.String(),
         }, { examples: [{ access_token: 'eyJhbGciOiJFUzI1NiIsImtpZCI6ImF0LTFhMmIzYyIsInR5cCI6ImF0K2p3dCJ9…', token_type: 'Bearer', expires_in: ACCESS_TOKEN_SECONDS, scope: 'tmf622:write tmf622:read' }] }),
-        400: OAuthErrorBody, 401: OAuthErrorBody,
+        400: OAuthErrorBody, 401: OAuthErrorBody, 429: OAuthErrorBody,
       },
     },
   }, async (req, reply) => {
