@@ -1,7 +1,7 @@
 // TMF622 CancelProductOrder: withdraws an order whose request still waits for review (through
-// withdrawCancellation, the client acting for the subscriber). The task is stored acknowledged
-// first, so while it is being decided the order shows assessingCancellation; then `done` (the
-// order is cancelled) or `terminatedWithError` with the reason (review already decided, executing…).
+// withdrawCancellation, the client acting for the subscriber), decided at once and stored in the
+// same transaction as the withdrawal: `done` (the order is cancelled) or `terminatedWithError` with
+// the reason (review already decided, executing…).
 import crypto from 'node:crypto';
 import type { AppContext } from '../context.ts';
 import type { TmfCancelProductOrdersTable } from '../db/schema.ts';
@@ -35,27 +35,26 @@ export function toCancelProductOrder(row: Row, baseUrl: string): Record<string, 
 export async function cancelProductOrder(ctx: AppContext, client: MachineClient, input: CancelOrderInput, ip: string): Promise<Row> {
   const order = await loadProductOrder(ctx, client, input.productOrder.id);
   if (!order) throw new AppError('validation_failed', `There is no product order with the id ${input.productOrder.id}.`, { productOrderId: input.productOrder.id });
-  const id = crypto.randomUUID();
-  await ctx.db.insertInto('tmf_cancel_product_orders').values({
-    id, product_order_id: order.id, client_id: client.clientId, state: 'acknowledged', cancellation_reason: input.cancellationReason ?? null,
-  }).execute();
-  let outcome: Pick<Row, 'state' | 'error_message' | 'effective_cancellation_date'>;
-  try {
-    if (!order.request) throw new AppError('conflict', 'The order was rejected when it was placed; there is nothing to cancel.');
-    await withdrawCancellation(ctx, { customerId: order.customer.id, ip }, order.request.id, { kind: 'client', id: client.clientId, ip });
-    outcome = { state: 'done', error_message: null, effective_cancellation_date: ctx.now() };
-  } catch (e) {
-    if (!(e instanceof AppError) || (e.code !== 'conflict' && e.code !== 'not_found')) {
-      await ctx.db.deleteFrom('tmf_cancel_product_orders').where('id', '=', id).execute();
-      throw e;
+  // The withdrawal and the task that records it commit together: a crash leaves neither or both.
+  return ctx.db.transaction().execute(async (trx) => {
+    let outcome: Pick<Row, 'state' | 'error_message' | 'effective_cancellation_date'>;
+    try {
+      if (!order.request) throw new AppError('conflict', 'The order was rejected when it was placed; there is nothing to cancel.');
+      await withdrawCancellation(ctx, { customerId: order.customer.id, ip }, order.request.id, { kind: 'client', id: client.clientId, ip }, trx);
+      outcome = { state: 'done', error_message: null, effective_cancellation_date: ctx.now() };
+    } catch (e) {
+      // Refusals are thrown before anything is written; anything else rolls the whole task back.
+      if (!(e instanceof AppError) || (e.code !== 'conflict' && e.code !== 'not_found')) throw e;
+      const state = order.request?.status;
+      outcome = {
+        state: 'terminatedWithError', effective_cancellation_date: null,
+        error_message: state ? `The order can only be cancelled while it is in review; its request is ${state} now.` : e.message,
+      };
     }
-    const state = order.request?.status;
-    outcome = {
-      state: 'terminatedWithError', effective_cancellation_date: null,
-      error_message: state ? `The order can only be cancelled while it is in review; its request is ${state} now.` : e.message,
-    };
-  }
-  return ctx.db.updateTable('tmf_cancel_product_orders').set(outcome).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+    return trx.insertInto('tmf_cancel_product_orders').values({
+      id: crypto.randomUUID(), product_order_id: order.id, client_id: client.clientId, cancellation_reason: input.cancellationReason ?? null, ...outcome,
+    }).returningAll().executeTakeFirstOrThrow();
+  });
 }
 
 export async function loadCancelProductOrders(ctx: AppContext, client: MachineClient, f: { id?: string; offset: number; limit: number }): Promise<{ total: number; items: Row[] }> {
