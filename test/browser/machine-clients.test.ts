@@ -62,6 +62,8 @@ test('an admin registers a machine client, its secret works once shown, and revo
     const products = () => fetch(`${app.url}/tmf-api/productInventory/v4/product?limit=1`, { headers: { authorization: `Bearer ${token}` } });
     assert.equal((await products()).status, 200);
 
+    // Closing the dialog removes it (after its closing animation): the secret is nowhere in the page.
+    await page.getByTestId('client-secret-shown').waitFor({ state: 'detached' });
     assert.ok(!(await page.content()).includes(secret), 'the secret is gone once the dialog is closed');
     await page.getByTestId(`client-revoke-${mine.clientId}`).click();
     await page.locator('.ant-popconfirm:visible .ant-btn-primary').click();
