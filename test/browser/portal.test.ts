@@ -134,6 +134,8 @@ test('a subscriber cancels an eSIM line, a reviewer approves it, and the certifi
       await page.getByTestId('approve-confirm').click(); // approve asks first: execution starts
       await page.waitForURL(/\/staff\/review$/);
       await page.getByTestId('queue-count').waitFor();
+      // the list may show its cached rows until the refetch lands: the approved request must leave within a few seconds
+      await page.getByTestId(`review-open-${requestId}`).waitFor({ state: 'detached', timeout: 10_000 });
       assert.equal(await page.getByTestId(`review-open-${requestId}`).count(), 0, 'approved request left the queue');
     }
 
