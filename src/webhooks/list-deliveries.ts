@@ -5,23 +5,9 @@ import type { AppContext } from '../context.ts';
 import type { WebhookDeliveryStatus } from '../db/schema.ts';
 import { notFound } from '../shared/errors.ts';
 import { webhookId } from './sign-webhook.ts';
+import type { WebhookDelivery, WebhookDeliveryDetail, WebhookSubscription } from '../http/webhook-schemas.ts';
 
-export interface DeliveryView {
-  id: string;
-  webhookId: string;
-  eventId: string;
-  eventType: string;
-  subscriptionId: string;
-  owner: string;
-  target: string;
-  status: WebhookDeliveryStatus;
-  attempts: number;
-  lastStatusCode: number | null;
-  lastError: string | null;
-  nextAttemptAt: string | null;
-  deliveredAt: string | null;
-  createdAt: string;
-}
+export type DeliveryView = WebhookDelivery;
 
 const shown = (url: string) => {
   const u = new URL(url);
@@ -57,7 +43,7 @@ export async function listDeliveries(ctx: AppContext, f: { status?: WebhookDeliv
   return { items: rows.map(view), counts: Object.fromEntries(counts.map((c) => [c.status, Number(c.n)])) };
 }
 
-export async function viewDelivery(ctx: AppContext, id: string) {
+export async function viewDelivery(ctx: AppContext, id: string): Promise<WebhookDeliveryDetail> {
   const row = await baseQuery(ctx).where('d.id', '=', id).executeTakeFirst();
   if (!row) throw notFound('The delivery');
   const attempts = await ctx.db.selectFrom('webhook_attempts').select(['attempt', 'at', 'outcome', 'status_code', 'error', 'latency_ms'])
@@ -68,7 +54,7 @@ export async function viewDelivery(ctx: AppContext, id: string) {
   };
 }
 
-export async function listSubscriptions(ctx: AppContext) {
+export async function listSubscriptions(ctx: AppContext): Promise<WebhookSubscription[]> {
   const rows = await ctx.db.selectFrom('webhook_subscriptions').select(['id', 'owner_kind', 'owner_id', 'callback_url', 'query', 'event_types', 'status', 'disabled_reason', 'created_at'])
     .where('status', '<>', 'deleted').orderBy('created_at', 'desc').limit(200).execute();
   return rows.map((s) => ({

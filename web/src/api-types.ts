@@ -1,5 +1,5 @@
 // The API's types for the staff consoles, taken from the server's own TypeBox schemas
-// (src/http/staff-console-schemas.ts): the same schemas validate and serialise the answers and
+// (src/http/staff-console-schemas.ts, src/http/webhook-schemas.ts): the same schemas validate and serialise the answers and
 // write the OpenAPI document, so the web client cannot drift from them. Type-only: nothing of
 // the server is bundled.
 export type {
@@ -13,3 +13,10 @@ export type {
   ReviewQueuePage,
   StoreChoices,
 } from '../../src/http/staff-console-schemas.ts';
+export type {
+  DeliveryStatus,
+  WebhookAttempt,
+  WebhookDelivery,
+  WebhookDeliveryDetail,
+  WebhookSubscription,
+} from '../../src/http/webhook-schemas.ts';

@@ -17,22 +17,10 @@ import { AppError } from '../../shared/errors.ts';
 import { requireScope } from '../machine-auth.ts';
 import { requireStaff } from '../session.ts';
 import { IdParams, Uuid, errors } from '../schemas.ts';
+import { DeliveryStatusSchema, WebhookDeliveryDetailSchema, WebhookDeliverySchema, WebhookSubscriptionSchema } from '../webhook-schemas.ts';
 import { staffOnly } from './ops.ts';
 
-const DeliveryStatus = Type.Union(['pending', 'queued', 'delivered', 'dead', 'cancelled'].map((s) => Type.Literal(s)));
-const Delivery = Type.Object({
-  id: Uuid, webhookId: Type.String(), eventId: Uuid, eventType: Type.String(), subscriptionId: Uuid, owner: Type.String(), target: Type.String(),
-  status: DeliveryStatus, attempts: Type.Integer(), lastStatusCode: Type.Union([Type.Integer(), Type.Null()]), lastError: Type.Union([Type.String(), Type.Null()]),
-  nextAttemptAt: Type.Union([Type.String(), Type.Null()]), deliveredAt: Type.Union([Type.String(), Type.Null()]), createdAt: Type.String(),
-});
-const Attempt = Type.Object({
-  attempt: Type.Integer(), at: Type.String(), outcome: Type.String(), statusCode: Type.Union([Type.Integer(), Type.Null()]),
-  error: Type.Union([Type.String(), Type.Null()]), latencyMs: Type.Integer(),
-});
-const Subscription = Type.Object({
-  id: Uuid, owner: Type.String(), target: Type.String(), query: Type.Union([Type.String(), Type.Null()]), eventTypes: Type.Array(Type.String()),
-  status: Type.String(), disabledReason: Type.Union([Type.String(), Type.Null()]), createdAt: Type.String(),
-});
+const DeliveryStatus = DeliveryStatusSchema;
 
 export async function webhookRoutes(api: FastifyInstance, ctx: AppContext): Promise<void> {
   const tags = ['ops'];
@@ -43,7 +31,7 @@ export async function webhookRoutes(api: FastifyInstance, ctx: AppContext): Prom
     schema: {
       tags, summary: 'The webhook delivery log, newest first, with counts per status',
       querystring: Type.Object({ status: Type.Optional(DeliveryStatus), subscriptionId: Type.Optional(Uuid), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })) }, { additionalProperties: false }),
-      response: { 200: Type.Object({ items: Type.Array(Delivery), counts: Type.Record(Type.String(), Type.Integer()) }), ...errors(400, 401, 403) },
+      response: { 200: Type.Object({ items: Type.Array(WebhookDeliverySchema), counts: Type.Record(Type.String(), Type.Integer()) }), ...errors(400, 401, 403) },
     },
   }, async (req) => {
     requireStaff(req, [...readers]);
@@ -53,7 +41,7 @@ export async function webhookRoutes(api: FastifyInstance, ctx: AppContext): Prom
 
   api.get('/ops/webhooks/deliveries/:id', {
     ...staffOnly([...readers]),
-    schema: { tags, summary: 'One delivery with every attempt (outcome, response code, latency)', params: IdParams, response: { 200: Type.Intersect([Delivery, Type.Object({ attemptLog: Type.Array(Attempt) })]), ...errors(400, 401, 403, 404) } },
+    schema: { tags, summary: 'One delivery with every attempt (outcome, response code, latency)', params: IdParams, response: { 200: WebhookDeliveryDetailSchema, ...errors(400, 401, 403, 404) } },
   }, async (req) => {
     requireStaff(req, [...readers]);
     return viewDelivery(ctx, (req.params as { id: string }).id);
@@ -69,7 +57,7 @@ export async function webhookRoutes(api: FastifyInstance, ctx: AppContext): Prom
 
   api.get('/ops/webhooks/subscriptions', {
     ...staffOnly([...readers]),
-    schema: { tags, summary: 'Webhook subscriptions (TMF hub listeners, MVNO endpoints)', response: { 200: Type.Object({ items: Type.Array(Subscription) }), ...errors(401, 403) } },
+    schema: { tags, summary: 'Webhook subscriptions (TMF hub listeners, MVNO endpoints)', response: { 200: Type.Object({ items: Type.Array(WebhookSubscriptionSchema) }), ...errors(401, 403) } },
   }, async (req) => {
     requireStaff(req, [...readers]);
     return { items: await listSubscriptions(ctx) };

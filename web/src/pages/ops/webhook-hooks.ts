@@ -2,35 +2,9 @@
 // attempts, the subscriptions; redelivery and enabling a subscription. One query-key factory.
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { request } from '../../api.ts';
+import type { DeliveryStatus, WebhookDelivery, WebhookDeliveryDetail, WebhookSubscription } from '../../api-types.ts';
 
-export type DeliveryStatus = 'pending' | 'queued' | 'delivered' | 'dead' | 'cancelled';
-export interface WebhookDelivery {
-  id: string;
-  webhookId: string;
-  eventId: string;
-  eventType: string;
-  subscriptionId: string;
-  owner: string;
-  target: string;
-  status: DeliveryStatus;
-  attempts: number;
-  lastStatusCode: number | null;
-  lastError: string | null;
-  nextAttemptAt: string | null;
-  deliveredAt: string | null;
-  createdAt: string;
-}
-export interface WebhookAttempt { attempt: number; at: string; outcome: string; statusCode: number | null; error: string | null; latencyMs: number }
-export interface WebhookSubscription {
-  id: string;
-  owner: string;
-  target: string;
-  query: string | null;
-  eventTypes: string[];
-  status: 'active' | 'disabled';
-  disabledReason: string | null;
-  createdAt: string;
-}
+export type { DeliveryStatus, WebhookAttempt, WebhookDelivery, WebhookSubscription } from '../../api-types.ts';
 
 export const webhookKeys = {
   all: ['webhooks'] as const,
@@ -51,7 +25,7 @@ export function useDeliveries(status: DeliveryStatus | '') {
 export function useDelivery(id: string | null) {
   return useQuery({
     queryKey: webhookKeys.delivery(id ?? ''),
-    queryFn: () => request<WebhookDelivery & { attemptLog: WebhookAttempt[] }>('GET', `/ops/webhooks/deliveries/${id}`),
+    queryFn: () => request<WebhookDeliveryDetail>('GET', `/ops/webhooks/deliveries/${id}`),
     enabled: !!id,
   });
 }
