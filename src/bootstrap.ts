@@ -17,6 +17,7 @@ import { seedDemoData, seedDemoStaff } from './db/seed/demo-data.ts';
 import { seedDemoCompany } from './db/seed/companies.ts';
 import { ensureSigningKeys } from './certificates/signing-keys.ts';
 import { startAuditSealer } from './audit/seal-audit-log.ts';
+import { listenForTrustChanges, VerifyCache } from './certificates/verify-cache.ts';
 
 export interface ContextOptions {
   database?: Database;
@@ -58,10 +59,14 @@ export async function createContext(config: Config, opts: ContextOptions = {}): 
   }
   const adapters = opts.adapters ?? createSimulatedAdapters();
   const jobs = await startJobQueue(database, opts.retry ?? DEFAULT_RETRY);
+  // Writes through ctx.db to what the verify cache holds drop it; other processes' revocations arrive by NOTIFY.
+  const verifyCache = new VerifyCache();
   const ctx: AppContext = {
     config,
     database,
-    db: database.db,
+    db: database.db.withPlugin(verifyCache.plugin),
+    verifyCache,
+    trustListener: await listenForTrustChanges(database, verifyCache),
     vault,
     jobs,
     adapters,
@@ -95,5 +100,6 @@ export async function closeContext(ctx: AppContext): Promise<void> {
   await ctx.jobs.stop().catch(() => undefined);
   await ctx.auditSealer?.stop().catch(() => undefined);
   await ctx.adapters.close().catch(() => undefined);
+  await ctx.trustListener?.close();
   await ctx.database.close();
 }

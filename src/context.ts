@@ -10,6 +10,8 @@ import type { Adapters } from './adapters/index.ts';
 import type { Metrics } from './http/metrics.ts';
 import type { AuditSealer } from './audit/seal-audit-log.ts';
 import type { WebhookSettings } from './webhooks/settings.ts';
+import type { VerifyCache } from './certificates/verify-cache.ts';
+import type { Listener } from './db/notifications.ts';
 
 export interface AppContext {
   config: Config;
@@ -28,4 +30,8 @@ export interface AppContext {
   auditSealer?: AuditSealer;
   /** Webhook delivery: the HTTP sender (tests replace it), the timeout, the relay's interval. */
   webhooks?: WebhookSettings;
+  /** What the public check of a certificate by serial remembers (src/certificates/verify-cache.ts); absent: every check reads. */
+  verifyCache?: VerifyCache;
+  /** The LISTEN connection that drops verifyCache when the trust changes in another process; closed with the context. */
+  trustListener?: Listener;
 }

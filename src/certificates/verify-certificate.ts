@@ -18,6 +18,7 @@ import { verifyCertificateFile, verifyPayload, type CertificateFileFailure, type
 import { revokedSerials, rootCertificates } from '../pki/pki-store.ts';
 import { canonicalJson, type CertificateFacts } from './facts.ts';
 import { parseSerial } from './serial.ts';
+import { signerSerialOf, type CachedCertificate } from './verify-cache.ts';
 import { verifyCodeMatches } from './verify-code.ts';
 
 export type CertificateAccess = 'none' | 'code' | 'owner' | 'staff';
@@ -54,25 +55,41 @@ function verifyPayloadOnce(signed: SignedPayload<CertificateFacts>, publicKeyPem
 
 const UNKNOWN = 'No certificate has that serial (check the letters and digits).';
 
-export async function verifyCertificateBySerial(ctx: AppContext, serial: string, opts: { code?: string; principal?: Principal | null } = {}) {
-  const s = parseSerial(serial)?.serial;
-  if (!s) throw new AppError('not_found', UNKNOWN);
+/** The certificate's row, its key and its PDF's signer: what the check by serial depends on besides the trust. */
+async function loadCertificate(ctx: AppContext, serial: string): Promise<CachedCertificate | undefined> {
   // The key comes with the row (one statement): only that key can verify these facts.
   const row = await ctx.db.selectFrom('certificates as c').innerJoin('cancellation_requests as r', 'r.id', 'c.request_id')
     .leftJoin('signing_keys as k', 'k.key_id', 'c.key_id')
-    .select(['c.serial', 'c.facts', 'c.payload_signature', 'c.key_id', 'c.verify_code_hash', 'r.status', 'r.customer_id', 'k.public_key_pem'])
-    .where('c.serial', '=', s).executeTakeFirst();
+    .select(['c.serial', 'c.facts', 'c.payload_signature', 'c.key_id', 'c.verify_code_hash', 'c.pdf', 'r.status', 'r.customer_id', 'k.public_key_pem'])
+    .where('c.serial', '=', serial).executeTakeFirst();
+  if (!row) return undefined;
+  return {
+    serial: row.serial, facts: row.facts as Record<string, unknown>, payloadSignature: row.payload_signature, keyId: row.key_id, verifyCodeHash: row.verify_code_hash,
+    status: row.status, customerId: row.customer_id, publicKeyPem: row.public_key_pem, signerSerial: signerSerialOf(row.pdf),
+  };
+}
+
+/**
+ * The check by serial. The public path (no principal, or one who is neither the owner nor staff) runs
+ * from ctx.verifyCache when the certificate was seen before: no query. A revocation of the X.509
+ * certificate that signed the PDF makes it invalid (`certificate_revoked`), as it does for the file.
+ */
+export async function verifyCertificateBySerial(ctx: AppContext, serial: string, opts: { code?: string; principal?: Principal | null } = {}) {
+  const s = parseSerial(serial)?.serial;
+  if (!s) throw new AppError('not_found', UNKNOWN);
+  const row = ctx.verifyCache ? await ctx.verifyCache.certificate(s, () => loadCertificate(ctx, s)) : await loadCertificate(ctx, s);
   // The code is compared even for an unknown serial, so both answers take the same path.
-  const codeOk = verifyCodeMatches(opts.code, row?.verify_code_hash ?? null);
+  const codeOk = verifyCodeMatches(opts.code, row?.verifyCodeHash ?? null);
   if (!row) throw new AppError('not_found', UNKNOWN);
 
-  const access = await accessFor(ctx, opts.principal ?? null, row.customer_id, codeOk);
+  const access = await accessFor(ctx, opts.principal ?? null, row.customerId, codeOk);
   if (access === 'none') return { serial: s, exists: true as const, access };
 
   const facts = row.facts as unknown as CertificateFacts;
-  const check = verifyPayloadOnce({ payload: facts, alg: 'ed25519', keyId: row.key_id, signature: row.payload_signature }, row.public_key_pem);
-  const valid = check.valid && row.status === 'completed';
-  const reason = check.valid ? (row.status === 'completed' ? undefined : 'not_completed') : (check.reason ?? 'bad_signature');
+  const check = verifyPayloadOnce({ payload: facts, alg: 'ed25519', keyId: row.keyId, signature: row.payloadSignature }, row.publicKeyPem);
+  const revoked = row.signerSerial !== null && (ctx.verifyCache ? await ctx.verifyCache.revoked(ctx.db) : await revokedSerials(ctx.db)).has(row.signerSerial);
+  const reason = !check.valid ? (check.reason ?? 'bad_signature') : row.status !== 'completed' ? 'not_completed' : revoked ? 'certificate_revoked' : undefined;
+  const valid = reason === undefined;
   const masked = {
     serial: s,
     exists: true as const,
@@ -83,7 +100,7 @@ export async function verifyCertificateBySerial(ctx: AppContext, serial: string,
     carrierName: { zh: facts.carrierNameZh, en: facts.carrierNameEn },
     maskedMsisdn: facts.maskedMsisdn,
     completedAt: facts.completedAt,
-    keyId: row.key_id,
+    keyId: row.keyId,
   };
   if (access === 'code') return masked;
   return {
@@ -95,7 +112,7 @@ export async function verifyCertificateBySerial(ctx: AppContext, serial: string,
     refundRoute: facts.refundRoute,
     refundRouteLabel: { zh: facts.refundRouteLabelZh, en: facts.refundRouteLabelEn },
     /** Ed25519 over the canonical JSON of the facts (signing.ts, signPayload): checkable with every fact at hand. */
-    signature: row.payload_signature,
+    signature: row.payloadSignature,
   };
 }
 

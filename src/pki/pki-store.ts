@@ -139,10 +139,20 @@ export async function rotateCarrierCertificate(ctx: AppContext, carrier: Carrier
   });
 }
 
-/** Revokes a certificate: documents it signed no longer verify. */
+/** The NOTIFY channel a change of what is trusted goes out on (src/certificates/verify-cache.ts listens). */
+export const TRUST_CHANNEL = 'zhuxiao_certificate_trust';
+
+/**
+ * Revokes a certificate: documents it signed no longer verify. Every process hears of it when it
+ * commits (NOTIFY in the same transaction), so none answers from what it remembered.
+ */
 export async function revokeCertificate(db: Kysely<DB>, serial: string, at: Date): Promise<boolean> {
-  const r = await db.updateTable('pki_certificates').set({ revoked_at: at, active: false }).where('serial', '=', serial.toLowerCase()).where('kind', '!=', 'root').executeTakeFirst();
-  return Number(r.numUpdatedRows) > 0;
+  return db.transaction().execute(async (trx) => {
+    const r = await trx.updateTable('pki_certificates').set({ revoked_at: at, active: false }).where('serial', '=', serial.toLowerCase()).where('kind', '!=', 'root').executeTakeFirst();
+    const revoked = Number(r.numUpdatedRows) > 0;
+    if (revoked) await sql`SELECT pg_notify(${TRUST_CHANNEL}, ${serial.toLowerCase()})`.execute(trx);
+    return revoked;
+  });
 }
 
 /** The root certificates a verifier trusts (PEM, newest first). */
