@@ -2,13 +2,48 @@
 // and the refund, for one line on one channel. Pure: the caller loads the facts.
 import crypto from 'node:crypto';
 import { arrearsDue, chinaDate, earlyTerminationPenalty, outstandingPayment, settle, type MoneyFacts } from '../billing/final-bill.ts';
-import type { BillingAccount, CarrierSettings, Line, MvnoBrand } from '../db/schema.ts';
+import type { BillingAccount, CarrierSettings, Line, MvnoBrand, RequestChannel } from '../db/schema.ts';
 import { canonicalJson } from '../audit/append-audit.ts';
 import { availableCashFen, isLastLiveLine, linesKeepingBalance, type AccountShare } from '../billing/account-share.ts';
 import { provinceName } from '../lines/provinces.ts';
 import { ackText, balanceStaysNote, billLabel, blockerText, refundNote, routeLabel, warningText, type Lang } from './messages.ts';
 
-export type Channel = 'online' | 'store';
+/** The channel the request comes in by: the quote takes the request's real one (cancellation_requests.channel). */
+export type Channel = RequestChannel;
+
+/** What a channel changes in the quote. Everything else (the money above all) is one rule for every channel. */
+export interface ChannelRules {
+  /**
+   * Someone checked more than the online sign-in (an SMS code to the line itself, then the ID tail):
+   * a lost or suspended line, and a number the carrier lets go only at a counter, may go ahead.
+   */
+  identityCheckedBeyondSignIn: boolean;
+  /** A deceased owner's documents were seen (a store only). */
+  documentsChecked: boolean;
+  /** A company's line may be ended here: the company's representative acts. */
+  companyLines: boolean;
+  /** A store with its province: a line from another province may be forwarded (out_of_province_forwarded). */
+  atCounter: boolean;
+}
+
+export const CHANNEL_RULES: Readonly<Record<Channel, ChannelRules>> = {
+  online: { identityCheckedBeyondSignIn: false, documentsChecked: false, companyLines: false, atCounter: false },
+  // The owner with the ID card (and any mandate) in front of a clerk: the only channel that hands over cash.
+  store: { identityCheckedBeyondSignIn: true, documentsChecked: true, companyLines: true, atCounter: true },
+  // A TMF622 order from the carrier's BSS or an MVNO partner, for a subscriber talking to its agent:
+  // nothing of the subscriber is checked here beyond the BSS's word, so the online rules. Money:
+  // nothing differs from online (same bill, same last-line refund of decision 0004, same routes; no
+  // cash, there is no counter; readAgreement takes only `original` or `line`).
+  api: { identityCheckedBeyondSignIn: false, documentsChecked: false, companyLines: false, atCounter: false },
+  // A company administrator (signed in with a password, bound to the company) or the company's
+  // machine client confirms a dry run for the company's own lines: that is the owner acting, as the
+  // clerk's checks are in store, so company lines, lost or suspended SIMs (IoT SIMs are often
+  // suspended before they are ended) and store-only numbers (a company's group numbers) go ahead. No
+  // documents are seen and there is no counter: no deceased owner's line, no cash, no store province.
+  // Money: nothing differs from the other channels; what the job adds is that lines of one account
+  // in the same job leave together (src/fleet/quote-fleet-lines.ts quotes them in row order).
+  fleet: { identityCheckedBeyondSignIn: true, documentsChecked: false, companyLines: true, atCounter: false },
+};
 export type RemedyAction = 'pay_outstanding' | 'accept_penalty' | 'forward_to_mvno' | 'visit_store' | null;
 
 export interface QuoteFacts {
@@ -104,7 +139,8 @@ export function composeQuote(f: QuoteFacts, lang: Lang): Quote {
 
   const raw: Array<{ code: string; params: Record<string, string | number>; remedyAction: RemedyAction }> = [];
   const add = (code: string, params: Record<string, string | number> = {}, remedyAction: RemedyAction = null) => raw.push({ code, params, remedyAction });
-  const storeOnly = (code: string) => f.channel === 'online' && (s.storeOnlyConditions.includes(code) || code === 'store_only_number');
+  const rules = CHANNEL_RULES[f.channel];
+  const storeOnly = (code: string) => !rules.identityCheckedBeyondSignIn && (s.storeOnlyConditions.includes(code) || code === 'store_only_number');
 
   if (line.status === 'cancelled') add('line_cancelled');
   if (f.liveRequestId) add('already_requested', { requestId: f.liveRequestId });
@@ -127,13 +163,13 @@ export function composeQuote(f: QuoteFacts, lang: Lang): Quote {
   }
   if (line.port_out_status === 'pending') add('port_out_pending');
   // In a store the owner is present with the ID card, so a lost or suspended line can be cancelled there.
-  if ((line.status === 'lost' || line.status === 'suspended') && f.channel === 'online') {
+  if ((line.status === 'lost' || line.status === 'suspended') && !rules.identityCheckedBeyondSignIn) {
     add('lost_or_suspended', { status: line.status }, storeOnly('lost_or_suspended') ? 'visit_store' : null);
   }
-  if (line.store_only_reason && f.channel === 'online') add('store_only_number', { reason: line.store_only_reason }, 'visit_store');
-  if (f.owner?.deceased && f.channel === 'online') add('deceased_owner', {}, 'visit_store');
-  if (f.owner?.kind === 'company' && f.channel === 'online') add('company_line', {}, 'visit_store');
-  if (f.channel === 'store' && f.storeProvince && f.storeProvince !== line.home_province && s.outOfProvince === 'forward') {
+  if (line.store_only_reason && !rules.identityCheckedBeyondSignIn) add('store_only_number', { reason: line.store_only_reason }, 'visit_store');
+  if (f.owner?.deceased && !rules.documentsChecked) add('deceased_owner', {}, 'visit_store');
+  if (f.owner?.kind === 'company' && !rules.companyLines) add('company_line', {}, 'visit_store');
+  if (rules.atCounter && f.storeProvince && f.storeProvince !== line.home_province && s.outOfProvince === 'forward') {
     add('out_of_province_forwarded', { province: provinceName(line.home_province, lang === 'en' ? 'en' : 'zh'), days: s.outOfProvinceSlaDays });
   }
   if (due.totalFen === 0 && settlement.shortfallFen > 0 && line.status !== 'cancelled') {
@@ -158,7 +194,7 @@ export function composeQuote(f: QuoteFacts, lang: Lang): Quote {
   const ackParams = { days: s.freezeDays };
 
   const routeTypes: Array<'original' | 'bank' | 'line' | 'cash'> = [...s.refundRoutes];
-  if (f.channel === 'store') routeTypes.unshift('cash');
+  if (rules.atCounter) routeTypes.unshift('cash');
   const refundRoutes = routeTypes
     .filter((t) => t !== 'line' || f.sameCarrierLines.length > 0)
     .map((type) => ({ type, label: routeLabel(lang, type), ...(type === 'line' ? { lines: f.sameCarrierLines } : {}) }));

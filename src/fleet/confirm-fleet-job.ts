@@ -12,12 +12,12 @@ import { sql, type Transaction } from 'kysely';
 import type { AppContext } from '../context.ts';
 import type { DB } from '../db/schema.ts';
 import { appendAudit } from '../audit/append-audit.ts';
-import { BASE_ACKNOWLEDGEMENTS, composeQuote, type Quote } from '../cancellation/compose-quote.ts';
-import { loadQuoteFacts } from '../cancellation/load-quote-facts.ts';
+import { BASE_ACKNOWLEDGEMENTS, type Quote } from '../cancellation/compose-quote.ts';
 import { newRequestReference } from '../cancellation/request-reference.ts';
 import { QUEUES } from '../jobs/queue.ts';
 import { AppError } from '../shared/errors.ts';
 import type { FleetActor } from './plan-fleet-job.ts';
+import { quoteFleetLines } from './quote-fleet-lines.ts';
 
 /** Lines per queue job: big enough that the queue's own cost per line is small, small enough to spread over workers. */
 export const FLEET_CHUNK_SIZE = 500;
@@ -43,8 +43,9 @@ export async function confirmFleetJob(ctx: AppContext, companyId: string, jobId:
 
     const requests: Array<{ rowNo: number; lineId: string; customerId: string; carrier: string; quote: Quote }> = [];
     const nowBlocked: Array<{ rowNo: number; blockers: string[] }> = [];
+    const quotes = await quoteFleetLines(trx, ready.map((r) => r.line_id), ctx.now()); // per account within the job, as the dry run
     for (const r of ready) {
-      const quote = composeQuote(await loadQuoteFacts(trx, { lineId: r.line_id, channel: 'store', acceptPenalty: true, now: ctx.now() }), 'en');
+      const quote = quotes.get(r.line_id)!;
       if (quote.blockers.length > 0) nowBlocked.push({ rowNo: r.row_no, blockers: quote.blockers.map((b) => b.code) });
       else requests.push({ rowNo: r.row_no, lineId: r.line_id, customerId: r.customer_id, carrier: r.carrier, quote });
     }

@@ -1,8 +1,9 @@
 /**
  * The dry run of a fleet job: every row classified (classify-row.ts), looked up among the lines
  * (unknown, not_yours, already_cancelled, or the same line named twice in the file), and every line
- * of the company quoted with the same rules as a single cancellation (composeQuote): its blockers,
- * final bill and refund. Written as a fleet_jobs row (status dry_run) and one fleet_job_lines row
+ * of the company quoted with the same rules as a single cancellation (composeQuote, channel fleet):
+ * its blockers, final bill and refund, lines of one account in the job leaving together
+ * (quote-fleet-lines.ts: the account's last line in the job shows the refund). Written as a fleet_jobs row (status dry_run) and one fleet_job_lines row
  * per input row, with totals per carrier, in one transaction with its audit entry. The same
  * Idempotency-Key from the same company gives back the job it made first.
  */
@@ -11,11 +12,10 @@ import { sql } from 'kysely';
 import type { AppContext } from '../context.ts';
 import type { CarrierCode, FleetLineState } from '../db/schema.ts';
 import { appendAudit } from '../audit/append-audit.ts';
-import { composeQuote } from '../cancellation/compose-quote.ts';
-import { loadQuoteFacts } from '../cancellation/load-quote-facts.ts';
 import { bulkInsert } from '../db/seed/bulk-insert.ts';
 import { AppError } from '../shared/errors.ts';
 import { classifyRows, type ClassifiedRow, type FleetIdKind } from './classify-row.ts';
+import { quoteFleetLines } from './quote-fleet-lines.ts';
 
 export const MAX_FLEET_ROWS = 100_000;
 
@@ -93,6 +93,7 @@ export async function planFleetJob(ctx: AppContext, input: PlanFleetJobInput): P
   const found = await findLines(ctx, classified);
   const planned: PlannedLine[] = [];
   const seenLine = new Map<string, number>();
+  const toQuote: Array<{ at: number; line: FoundLine }> = [];
   for (const row of classified) {
     const base = { row_no: row.rowNo, input: row.input.slice(0, 64), id_kind: row.kind, line_id: null, carrier: null, blockers: '[]', bill_fen: 0, refund_fen: 0 };
     if (!row.ok) {
@@ -108,12 +109,18 @@ export async function planFleetJob(ctx: AppContext, input: PlanFleetJobInput): P
       continue;
     }
     seenLine.set(line.id, row.rowNo);
-    const quote = composeQuote(await loadQuoteFacts(ctx.db, { lineId: line.id, channel: 'store', acceptPenalty: true, now: ctx.now() }), 'en');
+    toQuote.push({ at: planned.length, line });
+    planned.push({ ...base, state: 'ready', reason: null }); // its quote below
+  }
+  // Quoted together, per account within the job: an account's last line in the job shows the refund.
+  const quotes = await quoteFleetLines(ctx.db, toQuote.map((q) => q.line.id), ctx.now());
+  for (const { at, line } of toQuote) {
+    const quote = quotes.get(line.id)!;
     const blockers = quote.blockers.map((b) => b.code);
-    planned.push({
-      ...base, line_id: line.id, carrier: line.carrier, state: blockers.length ? 'blocked' : 'ready', reason: blockers.length ? 'blocked' : null,
+    planned[at] = {
+      ...planned[at], line_id: line.id, carrier: line.carrier, state: blockers.length ? 'blocked' : 'ready', reason: blockers.length ? 'blocked' : null,
       blockers: JSON.stringify(blockers), bill_fen: quote.bill.totalFen, refund_fen: quote.refund.refundableFen,
-    });
+    };
   }
 
   const totals = totalsOf(planned);

@@ -99,7 +99,7 @@ export async function placeProductOrder(
   const run = async (trx: Transaction<DB>): Promise<{ orderId: string; blockers: Array<{ code: string }> }> => {
     const now = ctx.now();
     const orderId = crypto.randomUUID();
-    const facts = await loadQuoteFacts(trx, { lineId, channel: 'online', acceptPenalty: agreement.acceptPenalty, now, lockAccount: true });
+    const facts = await loadQuoteFacts(trx, { lineId, channel: 'api', acceptPenalty: agreement.acceptPenalty, now, lockAccount: true });
     if (facts.liveRequestId || facts.line.status === 'cancelled') throw await alreadyRequested(trx, lineId);
     const quote = composeQuote(facts, opts.lang);
     const order = {
