@@ -5,6 +5,17 @@ import type { Transaction } from 'kysely';
 import type { AppContext } from '../context.ts';
 import type { DB, RequestStatus } from '../db/schema.ts';
 import { QUEUES } from '../jobs/queue.ts';
+import { checkMsisdn } from '../identifiers/index.ts';
+
+/**
+ * Pure: whether a line's number is sent status SMS. A 13-digit IoT number (物联网号码, e.g. 1440…)
+ * belongs to a data-only SIM in a device (a meter, a tracker, a vehicle unit): nobody reads a
+ * message there, and a fleet of them would send thousands for nothing. Its company hears from the
+ * fleet job instead (progress, the end e-mail or webhook). Every other number is sent them.
+ */
+export function receivesStatusSms(msisdn: string): boolean {
+  return checkMsisdn(msisdn).iot !== true;
+}
 
 const TEXT: Record<RequestStatus, (p: { tail: string; reason?: string; serial?: string }) => string> = {
   pending_review: (p) => `【注销服务】尾号${p.tail}的注销申请已受理，正在审核。Your cancellation request for the line ending ${p.tail} was received and is under review.`,
@@ -25,6 +36,7 @@ export async function notifyStatus(
   // A cancelled number receives nothing: its last notice went out before the network step, with the
   // reference and the retrieval link; the certificate itself goes by e-mail when an address was left.
   if (n.status === 'completed') return;
+  if (!receivesStatusSms(n.msisdn)) return;
   const text = TEXT[n.status]({ tail: n.msisdn.slice(-4), reason: n.reason, serial: n.serial });
   const key = `${n.requestId}:${n.status}`;
   const job: StatusSmsJob = { requestId: n.requestId, text, idempotencyKey: key, queuedAt: Date.now() };
@@ -34,11 +46,11 @@ export async function notifyStatus(
 /** The SMS job's payload; jobs queued by earlier versions carry `to` instead of `requestId`. */
 export interface StatusSmsJob { requestId?: string; to?: string; text: string; idempotencyKey: string; queuedAt?: number }
 
-/** The number a status SMS goes to: the line of its request (null when the request is gone). */
+/** The number a status SMS goes to: the line of its request (null when the request is gone, or the number gets none: a job queued before that rule). */
 export async function statusSmsRecipient(ctx: AppContext, job: StatusSmsJob): Promise<string | null> {
-  if (job.to) return job.to;
+  if (job.to) return receivesStatusSms(job.to) ? job.to : null;
   if (!job.requestId) return null;
   const row = await ctx.db.selectFrom('cancellation_requests as r').innerJoin('lines as l', 'l.id', 'r.line_id')
     .select('l.msisdn').where('r.id', '=', job.requestId).executeTakeFirst();
-  return row?.msisdn ?? null;
+  return row && receivesStatusSms(row.msisdn) ? row.msisdn : null;
 }
