@@ -33,6 +33,8 @@ export type CachedCertificate = {
   publicKeyPem: string | null;
   /** Serial (lower-case hex) of the X.509 certificate that signed the PDF; null when it has no PAdES signature. */
   signerSerial: string | null;
+  /** The Ed25519 check of the facts, once made (it depends on nothing else held here). */
+  check?: { valid: boolean; reason?: string };
 };
 
 /** Tables whose changes (by this process) drop the cache: certificates when changed or deleted, the trust tables on any write. */

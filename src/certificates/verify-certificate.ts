@@ -86,7 +86,7 @@ export async function verifyCertificateBySerial(ctx: AppContext, serial: string,
   if (access === 'none') return { serial: s, exists: true as const, access };
 
   const facts = row.facts as unknown as CertificateFacts;
-  const check = verifyPayloadOnce({ payload: facts, alg: 'ed25519', keyId: row.keyId, signature: row.payloadSignature }, row.publicKeyPem);
+  const check = row.check ??= verifyPayloadOnce({ payload: facts, alg: 'ed25519', keyId: row.keyId, signature: row.payloadSignature }, row.publicKeyPem);
   const revoked = row.signerSerial !== null && (ctx.verifyCache ? await ctx.verifyCache.revoked(ctx.db) : await revokedSerials(ctx.db)).has(row.signerSerial);
   const reason = !check.valid ? (check.reason ?? 'bad_signature') : row.status !== 'completed' ? 'not_completed' : revoked ? 'certificate_revoked' : undefined;
   const valid = reason === undefined;
