@@ -4,45 +4,32 @@
 // say the same, and once the job has run the ledger has refunded exactly that. A line whose account
 // keeps another line outside the job refunds nothing and leaves the rest on the account.
 // Runs on PGlite, and on PostgreSQL when DATABASE_URL is set.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
-import { dropTemplate, startTestApp, type TestApp } from '../helpers/context.ts';
-import { ApiClient } from '../helpers/api.ts';
+import { withFleetAdmin } from '../helpers/fleet-admin.ts';
 import { DEMO_COMPANY } from '../../src/db/seed/companies.ts';
 import type { CarrierCode } from '../../src/db/schema.ts';
 
-let t: TestApp;
-let admin: ApiClient;
-
-before(async () => {
-  t = await startTestApp();
-  admin = new ApiClient(t.app);
-  const r = await admin.post('staff/sign-in', { username: DEMO_COMPANY.admin.username, password: DEMO_COMPANY.admin.password });
-  assert.equal(r.status, 200, JSON.stringify(r.body));
-});
-after(async () => {
-  await t.close();
-  await dropTemplate();
-});
+const app = withFleetAdmin();
 
 /** A new billing account of the company with `cashFen`, holding `lines` (moved onto it from the company's other accounts). */
 async function accountWith(lines: Array<{ id: string; carrier: CarrierCode; customer_id: string }>, cashFen: number): Promise<string> {
   const id = crypto.randomUUID();
-  await t.ctx.db.insertInto('billing_accounts').values({ id, customer_id: lines[0].customer_id, carrier: lines[0].carrier, cash_balance_fen: cashFen, promo_credit_fen: 0, arrears_fen: 0 }).execute();
-  await t.ctx.db.updateTable('lines').set({ account_id: id }).where('id', 'in', lines.map((l) => l.id)).execute();
+  await app.t.ctx.db.insertInto('billing_accounts').values({ id, customer_id: lines[0].customer_id, carrier: lines[0].carrier, cash_balance_fen: cashFen, promo_credit_fen: 0, arrears_fen: 0 }).execute();
+  await app.t.ctx.db.updateTable('lines').set({ account_id: id }).where('id', 'in', lines.map((l) => l.id)).execute();
   return id;
 }
 
 async function ledgerOf(accountId: string) {
-  const entries = await t.ctx.db.selectFrom('ledger_entries').select(['kind', 'amount_fen']).where('account_id', '=', accountId).execute();
+  const entries = await app.t.ctx.db.selectFrom('ledger_entries').select(['kind', 'amount_fen']).where('account_id', '=', accountId).execute();
   const sum = (kind: string) => entries.filter((e) => e.kind === kind).reduce((s, e) => s - Number(e.amount_fen), 0);
-  const account = await t.ctx.db.selectFrom('billing_accounts').select('cash_balance_fen').where('id', '=', accountId).executeTakeFirstOrThrow();
+  const account = await app.t.ctx.db.selectFrom('billing_accounts').select('cash_balance_fen').where('id', '=', accountId).executeTakeFirstOrThrow();
   return { refunded: sum('refund'), billed: sum('final_bill'), refunds: entries.filter((e) => e.kind === 'refund').length, cashFen: Number(account.cash_balance_fen) };
 }
 
 test('an account whose every line is in the job refunds its balance once, on its last line in the job; the dry run, the totals and the ledger agree', async () => {
-  const { db } = t.ctx;
+  const { db } = app.t.ctx;
   const carrier = 'cmcc';
   // Company lines without blockers (not the branch account in arrears, no port-out, no bundle), never asked to cancel.
   const free = await db.selectFrom('lines as l').innerJoin('billing_accounts as a', 'a.id', 'l.account_id')
@@ -57,9 +44,9 @@ test('an account whose every line is in the job refunds its balance once, on its
   const accountA = await accountWith([a1, a2], cashA); // both lines in the job
   const accountC = await accountWith([c1, c2], cashC); // c2 stays: not in the job
 
-  const plan = await admin.post('fleet/jobs', { rows: [a1.iccid, c1.iccid, a2.iccid] });
+  const plan = await app.admin.post('fleet/jobs', { rows: [a1.iccid, c1.iccid, a2.iccid] });
   assert.equal(plan.status, 201, JSON.stringify(plan.body));
-  const page = await admin.get(`fleet/jobs/${plan.body.id}/lines?pageSize=10`);
+  const page = await app.admin.get(`fleet/jobs/${plan.body.id}/lines?pageSize=10`);
   assert.equal(page.status, 200);
   const [rowA1, rowC1, rowA2] = page.body.lines as Array<{ rowNo: number; state: string; billFen: number; refundFen: number }>;
   for (const row of [rowA1, rowC1, rowA2]) assert.equal(row.state, 'ready', JSON.stringify(row));
@@ -78,12 +65,12 @@ test('an account whose every line is in the job refunds its balance once, on its
   assert.equal(totals.carriers[carrier].refundFen, expectedRefund);
   assert.equal(totals.carriers[carrier].billFen, rowA1.billFen + rowA2.billFen + rowC1.billFen);
 
-  const confirmed = await admin.post(`fleet/jobs/${plan.body.id}/confirm`, {});
+  const confirmed = await app.admin.post(`fleet/jobs/${plan.body.id}/confirm`, {});
   assert.equal(confirmed.status, 202, JSON.stringify(confirmed.body));
   assert.equal(confirmed.body.queued, 3);
   let job;
   for (const until = Date.now() + 60_000; ; await new Promise((r) => setTimeout(r, 250))) {
-    job = (await admin.get(`fleet/jobs/${plan.body.id}`)).body;
+    job = (await app.admin.get(`fleet/jobs/${plan.body.id}`)).body;
     if (job.status === 'completed' || Date.now() > until) break;
   }
   assert.equal(job.status, 'completed', JSON.stringify(job.counts));

@@ -2,40 +2,27 @@
 // of the same company is. Seen where a person would see it: the SMS outbox, after the network
 // refused each line for good (the request goes to needs attention, a change that sends a notice).
 // Runs on PGlite, and on PostgreSQL when DATABASE_URL is set.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { dropTemplate, startTestApp, type TestApp } from '../helpers/context.ts';
-import { ApiClient } from '../helpers/api.ts';
+import { withFleetAdmin } from '../helpers/fleet-admin.ts';
 import { DEMO_COMPANY } from '../../src/db/seed/companies.ts';
 import { checkMsisdn } from '../../src/identifiers/index.ts';
 
-let t: TestApp;
-let admin: ApiClient;
+const app = withFleetAdmin();
 
-before(async () => {
-  t = await startTestApp();
-  admin = new ApiClient(t.app);
-  const r = await admin.post('staff/sign-in', { username: DEMO_COMPANY.admin.username, password: DEMO_COMPANY.admin.password });
-  assert.equal(r.status, 200, JSON.stringify(r.body));
-});
-after(async () => {
-  await t.close();
-  await dropTemplate();
-});
-
-const smsTo = (msisdn: string) => t.ctx.db.selectFrom('sms_outbox').select('text').where('to_msisdn', '=', msisdn).execute();
+const smsTo = (msisdn: string) => app.t.ctx.db.selectFrom('sms_outbox').select('text').where('to_msisdn', '=', msisdn).execute();
 
 /** A one-line job the network refuses for good: the line's request ends in needs attention. */
 async function failedJob(iccid: string) {
-  const control = (t.ctx.adapters.network as unknown as { control: { permanentFailNext: number } }).control;
-  const plan = await admin.post('fleet/jobs', { rows: [iccid] });
+  const control = (app.t.ctx.adapters.network as unknown as { control: { permanentFailNext: number } }).control;
+  const plan = await app.admin.post('fleet/jobs', { rows: [iccid] });
   assert.equal(plan.status, 201, JSON.stringify(plan.body));
   assert.equal(plan.body.counts.ready, 1, JSON.stringify(plan.body.counts));
   control.permanentFailNext = 1;
-  assert.equal((await admin.post(`fleet/jobs/${plan.body.id}/confirm`, {})).status, 202);
+  assert.equal((await app.admin.post(`fleet/jobs/${plan.body.id}/confirm`, {})).status, 202);
   let job;
   for (const until = Date.now() + 60_000; ; await new Promise((r) => setTimeout(r, 250))) {
-    job = (await admin.get(`fleet/jobs/${plan.body.id}`)).body;
+    job = (await app.admin.get(`fleet/jobs/${plan.body.id}`)).body;
     if (job.status === 'completed' || Date.now() > until) break;
   }
   assert.equal(job.counts.failed, 1, JSON.stringify(job.counts));
@@ -45,7 +32,7 @@ async function failedJob(iccid: string) {
 const attentionNotices = async (msisdn: string) => (await smsTo(msisdn)).filter((m) => m.text.includes('hit a problem'));
 
 test('a line that needs attention: the staff phone is told, the IoT SIM is sent no status notice', async () => {
-  const pick = (use: 'staff' | 'iot') => t.ctx.db.selectFrom('lines as l').innerJoin('billing_accounts as a', 'a.id', 'l.account_id')
+  const pick = (use: 'staff' | 'iot') => app.t.ctx.db.selectFrom('lines as l').innerJoin('billing_accounts as a', 'a.id', 'l.account_id')
     .select(['l.id', 'l.iccid', 'l.msisdn'])
     .where('l.company_id', '=', DEMO_COMPANY.id).where('l.line_use', '=', use).where('l.status', '=', 'active').where('l.form_factor', '=', 'physical')
     .where('l.port_out_status', '=', 'none').where('l.bundle_role', '=', 'none').where('l.has_broadband', '=', false).where('a.arrears_fen', '=', 0)
