@@ -12,6 +12,7 @@ import { formatYuan } from '../billing/final-bill.ts';
 import { isLastLiveLine, linesKeepingBalance, loadAccountShare } from '../billing/account-share.ts';
 import { AttentionError } from './attention.ts';
 import { sendSms } from '../notifications/send-sms.ts';
+import { receivesStatusSms } from './notify-status.ts';
 import { formatRequestReference, requestLink } from './request-reference.ts';
 
 export type StepName =
@@ -109,8 +110,11 @@ export const STEPS: Record<StepName, Step> = {
 
   // The subscriber record leaves the HLR/HSS: from here on the line is cancelled. The number hears
   // from us one last time first, with the reference and where to fetch the certificate later.
+  // A data-only IoT SIM is sent no last notice (nobody reads it: receivesStatusSms).
   async network_deprovision(ctx, r, key) {
-    await sendSms(ctx, { to: r.line.msisdn, text: lastNoticeText(ctx.config.publicBaseUrl, r), idempotencyKey: `${r.id}:last_notice` });
+    if (receivesStatusSms(r.line.msisdn)) {
+      await sendSms(ctx, { to: r.line.msisdn, text: lastNoticeText(ctx.config.publicBaseUrl, r), idempotencyKey: `${r.id}:last_notice` });
+    }
     const result = await ctx.adapters.network.deprovisionSubscriber({ imsi: r.line.imsi, msisdn: r.line.msisdn, idempotencyKey: key });
     return {
       result,
