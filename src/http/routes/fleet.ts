@@ -5,6 +5,7 @@ import { Type } from 'typebox';
 import type { AppContext } from '../../context.ts';
 import { MAX_ROW_LENGTH, classifyRow } from '../../fleet/classify-row.ts';
 import { buildFleetManifest } from '../../fleet/build-fleet-manifest.ts';
+import { viewFleetSummary } from '../../fleet/view-fleet-summary.ts';
 import { proveFleetLine } from '../../fleet/fleet-manifest.ts';
 import { confirmFleetJob } from '../../fleet/confirm-fleet-job.ts';
 import { MAX_FLEET_ROWS, planFleetJob, type FleetActor } from '../../fleet/plan-fleet-job.ts';
@@ -174,6 +175,17 @@ export async function fleetRoutes(api: FastifyInstance, ctx: AppContext): Promis
     const id = (req.params as { id: string }).id;
     reply.header('cache-control', 'no-store').header('content-disposition', `attachment; filename="fleet-${id}-manifest.json"`);
     return buildFleetManifest(ctx, companyId, id);
+  });
+
+  api.get('/fleet/jobs/:id/summary.pdf', {
+    ...guard,
+    schema: { tags, summary: 'The fleet proof for people: a PDF of the company, dates, counts per state and carrier, money, and the manifest\'s signed Merkle root; once the job has ended (409 before)', params: IdParams, response: errors(400, 401, 403, 404, 409) },
+  }, async (req, reply) => {
+    const { companyId } = companyOf(req);
+    const id = (req.params as { id: string }).id;
+    const pdf = await viewFleetSummary(ctx, companyId, id);
+    reply.header('content-type', 'application/pdf').header('cache-control', 'no-store').header('content-disposition', `attachment; filename="fleet-${id}-summary.pdf"`);
+    return pdf;
   });
 
   api.post('/fleet/jobs/:id/proof', {
