@@ -12,6 +12,7 @@ import path from 'node:path';
 import argon2 from 'argon2';
 import { verifyFleetLine } from '../../src/fleet/fleet-manifest.ts';
 import { createMachineClient } from '../helpers/machine-client.ts';
+import { freshFleetLines, waitForFleetJob } from '../helpers/fleet.ts';
 import { DEMO_COMPANY, FLEET_COMPANY, seedDemoCompany } from '../../src/db/seed/companies.ts';
 import { makeIccid } from '../../src/identifiers/index.ts';
 
@@ -241,29 +242,14 @@ describe('confirming a job', () => {
   });
 });
 
-/** Lines of the demo company nobody has asked to cancel yet, without blockers. */
-async function freshLines(n: number) {
-  return t.ctx.db.selectFrom('lines as l').select(['l.id', 'l.iccid', 'l.imsi']).where('l.company_id', '=', DEMO_COMPANY.id).where('l.status', '=', 'active')
-    .where('l.port_out_status', '=', 'none').where('l.bundle_role', '=', 'none').where('l.account_id', '<>', arrearsLine.account_id)
-    .where(({ not, exists, selectFrom }) => not(exists(selectFrom('cancellation_requests as r').select('r.id').whereRef('r.line_id', '=', 'l.id'))))
-    .orderBy('l.iccid', 'desc').limit(n).execute();
-}
-
-async function waitForJob(id: string, statuses: string[]) {
-  for (const until = Date.now() + 60_000; ; await new Promise((r) => setTimeout(r, 250))) {
-    const job = (await admin.get(`fleet/jobs/${id}`)).body;
-    if (statuses.includes(job.status) || Date.now() > until) return job;
-  }
-}
-
 describe('progress, results, retry and stop', () => {
   test('a line the network refuses fails with its reason; retrying the failed lines only finishes it; results CSV and the event stream tell the end', async () => {
-    const three = await freshLines(3);
+    const three = await freshFleetLines(t.ctx, 3);
     const plan = await admin.post('fleet/jobs', { rows: three.map((l) => l.iccid) });
     const control = (t.ctx.adapters.network as unknown as { control: { permanentFailNext: number } }).control;
     control.permanentFailNext = 1;
     assert.equal((await admin.post(`fleet/jobs/${plan.body.id}/confirm`, {})).status, 202);
-    let job = await waitForJob(plan.body.id, ['completed']);
+    let job = await waitForFleetJob(admin, plan.body.id, ['completed']);
     assert.equal(job.status, 'completed');
     assert.deepEqual({ completed: job.counts.completed, failed: job.counts.failed }, { completed: 2, failed: 1 });
     assert.equal(job.percent, 100);
@@ -273,7 +259,7 @@ describe('progress, results, retry and stop', () => {
     const retry = await admin.post(`fleet/jobs/${plan.body.id}/retry-failed`, {});
     assert.equal(retry.status, 202);
     assert.deepEqual(retry.body, { retried: 1 });
-    job = await waitForJob(plan.body.id, ['completed']);
+    job = await waitForFleetJob(admin, plan.body.id, ['completed']);
     for (const until = Date.now() + 30_000; job.counts.completed < 3 && Date.now() < until; await new Promise((r) => setTimeout(r, 250))) job = (await admin.get(`fleet/jobs/${plan.body.id}`)).body;
     assert.deepEqual({ completed: job.counts.completed, failed: job.counts.failed }, { completed: 3, failed: 0 });
     assert.deepEqual((await admin.post(`fleet/jobs/${plan.body.id}/retry-failed`, {})).body, { retried: 0 }, 'nothing left to retry');
@@ -291,7 +277,7 @@ describe('progress, results, retry and stop', () => {
   });
 
   test('stopping a job scheduled for later withdraws every line that has not started', async () => {
-    const two = await freshLines(2);
+    const two = await freshFleetLines(t.ctx, 2);
     const plan = await admin.post('fleet/jobs', { rows: two.map((l) => l.iccid), effectiveDate: '2099-01-01' });
     assert.equal((await admin.post(`fleet/jobs/${plan.body.id}/confirm`, {})).status, 202);
     const running = (await admin.get(`fleet/jobs/${plan.body.id}`)).body;
