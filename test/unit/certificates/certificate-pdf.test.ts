@@ -175,8 +175,9 @@ describe('the subset font', () => {
   });
 
   test('covers the Chinese text that can appear on a certificate (re-run scripts/make-font-subset.sh if not)', () => {
-    // The certificate's own text, carrier and store names, refund route labels (cancellation/messages.ts), agreement text.
-    const onCertificate = /certificates\/|agreement|reference-data|refund-route|cancellation\/messages/i;
+    // The certificate's own text, carrier and store names, refund route labels (cancellation/messages.ts), agreement
+    // text, the fleet summary and the companies it names (the demo data's company names included).
+    const onCertificate = /certificates\/|agreement|reference-data|refund-route|cancellation\/messages|fleet\/render-fleet-summary|seed\/companies/i;
     const root = fileURLToPath(new URL('../../../', import.meta.url));
     const found = new Set<string>();
     const walk = (dir: string): void => {
