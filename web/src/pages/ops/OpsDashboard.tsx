@@ -1,8 +1,10 @@
 // The operations dashboard (roles ops and admin): figures and charts, the needs-attention queue, the
 // audit trail, the number pool, and — for admins — carrier and MVNO settings. One tab each; the tab
-// is in the URL (?tab=) so a link can open it. The charts load in their own chunk.
-import { lazy, Suspense } from 'react';
-import { Button, Flex, Tabs, Typography } from 'antd';
+// is in the URL (?tab=) so a link can open it. The charts load in their own chunk. On a phone the six
+// tabs do not fit: a labelled select picks the section instead (Ant Design's overflow "more" button sits
+// inside the tablist, which screen readers cannot use).
+import { lazy, Suspense, type ReactNode } from 'react';
+import { Button, Flex, Grid, Select, Tabs, Typography } from 'antd';
 import { TeamOutlined } from '@ant-design/icons';
 import { Link, useSearchParams } from 'react-router';
 import { Loading, useMe } from '../../common.tsx';
@@ -38,6 +40,23 @@ function OpsDashboard() {
 
   const open = (next: Tab, extra: Record<string, string> = {}) =>
     setParams(next === 'overview' ? { ...extra } : { tab: next, ...extra }, { replace: false });
+  const narrow = Grid.useBreakpoint().md === false;
+  const sections: { key: Tab; label: string; children: ReactNode }[] = [
+    {
+      key: 'overview',
+      label: t('ops.tab.overview'),
+      children: (
+        <Suspense fallback={<Loading />}>
+          <Overview onOpenAttention={() => open('attention')} />
+        </Suspense>
+      ),
+    },
+    { key: 'attention', label: t('ops.tab.attention'), children: <NeedsAttention onAudit={(id) => open('audit', { requestId: id })} /> },
+    { key: 'audit', label: t('ops.tab.audit'), children: <AuditView initialRequestId={params.get('requestId') ?? ''} /> },
+    { key: 'numbers', label: t('ops.tab.numbers'), children: <NumberPool /> },
+    { key: 'webhooks', label: t('ops.tab.webhooks'), children: <WebhookDeliveries /> },
+    { key: 'settings', label: t('ops.tab.settings'), children: <CarrierSettingsEditor canEdit={isAdmin} /> },
+  ];
 
   return (
     <Flex vertical gap={12}>
@@ -51,27 +70,20 @@ function OpsDashboard() {
           </Link>
         ) : null}
       </Flex>
-      <Tabs
-        activeKey={tab}
-        onChange={(k) => open(k as Tab)}
-        destroyOnHidden
-        items={[
-          {
-            key: 'overview',
-            label: t('ops.tab.overview'),
-            children: (
-              <Suspense fallback={<Loading />}>
-                <Overview onOpenAttention={() => open('attention')} />
-              </Suspense>
-            ),
-          },
-          { key: 'attention', label: t('ops.tab.attention'), children: <NeedsAttention onAudit={(id) => open('audit', { requestId: id })} /> },
-          { key: 'audit', label: t('ops.tab.audit'), children: <AuditView initialRequestId={params.get('requestId') ?? ''} /> },
-          { key: 'numbers', label: t('ops.tab.numbers'), children: <NumberPool /> },
-          { key: 'webhooks', label: t('ops.tab.webhooks'), children: <WebhookDeliveries /> },
-          { key: 'settings', label: t('ops.tab.settings'), children: <CarrierSettingsEditor canEdit={isAdmin} /> },
-        ]}
-      />
+      {narrow ? (
+        <>
+          <Select
+            aria-label={t('ops.section')}
+            data-testid="ops-section"
+            value={tab}
+            onChange={(k) => open(k)}
+            options={sections.map((x) => ({ value: x.key, label: x.label }))}
+          />
+          {sections.find((x) => x.key === tab)?.children}
+        </>
+      ) : (
+        <Tabs activeKey={tab} onChange={(k) => open(k as Tab)} destroyOnHidden items={sections} />
+      )}
     </Flex>
   );
 }
