@@ -223,7 +223,9 @@ test('the stopped request is retried from the needs-attention queue and its audi
     await page.goto(`${app.url}/staff/ops?tab=audit&requestId=${stoppedId}`);
     await page.getByTestId('audit-table').waitFor();
     const tags = page.getByTestId('audit-table').locator('[data-action]');
-    const actions = await Promise.all((await tags.all()).map((x) => x.getAttribute('data-action')));
+    // read in one step in the page: rows re-rendered between listing and reading would leave a locator waiting
+    const actionsOf = () => tags.evaluateAll((els) => els.map((e) => e.getAttribute('data-action')));
+    const actions = await actionsOf();
     assert.ok(actions.length >= 3, 'the request has several audit entries');
     assert.ok(actions.includes('request.retry'), `the retry is in the trail: ${actions.join(', ')}`);
     const words = await tags.allInnerTexts();
@@ -246,7 +248,7 @@ test('the stopped request is retried from the needs-attention queue and its audi
     await page.getByTestId('audit-search').click();
     await pick(page, 'audit-action', '重试执行');
     const onlyRetries = async () => {
-      const shown = await Promise.all((await tags.all()).map((x) => x.getAttribute('data-action')));
+      const shown = await actionsOf();
       return shown.length > 0 && shown.every((a) => a === 'request.retry');
     };
     for (let i = 0; i < 50 && !(await onlyRetries()); i++) await page.waitForTimeout(100);
