@@ -56,7 +56,10 @@ export async function signInSubscriber(h: PortalHarness, page: Page, s: { msisdn
   await page.goto(`${h.app.url}/portal`);
   await page.getByTestId('demo-accounts').getByRole('button').first().click();
   await page.getByTestId(`demo-${s.msisdn}`).click();
-  assert.equal(await page.getByTestId('msisdn-input').inputValue(), s.msisdn);
+  // the click fills the field through React state: give the render a moment before reading it back
+  const input = page.getByTestId('msisdn-input');
+  for (let i = 0; i < 50 && (await input.inputValue()) !== s.msisdn; i++) await page.waitForTimeout(100);
+  assert.equal(await input.inputValue(), s.msisdn);
   await page.getByTestId('send-code-button').click();
   const code = await page.getByTestId('dev-outbox-code').innerText();
   assert.match(code, /^\d{6}$/);
