@@ -21,5 +21,8 @@ if (files.length === 0) {
   console.error(`no test files found for: ${groups.join(', ')}`);
   process.exit(1);
 }
-const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...files], { cwd: root, stdio: 'inherit' });
+// --test-force-exit: a file whose tests are all done ends even if a handle (a timer, a socket) is
+// still open, instead of sitting there unreported; --test-timeout: a test that never settles fails
+// by name after five minutes instead of holding the run until CI's limit.
+const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-force-exit', '--test-timeout=300000', ...files], { cwd: root, stdio: 'inherit' });
 process.exit(r.status ?? 1);
