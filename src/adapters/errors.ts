@@ -29,7 +29,34 @@ export abstract class AdapterError extends Error {
 
 export class RetryableAdapterError extends AdapterError {
   readonly retryable = true as const;
-  override readonly name = 'RetryableAdapterError';
+  // string, not the literal, so that RateLimitedAdapterError (a kind of it) can name itself.
+  override readonly name: string = 'RetryableAdapterError';
+}
+
+/**
+ * The far side said "too many requests" (HTTP 429) and when to come back (Retry-After). Nothing was
+ * done, so the call may be repeated with the same key once the pause is over; a caller that throttles
+ * (src/fleet/carrier-throttle.ts) pauses the whole carrier for that long and does not count it as a
+ * failed attempt. Without a throttle it is an ordinary retryable failure.
+ */
+export class RateLimitedAdapterError extends RetryableAdapterError {
+  override readonly name: string = 'RateLimitedAdapterError';
+  /** How long the far side asked us to wait, in milliseconds (Retry-After). */
+  readonly retryAfterMs: number;
+
+  constructor(message: string, retryAfterMs: number, options: AdapterErrorOptions = {}) {
+    super(message, options);
+    this.retryAfterMs = retryAfterMs;
+  }
+}
+
+/** Retry-After as milliseconds: delta-seconds or an HTTP date (RFC 9110 §10.2.3); undefined when unreadable. */
+export function parseRetryAfter(value: string | null | undefined, now: number = Date.now()): number | undefined {
+  if (value === null || value === undefined || value.trim() === '') return undefined;
+  const trimmed = value.trim();
+  if (/^[0-9]+$/.test(trimmed)) return Number(trimmed) * 1000;
+  const at = Date.parse(trimmed);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
 
 export interface PermanentAdapterErrorOptions extends AdapterErrorOptions {
@@ -52,6 +79,10 @@ export class PermanentAdapterError extends AdapterError {
 
 export function isRetryableAdapterError(err: unknown): err is RetryableAdapterError {
   return err instanceof RetryableAdapterError;
+}
+
+export function isRateLimitedAdapterError(err: unknown): err is RateLimitedAdapterError {
+  return err instanceof RateLimitedAdapterError;
 }
 
 export function isPermanentAdapterError(err: unknown): err is PermanentAdapterError {

@@ -10,7 +10,7 @@
  *   - "subscriber does not exist" for a delete we asked for    -> success (already in the desired state)
  * and passing idempotencyKey as the gateway's transaction / correlation id.
  */
-import { PermanentAdapterError } from './errors.ts';
+import { PermanentAdapterError, RateLimitedAdapterError } from './errors.ts';
 import { createIdempotencyStore } from './idempotency.ts';
 import { applyControl, simulatorControl, type SimulatorControl } from './simulator-control.ts';
 
@@ -54,6 +54,21 @@ export interface NetworkSimulator extends NetworkAdapter {
   readonly deprovisioned: ReadonlyMap<string, DeprovisionSubscriberResult>;
   /** Companion services stopped, by companion ICCID. */
   readonly companionsStopped: ReadonlyMap<string, StopCompanionResult>;
+  /**
+   * Every call as the far side saw it, in arrival order: its key, when it arrived and when it was
+   * answered (ms since the epoch), and how (`ok`, `rate_limited` for a 429, `failed`). Tests read the
+   * rate, the calls in flight at once, and how many times a key was served.
+   */
+  readonly calls: ReadonlyArray<NetworkCall>;
+  /** Most calls in flight at once since the simulator started. */
+  readonly maxInFlight: number;
+}
+
+export interface NetworkCall {
+  key: string;
+  at: number;
+  endedAt: number;
+  outcome: 'ok' | 'rate_limited' | 'failed';
 }
 
 export interface NetworkSimulatorOptions {
@@ -80,26 +95,47 @@ export function createNetworkSimulator(
   const deprovisionStore = createIdempotencyStore<DeprovisionSubscriberResult>('network');
   const companionStore = createIdempotencyStore<StopCompanionResult>('network');
   let seq = 0;
-  const apply = () => applyControl(control, options.rng, { adapter: 'network', permanentCode: 'subscriber_refused' });
+  const calls: NetworkCall[] = [];
+  let inFlight = 0;
+  let maxInFlight = 0;
+  /** One call as the far side sees it: counted in flight from arrival to answer, then logged. */
+  const served = async <T>(key: string, work: () => Promise<T>): Promise<T> => {
+    const call: NetworkCall = { key, at: Date.now(), endedAt: 0, outcome: 'ok' };
+    inFlight += 1;
+    maxInFlight = Math.max(maxInFlight, inFlight);
+    try {
+      await applyControl(control, options.rng, { adapter: 'network', permanentCode: 'subscriber_refused' });
+      return await work();
+    } catch (err) {
+      call.outcome = err instanceof RateLimitedAdapterError ? 'rate_limited' : 'failed';
+      throw err;
+    } finally {
+      inFlight -= 1;
+      call.endedAt = Date.now();
+      calls.push(call);
+    }
+  };
 
   return {
     control,
     deprovisioned,
     companionsStopped,
+    calls,
+    get maxInFlight() {
+      return maxInFlight;
+    },
     async deprovisionSubscriber({ imsi, msisdn, idempotencyKey }) {
-      await apply();
-      return deprovisionStore.run(idempotencyKey, { imsi, msisdn }, () => {
+      return served(idempotencyKey, () => deprovisionStore.run(idempotencyKey, { imsi, msisdn }, () => {
         if (!IMSI.test(imsi)) throw new PermanentAdapterError('invalid_imsi', 'network: IMSI must be 15 digits', { adapter: 'network' });
         const existing = deprovisioned.get(imsi);
         if (existing) return existing;
         const result = { deprovisionedAt: now().toISOString(), ref: `HSS-DEL-${String(++seq).padStart(8, '0')}` };
         deprovisioned.set(imsi, result);
         return result;
-      });
+      }));
     },
     async stopCompanion({ msisdn, companionIccid, idempotencyKey }) {
-      await apply();
-      return companionStore.run(idempotencyKey, { msisdn, companionIccid }, () => {
+      return served(idempotencyKey, () => companionStore.run(idempotencyKey, { msisdn, companionIccid }, () => {
         if (!ICCID.test(companionIccid)) {
           throw new PermanentAdapterError('invalid_iccid', 'network: companion ICCID is malformed', { adapter: 'network' });
         }
@@ -108,7 +144,7 @@ export function createNetworkSimulator(
         const result = { stoppedAt: now().toISOString(), ref: `HSS-CMP-${String(++seq).padStart(8, '0')}` };
         companionsStopped.set(companionIccid, result);
         return result;
-      });
+      }));
     },
   };
 }

@@ -11,7 +11,7 @@
  * where <NAME> is the simulator name upper-cased with non-alphanumerics as `_` (es2plus -> ES2PLUS).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { PermanentAdapterError, RetryableAdapterError } from './errors.ts';
+import { PermanentAdapterError, RateLimitedAdapterError, RetryableAdapterError } from './errors.ts';
 
 export interface SimulatorControl {
   /** Delay added to every call, in milliseconds. */
@@ -22,6 +22,13 @@ export interface SimulatorControl {
   failNext: number;
   /** Deterministic: the next N calls are refused with a PermanentAdapterError (counts down). */
   permanentFailNext: number;
+  /**
+   * Deterministic: the next N calls are answered "429 Too Many Requests" (RateLimitedAdapterError)
+   * with Retry-After `retryAfterMs` (counts down). Absent means 0, so the default control keeps its shape.
+   */
+  rateLimitNext?: number;
+  /** The Retry-After of those answers, in milliseconds (default 1000). */
+  retryAfterMs?: number;
 }
 
 /** The simulators the platform ships with. */
@@ -41,7 +48,7 @@ export class InvalidSimulatorControlError extends Error {
   }
 }
 
-const KEYS: readonly (keyof SimulatorControl)[] = ['latencyMs', 'failRate', 'failNext', 'permanentFailNext'];
+const KEYS: readonly (keyof SimulatorControl)[] = ['latencyMs', 'failRate', 'failNext', 'permanentFailNext', 'rateLimitNext', 'retryAfterMs'];
 
 /** Validates a partial control; throws InvalidSimulatorControlError naming the first bad field. */
 export function validateSimulatorControl(partial: Partial<Record<keyof SimulatorControl, unknown>>): Partial<SimulatorControl> {
@@ -95,7 +102,8 @@ export interface ApplyControlOptions {
 
 /**
  * Applies a control to one call: sleeps `latencyMs`, then fails if due.
- * Order: permanentFailNext, then failNext, then failRate (drawn from `rng`, default Math.random).
+ * Order: rateLimitNext (a 429 is answered before any work), permanentFailNext, then failNext, then
+ * failRate (drawn from `rng`, default Math.random).
  * Counters are decremented on the control object itself.
  */
 export async function applyControl(
@@ -105,6 +113,10 @@ export async function applyControl(
 ): Promise<void> {
   if (control.latencyMs > 0) await sleep(control.latencyMs);
   const adapter = options.adapter ?? 'simulator';
+  if ((control.rateLimitNext ?? 0) > 0) {
+    control.rateLimitNext = (control.rateLimitNext ?? 0) - 1;
+    throw new RateLimitedAdapterError(`${adapter}: simulated 429 Too Many Requests`, control.retryAfterMs ?? 1000, { adapter });
+  }
   if (control.permanentFailNext > 0) {
     control.permanentFailNext -= 1;
     throw new PermanentAdapterError(options.permanentCode ?? 'simulated_refusal', `${adapter}: simulated permanent refusal`, {
@@ -173,5 +185,9 @@ export function listSimulators(): Array<{ name: string } & SimulatorControl> {
 
 /** Resets every registered control (in place) to its env defaults. For tests and dev resets. */
 export function resetSimulatorControls(): void {
-  for (const [name, control] of simulators) Object.assign(control, simulatorControlFromEnv(name));
+  for (const [name, control] of simulators) {
+    delete control.rateLimitNext;
+    delete control.retryAfterMs;
+    Object.assign(control, simulatorControlFromEnv(name));
+  }
 }
