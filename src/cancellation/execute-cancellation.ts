@@ -9,29 +9,62 @@ import { AppError } from '../shared/errors.ts';
 import { PermanentAdapterError } from '../adapters/errors.ts';
 import { AttentionError, type AttentionReason } from './attention.ts';
 import { moveRequest, requestHead } from './move-request.ts';
-import { STEPS, STEP_ORDER, applicableSteps, stepKey, type ExecRequest, type StepName } from './execution-steps.ts';
+import { STEPS, STEP_ORDER, applicableSteps, stepKey, type ExecRequest, type StepCall, type StepName } from './execution-steps.ts';
 
 export type ExecutionOutcome = 'completed' | 'needs_attention' | 'not_executable' | 'retry_later';
 
-/** The request with everything its steps need, in two statements: the request, then its line with the rest. */
-async function loadExecRequest(ctx: AppContext, requestId: string): Promise<{ req: ExecRequest; status: RequestStatus; channel: RequestChannel } | undefined> {
-  const r = await ctx.db.selectFrom('cancellation_requests').selectAll().where('id', '=', requestId).executeTakeFirst();
-  if (!r) return undefined;
-  const { settings, payment_channel: paymentChannel, companions, ...line } = await ctx.db.selectFrom('lines as l')
+export interface LoadedExecRequest { req: ExecRequest; status: RequestStatus; channel: RequestChannel }
+
+/**
+ * The requests with everything their steps need, in two statements whatever their number: the
+ * requests, then their lines with the account, the carrier's settings and the companions. A fleet
+ * chunk loads its 500 at once; the single path loads one.
+ */
+export async function loadExecRequests(ctx: AppContext, requestIds: readonly string[]): Promise<Map<string, LoadedExecRequest>> {
+  const out = new Map<string, LoadedExecRequest>();
+  if (requestIds.length === 0) return out;
+  const requests = await ctx.db.selectFrom('cancellation_requests').selectAll().where('id', 'in', [...requestIds]).execute();
+  if (requests.length === 0) return out;
+  const lines = await ctx.db.selectFrom('lines as l')
     .innerJoin('billing_accounts as a', 'a.id', 'l.account_id')
-    .innerJoin('carriers as c', (j) => j.on('c.code', '=', r.carrier))
+    .innerJoin('carriers as c', 'c.code', 'l.carrier')
     .selectAll('l')
     .select((eb) => ['c.settings', 'a.payment_channel',
       jsonArrayFrom(eb.selectFrom('companion_devices as d').select(['d.id', 'd.iccid']).whereRef('d.line_id', '=', 'l.id').orderBy('d.id')).as('companions')])
-    .where('l.id', '=', r.line_id).executeTakeFirstOrThrow();
-  return {
-    status: r.status, channel: r.channel,
-    req: {
-      id: r.id, reference: r.reference, hasContactEmail: !!r.contact_email_enc, line, billTotalFen: r.bill_total_fen, refundFen: r.refund_fen, refundRoute: r.refund_route as Record<string, unknown>,
-      refundRouteSecretEnc: r.refund_route_secret_enc, settings: settings as CarrierSettings, companions,
-      storeId: r.store_id, paymentChannel,
-    },
-  };
+    .where('l.id', 'in', [...new Set(requests.map((r) => r.line_id))]).execute();
+  const byLine = new Map(lines.map((l) => [l.id, l]));
+  // The carrier's settings are the request's carrier's (the line's carrier, as opened).
+  const settingsOf = new Map<string, CarrierSettings>();
+  const missing = [...new Set(requests.map((r) => r.carrier))].filter((c) => !lines.some((l) => l.carrier === c));
+  if (missing.length) {
+    for (const c of await ctx.db.selectFrom('carriers').select(['code', 'settings']).where('code', 'in', missing).execute()) settingsOf.set(c.code, c.settings as CarrierSettings);
+  }
+  for (const l of lines) settingsOf.set(l.carrier, l.settings as CarrierSettings);
+  for (const r of requests) {
+    const found = byLine.get(r.line_id);
+    if (!found) throw new Error(`request ${r.id}: its line is missing`);
+    const { settings: _lineCarrierSettings, payment_channel: paymentChannel, companions, ...line } = found;
+    void _lineCarrierSettings;
+    out.set(r.id, {
+      status: r.status, channel: r.channel,
+      req: {
+        id: r.id, reference: r.reference, hasContactEmail: !!r.contact_email_enc, line, billTotalFen: r.bill_total_fen, refundFen: r.refund_fen, refundRoute: r.refund_route as Record<string, unknown>,
+        refundRouteSecretEnc: r.refund_route_secret_enc, settings: settingsOf.get(r.carrier)!, companions,
+        storeId: r.store_id, paymentChannel,
+      },
+    });
+  }
+  return out;
+}
+
+/** The step list of a request that starts executing: every step, pending or skipped. */
+export function executionStepRows(req: ExecRequest, channel: RequestChannel) {
+  const applies = applicableSteps(req);
+  // A fleet's lines are proven together by the fleet job's signed manifest, not one PDF each (docs/decisions/0006).
+  if (channel === 'fleet') applies.certificate = false;
+  return STEP_ORDER.map((step, position) => ({
+    request_id: req.id, step, position, status: applies[step] ? ('pending' as const) : ('skipped' as const), last_error: null, result: null,
+  }));
 }
 
 /**
@@ -39,15 +72,10 @@ async function loadExecRequest(ctx: AppContext, requestId: string): Promise<{ re
  * when another worker (or a person) moved the request first.
  */
 async function startExecution(ctx: AppContext, req: ExecRequest, channel: RequestChannel): Promise<boolean> {
-  const applies = applicableSteps(req);
-  // A fleet's lines are proven together by the fleet job's signed manifest, not one PDF each (docs/decisions/0006).
-  if (channel === 'fleet') applies.certificate = false;
   try {
     await ctx.db.transaction().execute(async (trx) => {
       await moveRequest(ctx, trx, { requestId: req.id, from: 'approved', to: 'executing', actor: { kind: 'worker' }, msisdn: req.line.msisdn, channel });
-      await trx.insertInto('execution_steps').values(STEP_ORDER.map((step, position) => ({
-        request_id: req.id, step, position, status: applies[step] ? ('pending' as const) : ('skipped' as const), last_error: null, result: null,
-      }))).onConflict((oc) => oc.columns(['request_id', 'step']).doNothing()).execute();
+      await trx.insertInto('execution_steps').values(executionStepRows(req, channel)).onConflict((oc) => oc.columns(['request_id', 'step']).doNothing()).execute();
     });
     return true;
   } catch (err) {
@@ -63,7 +91,7 @@ async function startExecution(ctx: AppContext, req: ExecRequest, channel: Reques
  * outside system's answer), its local effects and COMMIT.
  */
 export async function executeCancellation(ctx: AppContext, requestId: string): Promise<ExecutionOutcome> {
-  const loaded = await loadExecRequest(ctx, requestId);
+  const loaded = (await loadExecRequests(ctx, [requestId])).get(requestId);
   if (!loaded) return 'not_executable';
   const { req, channel } = loaded;
   let status = loaded.status;
@@ -81,40 +109,10 @@ export async function executeCancellation(ctx: AppContext, requestId: string): P
     if (s.status === 'done' || s.status === 'skipped') continue;
     const step = s.step as StepName;
     try {
-      const { result, local } = await STEPS[step](ctx, req, stepKey(requestId, step));
-      const localResult = await ctx.db.transaction().execute(async (trx) => {
-        // Mark the step done first, conditionally: if another worker finished it meanwhile, its local
-        // effects (balance changes, the certificate) must not be applied a second time.
-        const marked = await trx.updateTable('execution_steps')
-          .set((eb) => ({ status: 'done', attempts: eb('attempts', '+', 1), last_error: null, result: JSON.stringify(result ?? null), updated_at: new Date() }))
-          .where('request_id', '=', requestId).where('step', '=', step).where('status', '<>', 'done').executeTakeFirst();
-        if (Number(marked.numUpdatedRows) !== 1) return undefined;
-        const out = local ? await local(trx) : undefined;
-        if (out !== undefined) {
-          await trx.updateTable('execution_steps').set({ result: JSON.stringify(out) }).where('request_id', '=', requestId).where('step', '=', step).execute();
-        }
-        return out;
-      });
+      const localResult = await commitStep(ctx, requestId, step, await STEPS[step](ctx, req, stepKey(requestId, step)));
       if (step === 'certificate') serial = typeof localResult === 'string' ? localResult : undefined;
-      ctx.metrics.stepRuns.inc({ step, outcome: 'done' });
     } catch (err) {
-      const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
-      const attempts = s.attempts + 1;
-      await ctx.db.updateTable('execution_steps').set({ status: 'failed', attempts, last_error: message.slice(0, 1000), updated_at: new Date() })
-        .where('request_id', '=', requestId).where('step', '=', step).execute();
-      ctx.metrics.stepRuns.inc({ step, outcome: 'failed' });
-      if (err instanceof AttentionError) {
-        await escalate(ctx, requestId, `${step}: ${err.message}`, err.reason);
-        return 'needs_attention';
-      }
-      const permanent = err instanceof PermanentAdapterError;
-      if (permanent || attempts >= ctx.execution.maxStepAttempts) {
-        await escalate(ctx, requestId, `${step} failed ${attempts} time(s)${permanent ? ' (refused by the far side)' : ''}: ${message}`,
-          permanent ? 'refused_by_far_side' : 'step_failed_repeatedly');
-        return 'needs_attention';
-      }
-      ctx.logger.warn({ requestId, step, attempts }, 'execution step failed; will retry');
-      return 'retry_later';
+      return recordStepFailure(ctx, requestId, step, s.attempts, err);
     }
   }
 
@@ -132,6 +130,54 @@ export async function executeCancellation(ctx: AppContext, requestId: string): P
     throw err;
   }
   return 'completed';
+}
+
+/**
+ * A step's call came back: in one transaction, mark it done (conditionally: if another worker
+ * finished it meanwhile, its local effects — balance changes, the certificate — must not apply a
+ * second time) and apply its local effects. Returns what the effects returned (the serial), or
+ * undefined when the step was done already.
+ */
+export async function commitStep(ctx: AppContext, requestId: string, step: StepName, call: StepCall): Promise<unknown> {
+  const out = await ctx.db.transaction().execute(async (trx) => {
+    const marked = await trx.updateTable('execution_steps')
+      .set((eb) => ({ status: 'done', attempts: eb('attempts', '+', 1), last_error: null, result: JSON.stringify(call.result ?? null), updated_at: new Date() }))
+      .where('request_id', '=', requestId).where('step', '=', step).where('status', '<>', 'done').executeTakeFirst();
+    if (Number(marked.numUpdatedRows) !== 1) return undefined;
+    const localOut = call.local ? await call.local(trx) : undefined;
+    if (localOut !== undefined) {
+      await trx.updateTable('execution_steps').set({ result: JSON.stringify(localOut) }).where('request_id', '=', requestId).where('step', '=', step).execute();
+    }
+    return localOut;
+  });
+  ctx.metrics.stepRuns.inc({ step, outcome: 'done' });
+  return out;
+}
+
+/**
+ * A step failed (its call, its checks or its local effects; `attemptsBefore` is what its row said):
+ * the row says failed with the error; a promise the step would break (AttentionError), a refusal
+ * for good, or the last allowed attempt moves the request to needs_attention; otherwise it is to be
+ * retried later.
+ */
+export async function recordStepFailure(ctx: AppContext, requestId: string, step: StepName, attemptsBefore: number, err: unknown): Promise<'needs_attention' | 'retry_later'> {
+  const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+  const attempts = attemptsBefore + 1;
+  await ctx.db.updateTable('execution_steps').set({ status: 'failed', attempts, last_error: message.slice(0, 1000), updated_at: new Date() })
+    .where('request_id', '=', requestId).where('step', '=', step).execute();
+  ctx.metrics.stepRuns.inc({ step, outcome: 'failed' });
+  if (err instanceof AttentionError) {
+    await escalate(ctx, requestId, `${step}: ${err.message}`, err.reason);
+    return 'needs_attention';
+  }
+  const permanent = err instanceof PermanentAdapterError;
+  if (permanent || attempts >= ctx.execution.maxStepAttempts) {
+    await escalate(ctx, requestId, `${step} failed ${attempts} time(s)${permanent ? ' (refused by the far side)' : ''}: ${message}`,
+      permanent ? 'refused_by_far_side' : 'step_failed_repeatedly');
+    return 'needs_attention';
+  }
+  ctx.logger.warn({ requestId, step, attempts }, 'execution step failed; will retry');
+  return 'retry_later';
 }
 
 export async function escalate(ctx: AppContext, requestId: string, reason: string, code: AttentionReason): Promise<void> {

@@ -51,7 +51,9 @@ export function applicableSteps(r: Pick<ExecRequest, 'line' | 'refundFen' | 'com
 }
 
 type LocalEffect = (trx: Transaction<DB>) => Promise<unknown>;
-type Step = (ctx: AppContext, r: ExecRequest, key: string) => Promise<{ result: unknown; local?: LocalEffect }>;
+/** What a step's outside call returned, and its local effects to apply with the step's mark. */
+export interface StepCall { result: unknown; local?: LocalEffect }
+type Step = (ctx: AppContext, r: ExecRequest, key: string) => Promise<StepCall>;
 
 const ledger = (trx: Transaction<DB>, e: { accountId: string; requestId: string; kind: 'final_bill' | 'refund'; amountFen: number; key: string; reference?: string }) =>
   trx.insertInto('ledger_entries').values({
@@ -191,6 +193,41 @@ export const STEPS: Record<StepName, Step> = {
 };
 
 export const stepKey = (requestId: string, step: StepName) => `${requestId}:${step}`;
+
+/** Steps that call an outside system (a fleet chunk throttles these per carrier: src/fleet/carrier-throttle.ts). */
+export const OUTSIDE_STEPS: ReadonlySet<StepName> = new Set<StepName>(['esim_profile', 'companion_devices', 'network_deprovision', 'refund', 'certificate']);
+
+/** A step's local effects for many requests at once, given each request and the result its call returned. */
+export type BulkLocalEffect = (trx: Transaction<DB>, done: ReadonlyArray<{ r: ExecRequest; result: unknown }>) => Promise<void>;
+
+/**
+ * For a fleet chunk: the local effects of the steps whose effects are plain writes, in one statement
+ * or two for the whole chunk instead of one or two per line. Each writes exactly the rows its step's
+ * `local` writes (test/integration/fleet-bulk.test.ts compares them). Steps not listed (money moves
+ * that may stop a request, the certificate) run their `local` once per line.
+ */
+export const BULK_LOCAL: Partial<Record<StepName, BulkLocalEffect>> = {
+  async esim_profile(trx, done) {
+    const outcomes = done.map(({ r, result }) => ({ r, outcome: result as Awaited<ReturnType<typeof cancelEsimProfile>> }));
+    await trx.insertInto('esim_events').values(outcomes.map(({ r, outcome }) => ({ line_id: r.line.id, iccid: r.line.iccid, event: outcome.outcome, details: JSON.stringify(outcome) }))).execute();
+    const unavailable = outcomes.filter(({ outcome }) => outcome.outcome !== 'installed_profile_dead_on_device').map(({ r }) => r.line.id);
+    if (unavailable.length) await trx.updateTable('lines').set({ esim_profile_state: 'unavailable' }).where('id', 'in', unavailable).execute();
+  },
+
+  async network_deprovision(trx, done) {
+    await trx.updateTable('lines').set((eb) => ({ status: 'cancelled', cancelled_at: new Date(), version: eb('version', '+', 1), updated_at: new Date() }))
+      .where('id', 'in', done.map(({ r }) => r.line.id)).execute();
+  },
+
+  async number_freeze(trx, done) {
+    await trx.insertInto('number_pool').values(done.map(({ r, result }) => ({
+      msisdn: r.line.msisdn, carrier: r.line.carrier, state: 'frozen' as const, line_id: r.line.id, former_customer_id: r.line.customer_id,
+      frozen_until: new Date((result as { frozenUntil: string }).frozenUntil),
+    }))).onConflict((oc) => oc.column('msisdn').doUpdateSet((eb) => ({
+      state: 'frozen', line_id: eb.ref('excluded.line_id'), former_customer_id: eb.ref('excluded.former_customer_id'), frozen_until: eb.ref('excluded.frozen_until'), updated_at: new Date(),
+    }))).execute();
+  },
+};
 
 /** Takes `amountFen` from the account's cash only if it is there; false (nothing changed) otherwise. */
 async function debit(trx: Transaction<DB>, accountId: string, amountFen: number): Promise<boolean> {

@@ -31,6 +31,13 @@ export interface CarrierSettings {
   arrearsDailyPerMille: number;
   /** Refund routes offered online. */
   refundRoutes: Array<'original' | 'bank' | 'line'>;
+  /**
+   * Fleet jobs: calls per second this carrier's outside systems take from one process (a token
+   * bucket; a 429's Retry-After pauses it). Absent: FLEET_THROTTLE_DEFAULTS (src/fleet/carrier-throttle.ts).
+   */
+  fleetRatePerSecond?: number;
+  /** Fleet jobs: calls in flight at once toward this carrier's outside systems, per process. Absent: the default. */
+  fleetConcurrency?: number;
 }
 
 export interface CarriersTable {

@@ -23,6 +23,9 @@ export const CarrierSettingsSchema = Type.Object({
   penaltyRemainingFeePercent: Type.Integer({ minimum: 0, maximum: 100 }),
   arrearsDailyPerMille: Type.Number({ minimum: 0, maximum: 10 }),
   refundRoutes: Type.Array(Type.Union([Type.Literal('original'), Type.Literal('bank'), Type.Literal('line')]), { minItems: 1, maxItems: REFUND_ROUTES.length, uniqueItems: true }),
+  // Optional: carriers saved before these existed (and a console form that does not show them yet) keep the defaults.
+  fleetRatePerSecond: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000, description: 'Fleet jobs: outside calls per second per process' })),
+  fleetConcurrency: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, description: 'Fleet jobs: outside calls in flight at once per process' })),
 }, { additionalProperties: false });
 
 // Compile-time guard: a field added to CarrierSettings without a rule here (or the reverse), or a
