@@ -1,4 +1,4 @@
-import { lazy, Suspense } from 'react';
+import { lazy, Suspense, type CSSProperties } from 'react';
 import { App as AntApp, Button, ConfigProvider, Flex, Grid, Layout, Typography, type ThemeConfig } from 'antd';
 import { LogoutOutlined } from '@ant-design/icons';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
@@ -20,6 +20,7 @@ const StoreRequest = lazy(() => import('./pages/store/StoreRequest.tsx'));
 const OpsDashboard = lazy(() => import('./pages/ops/OpsDashboard.tsx'));
 const StaffAdmin = lazy(() => import('./pages/ops/StaffAdmin.tsx'));
 const MachineClients = lazy(() => import('./pages/admin/MachineClients.tsx'));
+const FleetConsole = lazy(() => import('./pages/fleet/FleetConsole.tsx'));
 const Verify = lazy(() => import('./pages/Verify.tsx'));
 const RetrieveCertificate = lazy(() => import('./pages/RetrieveCertificate.tsx'));
 const RecoverNumber = lazy(() => import('./pages/RecoverNumber.tsx'));
@@ -95,6 +96,18 @@ function SignOutButton() {
   );
 }
 
+/** A company administrator's own console, in the header wherever they are (other roles do not see it). */
+function FleetNavLink({ style }: { style: (s: { isActive: boolean }) => CSSProperties }) {
+  const t = useT();
+  const me = useMe();
+  if (me.data?.kind !== 'staff' || me.data.role !== 'company_admin') return null;
+  return (
+    <NavLink to="/staff/fleet" style={style} data-testid="nav-fleet">
+      {t('fleet.nav')}
+    </NavLink>
+  );
+}
+
 function Shell() {
   const t = useT();
   const screens = Grid.useBreakpoint();
@@ -135,6 +148,7 @@ function Shell() {
             <NavLink to="/portal" style={navStyle}>
               {t('nav.portal')}
             </NavLink>
+            <FleetNavLink style={navStyle} />
             {screens.sm ? (
               <>
                 <NavLink to="/staff" style={navStyle} end={false}>
@@ -185,6 +199,7 @@ const router = createBrowserRouter([
       { path: 'staff/ops', element: <OpsDashboard /> },
       { path: 'staff/admin', element: <StaffAdmin /> },
       { path: 'staff/admin/clients', element: <MachineClients /> },
+      { path: 'staff/fleet', element: <FleetConsole /> },
       { path: 'verify', element: <Verify /> },
       { path: 'verify/:serial', element: <Verify /> },
       { path: 'certificate/retrieve', element: <RetrieveCertificate /> },

@@ -18,18 +18,13 @@ import { AppError } from '../../shared/errors.ts';
 import { requireStaff } from '../session.ts';
 import { bearerToken, requireScope } from '../machine-auth.ts';
 import { IdParams, errors } from '../schemas.ts';
+import { FleetConfirmAnswerSchema, FleetJobListSchema, FleetJobViewSchema, FleetLinesPageSchema } from '../fleet-schemas.ts';
+import { listFleetJobs } from '../../fleet/list-fleet-jobs.ts';
 
 /** 100,000 rows of a 32-digit EID with quotes and CRLF fit in 4 MB; a JSON list in 5. */
 const FLEET_BODY_LIMIT = 6 * 1024 * 1024;
 const DateString = Type.String({ pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$', maxLength: 10 });
-const Counts = Type.Record(Type.String(), Type.Integer());
-
-const JobView = Type.Object({
-  id: Type.String(), status: Type.String(), source: Type.String(), effectiveDate: Type.Union([Type.String(), Type.Null()]),
-  createdAt: Type.String(), confirmedAt: Type.Union([Type.String(), Type.Null()]), finishedAt: Type.Union([Type.String(), Type.Null()]),
-  rowsTotal: Type.Integer(), rowsAccepted: Type.Integer(), counts: Counts,
-  percent: Type.Number(), etaSeconds: Type.Union([Type.Integer(), Type.Null()]), totals: Type.Any(),
-});
+const JobView = FleetJobViewSchema;
 
 /**
  * The company the caller acts for: a machine client's (Bearer token with the fleet scope, bound to
@@ -100,7 +95,7 @@ export async function fleetRoutes(api: FastifyInstance, ctx: AppContext): Promis
     schema: {
       tags, summary: 'Confirm a dry run: every line still ready becomes a cancellation request (channel fleet) carried out in chunks, after the effective date if one was set; 202 with the job URL',
       params: IdParams, body: Type.Optional(Type.Object({}, { additionalProperties: false })),
-      response: { 202: Type.Object({ id: Type.String(), url: Type.String(), queued: Type.Integer(), blockedSinceDryRun: Type.Integer() }), ...errors(400, 401, 403, 404, 409) },
+      response: { 202: FleetConfirmAnswerSchema, ...errors(400, 401, 403, 404, 409) },
     },
   }, async (req, reply) => {
     const { companyId, actor } = companyOf(req);
@@ -109,6 +104,14 @@ export async function fleetRoutes(api: FastifyInstance, ctx: AppContext): Promis
     const url = `/api/v1/fleet/jobs/${id}`;
     reply.code(202).header('location', url);
     return { id, url, ...result };
+  });
+
+  api.get('/fleet/jobs', {
+    ...guard,
+    schema: { tags, summary: 'The company\'s fleet jobs, newest first (the latest 50): status, dates, rows', response: { 200: FleetJobListSchema, ...errors(401, 403) } },
+  }, async (req) => {
+    const { companyId } = companyOf(req);
+    return listFleetJobs(ctx, companyId);
   });
 
   api.get('/fleet/jobs/:id', {
@@ -214,7 +217,7 @@ export async function fleetRoutes(api: FastifyInstance, ctx: AppContext): Promis
         page: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000 })),
         pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_LINES_PAGE })),
       }, { additionalProperties: false }),
-      response: errors(400, 401, 403, 404),
+      response: { 200: FleetLinesPageSchema, ...errors(400, 401, 403, 404) },
     },
   }, async (req) => {
     const { companyId } = companyOf(req);

@@ -1,0 +1,178 @@
+// The fleet console end to end, through the real API (dev mode, demo data, workers running): the demo
+// company's administrator signs in and lands on /staff/fleet, uploads a CSV with two of the company's
+// free lines, a blank row, an ICCID whose check digit is wrong, another customer's line and a line with
+// a port-out in flight; sees each row's reason in words and the totals per carrier, filters the rows,
+// confirms in a dialog that names how many lines go, watches the job reach 100 %, downloads the
+// results CSV and reads its rows; the job is in the company's list once (a double click made one job).
+// Accessible (axe) in the dry-run and progress states; usable at 390×844. Another company's
+// administrator sees none of it: an empty list, and the job's link gives not found.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { DESKTOP, launchBrowser, noHorizontalScroll, onPage } from './browser.ts';
+import { ensureWebBuilt } from './app.ts';
+import { expectAccessible } from './axe.ts';
+import { dropTemplate, startTestApp, type TestApp } from '../helpers/context.ts';
+import { freshFleetLines } from '../helpers/fleet.ts';
+import argon2 from 'argon2';
+import { DEMO_COMPANY, FLEET_COMPANY, seedDemoCompany } from '../../src/db/seed/companies.ts';
+
+const PHONE_390 = { width: 390, height: 844 } as const;
+const zh = JSON.parse(await readFile(new URL('../../web/src/locales/zh-CN.json', import.meta.url), 'utf8')) as Record<string, string>;
+
+let t: TestApp;
+let url = '';
+let browser: Browser;
+let jobId = '';
+const rows: { input: string; state: string; reason: string }[] = [];
+
+before(async () => {
+  ensureWebBuilt();
+  t = await startTestApp();
+  url = (await t.app.listen({ port: 0, host: '127.0.0.1' })).replace(/\/$/, '');
+  browser = await launchBrowser();
+
+  const [a, b] = await freshFleetLines(t.ctx, 2);
+  const portOut = await t.ctx.db.selectFrom('lines').select('iccid').where('company_id', '=', DEMO_COMPANY.id).where('port_out_status', '=', 'pending').executeTakeFirstOrThrow();
+  const someoneElses = await t.ctx.db.selectFrom('lines').select('iccid').where('company_id', 'is', null).where('status', '=', 'active').executeTakeFirstOrThrow();
+  rows.push(
+    { input: a.iccid, state: 'ready', reason: '' },
+    { input: b.msisdn.replace('+86', ''), state: 'ready', reason: '' }, // by its number
+    { input: '', state: 'rejected', reason: 'blank' },
+    { input: '8986001234567890121', state: 'rejected', reason: 'bad_check_digit' }, // a 19-digit ICCID whose Luhn digit is off
+    { input: someoneElses.iccid, state: 'rejected', reason: 'not_yours' },
+    { input: portOut.iccid, state: 'blocked', reason: 'blocked' },
+  );
+});
+
+after(async () => {
+  await browser?.close();
+  await t?.close();
+  await dropTemplate();
+});
+
+async function signIn(page: Page, admin = DEMO_COMPANY.admin) {
+  await page.goto(`${url}/staff`);
+  await page.getByTestId('staff-username').fill(admin.username);
+  await page.getByTestId('staff-password').fill(admin.password);
+  await page.getByTestId('staff-sign-in-button').click();
+  await page.waitForURL(/\/staff\/fleet$/);
+  await page.getByTestId('fleet-new').waitFor();
+}
+
+/** The rows table as it stands: row number → [state, reason attribute, reason text]. */
+async function shownRows(page: Page): Promise<Record<string, [string, string, string]>> {
+  return page.evaluate(`Object.fromEntries([...document.querySelectorAll('[data-testid^="fleet-row-"][data-state]')].map((tr) =>
+    [tr.getAttribute('data-testid').slice('fleet-row-'.length), [tr.getAttribute('data-state'), tr.getAttribute('data-reason'), tr.querySelector('[data-testid="fleet-row-reason"]').textContent]]))`);
+}
+
+async function waitForRows(page: Page, n: number) {
+  for (let i = 0; i < 100 && Object.keys(await shownRows(page)).length !== n; i++) await page.waitForTimeout(100);
+  return shownRows(page);
+}
+
+test('a company administrator uploads a list, reads every row\'s reason, confirms, watches it finish and downloads the results', async () => {
+  await onPage(browser, 'fleet-console', DESKTOP, async (page) => {
+    await signIn(page);
+    const csv = `iccid\n${rows.map((r) => r.input).join('\n')}\n`;
+    await page.getByTestId('fleet-csv-input').setInputFiles({ name: 'lines.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    await page.getByTestId('fleet-csv-chosen').waitFor();
+    // Two clicks on one draft send one Idempotency-Key: one job.
+    await page.getByTestId('fleet-dry-run').dblclick();
+    await page.locator('[data-testid="fleet-job"][data-status="dry_run"]').waitFor();
+    jobId = new URL(page.url()).searchParams.get('job') ?? '';
+    assert.match(jobId, /^[0-9a-f-]{36}$/, 'the job is in the address');
+
+    assert.equal(await page.getByTestId('fleet-fig-rows').getAttribute('data-value'), '6');
+    assert.equal(await page.getByTestId('fleet-fig-ready').getAttribute('data-value'), '2');
+    assert.equal(await page.getByTestId('fleet-fig-blocked').getAttribute('data-value'), '1');
+    assert.equal(await page.getByTestId('fleet-fig-rejected').getAttribute('data-value'), '3');
+    const shown = await waitForRows(page, 6);
+    rows.forEach((r, i) => {
+      const [state, reason, text] = shown[String(i + 1)];
+      assert.equal(state, r.state, `row ${i + 1} state`);
+      assert.equal(reason, r.reason, `row ${i + 1} reason`);
+      if (r.reason && r.reason !== 'blocked') assert.equal(text, zh[`fleet.reason.${r.reason}`], `row ${i + 1} reason in words`);
+    });
+    assert.equal(shown['6'][2], zh['blocker.port_out_pending'], 'a blocked line names its blocker');
+    // The money of the ready lines, in yuan, per carrier and in total; the total row counts both lines.
+    const total = page.getByTestId('fleet-carrier-total');
+    assert.match(await total.getByTestId('fleet-carrier-bill').innerText(), /^-?¥[\d,]+\.\d{2}$/);
+    const [, ownLines, ready, blocked] = (await total.innerText()).split('\t').map((c) => c.trim());
+    assert.deepEqual([ownLines, ready, blocked], ['3', '2', '1'], 'the total row: lines of the company, ready, blocked');
+
+    await page.getByTestId('fleet-rows-filter').click();
+    await page.locator('.ant-select-dropdown:visible .ant-select-item-option').filter({ hasText: zh['fleet.state.rejected'] }).first().click();
+    assert.deepEqual(Object.keys(await waitForRows(page, 3)).sort(), ['3', '4', '5'], 'the filter shows the refused rows only');
+    await expectAccessible(page, 'fleet dry run');
+
+    await page.getByTestId('fleet-confirm-open').click();
+    const body = page.getByTestId('fleet-confirm-body');
+    await body.waitFor();
+    assert.equal(await body.innerText(), zh['fleet.confirm.body'].replace('{n}', '2'), 'the dialog says how many lines go, for good');
+    await expectAccessible(page, 'fleet confirmation dialog');
+    await page.getByTestId('fleet-confirm-ok').click();
+
+    await page.locator('[data-testid="fleet-job"][data-status="completed"]').waitFor({ timeout: 90_000 });
+    await page.locator('[data-testid="fleet-progress"][data-percent="100"]').waitFor();
+    assert.equal(await page.getByTestId('fleet-count-completed').getAttribute('data-value'), '2');
+    assert.equal(await page.getByTestId('fleet-count-failed').getAttribute('data-value'), '0');
+    await page.getByTestId('fleet-download-pdf').waitFor();
+    await page.getByTestId('fleet-download-manifest').waitFor();
+    await expectAccessible(page, 'fleet job finished');
+
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('fleet-download-csv').click()]);
+    assert.equal(download.suggestedFilename(), `fleet-${jobId}.csv`);
+    const saved = path.join(mkdtempSync(path.join(os.tmpdir(), 'fleet-csv-')), 'results.csv');
+    await download.saveAs(saved);
+    const lines = (await readFile(saved, 'utf8')).replace(/^\uFEFF/, '').trim().split(/\r\n/);
+    const header = lines[0].split(',');
+    assert.deepEqual(header.slice(0, 6), ['row', 'input', 'kind', 'carrier', 'state', 'reason']);
+    const byRow = lines.slice(1).map((l) => Object.fromEntries(l.split(',').map((v, i) => [header[i], v])));
+    assert.equal(byRow.length, 6);
+    const expected = rows.map((r) => ({ ...r, state: r.state === 'ready' ? 'completed' : r.state }));
+    expected.forEach((r, i) => {
+      assert.equal(byRow[i].state, r.state, `CSV row ${i + 1} state`);
+      assert.equal(byRow[i].reason, r.reason, `CSV row ${i + 1} reason`);
+      assert.equal(byRow[i].input, r.input, `CSV row ${i + 1} input`);
+    });
+    for (const r of byRow.slice(0, 2)) assert.match(r.reference, /^ZX\d{12}$/, 'a cancelled line has its request reference');
+
+    await page.getByTestId('fleet-back').click();
+    await page.getByTestId(`fleet-job-${jobId}`).waitFor();
+    assert.equal(await page.locator('[data-testid^="fleet-job-"][data-row-key]').count(), 1, 'one job for the double click');
+  });
+});
+
+test('on a 390×844 phone the console and a finished job fit the screen and stay accessible', async (ctx) => {
+  if (!jobId) return ctx.skip('needs the job of the first test');
+  await onPage(browser, 'fleet-console-phone', PHONE_390, async (page) => {
+    await signIn(page);
+    await noHorizontalScroll(page, 'the fleet console on a phone');
+    await expectAccessible(page, 'fleet console on a phone');
+    await page.getByTestId(`fleet-job-${jobId}`).getByTestId('fleet-job-open').click();
+    await page.locator('[data-testid="fleet-job"][data-status="completed"]').waitFor();
+    await waitForRows(page, 6);
+    await noHorizontalScroll(page, 'a finished fleet job on a phone');
+    await expectAccessible(page, 'a finished fleet job on a phone');
+  });
+});
+
+test('another company\'s administrator sees no job of the first company, not even by its link', async (ctx) => {
+  if (!jobId) return ctx.skip('needs the job of the first test');
+  await seedDemoCompany(t.ctx.db, t.ctx.vault, (p) => argon2.hash(p, { type: argon2.argon2id, memoryCost: 1024, timeCost: 1, parallelism: 1 }), { ...FLEET_COMPANY, lines: 5 });
+  await onPage(browser, 'fleet-console-other-company', DESKTOP, async (page) => {
+    await signIn(page, FLEET_COMPANY.admin);
+    await page.getByTestId('fleet-jobs').getByText(zh['fleet.list.none']).waitFor();
+    const list = (await (await page.request.get(`${url}/api/v1/fleet/jobs`)).json()) as { items: unknown[] };
+    assert.deepEqual(list.items, []);
+    await page.goto(`${url}/staff/fleet?job=${jobId}`);
+    const error = page.getByTestId('error-alert');
+    await error.waitFor();
+    assert.match(await error.innerText(), new RegExp(zh['err.not_found']));
+  });
+});
