@@ -21,10 +21,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { sql } from 'kysely';
 import { dropTemplate, onPostgres, startTestApp, type TestApp } from '../helpers/context.ts';
 import { ApiClient } from '../helpers/api.ts';
-import { freshFleetLines } from '../helpers/fleet.ts';
+import { freshFleetLines, runFleetJob } from '../helpers/fleet.ts';
 import { readCalls } from '../helpers/fleet-kill-calls.ts';
 import { DEMO_COMPANY } from '../../src/db/seed/companies.ts';
 import { stepKey, type StepName } from '../../src/cancellation/execution-steps.ts';
+import { runFleetChunk } from '../../src/fleet/run-fleet-chunk.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const skip = onPostgres ? false : 'runs on PostgreSQL only (set DATABASE_URL): the server and worker processes that are killed need a database server, and PGlite belongs to one process';
@@ -91,6 +92,8 @@ async function requestStatuses(jobId: string): Promise<Record<string, number>> {
   return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
 }
 
+after(() => dropTemplate());
+
 describe('a fleet job whose server and worker are killed mid-job', { skip }, () => {
   before(async () => {
     t = await startTestApp({ workers: false }); // this process reads the database; the job is the spawned processes'
@@ -100,7 +103,6 @@ describe('a fleet job whose server and worker are killed mid-job', { skip }, () 
   after(async () => {
     for (const p of procs) await kill9(p);
     await t?.close();
-    await dropTemplate();
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
   });
 
@@ -236,5 +238,39 @@ describe('a fleet job whose server and worker are killed mid-job', { skip }, () 
     assert.deepEqual(manifest.body.head.counts, byState);
     assert.deepEqual(new Set(manifest.body.leaves.map((l: { iccid: string }) => l.iccid)), new Set([...lines.map((l) => l.iccid), portOut.iccid]));
     tt.diagnostic(`${calls.length} outside calls (${later.length} after the kill, ${calls.length - effects.length} answered again from the record); the chunk ran ${retried.rows[0].n} more time(s); seconds from the start: ${JSON.stringify(phase)}`);
+  });
+});
+
+// The narrowest window of the kill: after the transaction that ends the job, before its e-mail. The
+// ended job's end never fires again, but the chunk's queue job did not finish, so the queue runs the
+// chunk again; that run must send the e-mail. Here the window is made by removing the sent e-mail
+// (what a process killed there leaves: the job, its audit entry and its event, no e-mail) and
+// running the chunk again in-process, as the queue would. Both databases.
+describe('a process killed between the end of a fleet job and its e-mail', () => {
+  let app: TestApp;
+  before(async () => {
+    app = await startTestApp();
+  });
+  after(async () => {
+    await app?.close();
+  });
+
+  test('the chunk run again sends the e-mail, once, and does not end the job twice', async () => {
+    const admin = new ApiClient(app.app);
+    assert.equal((await admin.post('staff/sign-in', { username: DEMO_COMPANY.admin.username, password: DEMO_COMPANY.admin.password })).status, 200);
+    const two = await freshFleetLines(app.ctx, 2);
+    const { id } = await runFleetJob(admin, two.map((l) => l.iccid));
+    const key = `fleet:${id}:ended`;
+    const { db } = app.ctx;
+    assert.equal((await db.deleteFrom('email_outbox').where('idempotency_key', '=', key).executeTakeFirst()).numDeletedRows, 1n, 'the end was e-mailed');
+
+    const rowNos = (await db.selectFrom('fleet_job_lines').select('row_no').where('job_id', '=', id).execute()).map((r) => r.row_no);
+    await runFleetChunk(app.ctx, { jobId: id, rowNos });
+    await runFleetChunk(app.ctx, { jobId: id, rowNos }); // and once more: still one e-mail
+    const mail = await db.selectFrom('email_outbox').select('text').where('idempotency_key', '=', key).execute();
+    assert.equal(mail.length, 1, 'the e-mail went after all, once');
+    assert.match(mail[0].text, /完成 2 条/);
+    assert.equal((await db.selectFrom('audit_log').select('action').where('action', '=', 'fleet.end').where('subject', '=', id).execute()).length, 1, 'the job ended once');
+    assert.equal((await admin.get(`fleet/jobs/${id}`)).body.status, 'completed');
   });
 });
