@@ -2,7 +2,7 @@
 // system with a stable idempotency key (`<requestId>:<step>`), then applies its local effects in a
 // transaction that also marks the step done, so a step that already finished is never repeated and
 // a step interrupted half-way is safe to run again.
-import type { Transaction } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import type { AppContext } from '../context.ts';
 import type { CarrierSettings, DB, Line } from '../db/schema.ts';
 import { cancelEsimProfile } from '../esim/cancel-esim-profile.ts';
@@ -207,6 +207,29 @@ export type BulkLocalEffect = (trx: Transaction<DB>, done: ReadonlyArray<{ r: Ex
  * that may stop a request, the certificate) run their `local` once per line.
  */
 export const BULK_LOCAL: Partial<Record<StepName, BulkLocalEffect>> = {
+  // One conditional debit per account for the bills of its lines (version moved once per line, as
+  // line by line): an account that cannot pay them all stops the chunk's transaction, and the caller
+  // then takes each line's bill alone, so the lines it can pay are paid and the others stop as they would.
+  async final_bill(trx, done) {
+    const billed = done.filter(({ r }) => r.billTotalFen > 0).map(({ r }) => r);
+    if (billed.length === 0) return;
+    const perAccount = new Map<string, { total: number; n: number }>();
+    for (const r of billed) {
+      const a = perAccount.get(r.line.account_id) ?? { total: 0, n: 0 };
+      perAccount.set(r.line.account_id, { total: a.total + r.billTotalFen, n: a.n + 1 });
+    }
+    const accounts = [...perAccount.keys()];
+    const { rows } = await sql<{ id: string }>`
+      UPDATE billing_accounts a SET cash_balance_fen = a.cash_balance_fen - v.total, version = a.version + v.n, updated_at = now()
+      FROM unnest(${accounts}::uuid[], ${accounts.map((a) => perAccount.get(a)!.total)}::bigint[], ${accounts.map((a) => perAccount.get(a)!.n)}::integer[]) AS v(id, total, n)
+      WHERE a.id = v.id AND a.cash_balance_fen >= v.total
+      RETURNING a.id`.execute(trx);
+    if (rows.length !== accounts.length) throw new Error('final_bill: an account cannot pay the bills of all its lines in the chunk');
+    await trx.insertInto('ledger_entries').values(billed.map((r) => ({
+      account_id: r.line.account_id, request_id: r.id, kind: 'final_bill' as const, amount_fen: -r.billTotalFen, idempotency_key: stepKey(r.id, 'final_bill'), reference: null,
+    }))).onConflict((oc) => oc.column('idempotency_key').doNothing()).execute();
+  },
+
   async esim_profile(trx, done) {
     const outcomes = done.map(({ r, result }) => ({ r, outcome: result as Awaited<ReturnType<typeof cancelEsimProfile>> }));
     await trx.insertInto('esim_events').values(outcomes.map(({ r, outcome }) => ({ line_id: r.line.id, iccid: r.line.iccid, event: outcome.outcome, details: JSON.stringify(outcome) }))).execute();
