@@ -5,7 +5,9 @@
 // confirms in a dialog that names how many lines go, watches the job reach 100 %, downloads the
 // results CSV and reads its rows; the job is in the company's list once (a double click made one job).
 // Accessible (axe) in the dry-run and progress states; usable at 390×844. Another company's
-// administrator sees none of it: an empty list, and the job's link gives not found.
+// administrator sees none of it: an empty list, and the job's link gives not found. A job waiting for its
+// effective date is followed live and stopped; with the event stream cut the console polls, and a line
+// the network refuses shows its reason and is retried to the end.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
@@ -159,6 +161,75 @@ test('on a 390×844 phone the console and a finished job fit the screen and stay
     await waitForRows(page, 6);
     await noHorizontalScroll(page, 'a finished fleet job on a phone');
     await expectAccessible(page, 'a finished fleet job on a phone');
+  });
+});
+
+/** A one-line job made in the console from a pasted ICCID, confirmed; returns when it runs. */
+async function confirmOneLine(page: Page, iccid: string, effectiveDate?: string) {
+  await page.getByTestId('fleet-rows-input').fill(iccid);
+  if (effectiveDate) await page.getByTestId('fleet-effective-date').fill(effectiveDate);
+  await page.getByTestId('fleet-dry-run').click();
+  await page.locator('[data-testid="fleet-job"][data-status="dry_run"]').waitFor();
+  await page.getByTestId('fleet-confirm-open').click();
+  await page.getByTestId('fleet-confirm-ok').click();
+  await page.locator('[data-testid="fleet-job"]:not([data-status="dry_run"])').waitFor();
+}
+
+test('a job waiting for its effective date shows live progress and stops, after a confirm, before it starts', async () => {
+  const [line] = await freshFleetLines(t.ctx, 1);
+  await onPage(browser, 'fleet-console-stop', DESKTOP, async (page) => {
+    await signIn(page);
+    const stream = page.waitForResponse((r) => /\/fleet\/jobs\/[^/]+\/events$/.test(r.url()), { timeout: 30_000 });
+    await confirmOneLine(page, line.iccid, '2099-01-01');
+    const opened = await stream;
+    assert.equal(opened.status(), 200);
+    assert.match(opened.headers()['content-type'] ?? '', /^text\/event-stream/, 'progress comes from the event stream');
+    await page.getByTestId('fleet-live').getByText(zh['fleet.progress.live']).waitFor();
+    await page.getByTestId('fleet-progress-text').getByText('2099-01-01').waitFor();
+    assert.equal(await page.getByTestId('fleet-count-queued').getAttribute('data-value'), '1');
+    await expectAccessible(page, 'fleet job running');
+    await page.getByTestId('fleet-stop').click();
+    await page.locator('.ant-popconfirm:visible .ant-btn-dangerous').click();
+    await page.locator('[data-testid="fleet-job"][data-status="completed"]').waitFor({ timeout: 30_000 });
+    await page.locator('[data-testid="fleet-count-stopped"][data-value="1"]').waitFor();
+    const shown = await waitForRows(page, 1);
+    assert.deepEqual(shown['1'].slice(0, 2), ['stopped', 'stopped']);
+    assert.equal(shown['1'][2], zh['fleet.reason.stopped']);
+  });
+  const after = await t.ctx.db.selectFrom('cancellation_requests').select('status').where('line_id', '=', line.id).executeTakeFirstOrThrow();
+  assert.equal(after.status, 'withdrawn', 'the stopped line\'s request is withdrawn, the line not cancelled');
+});
+
+test('with the event stream cut the console polls; a line the network refuses fails with its reason and retrying it finishes it', async () => {
+  const [line] = await freshFleetLines(t.ctx, 1);
+  const control = (t.ctx.adapters.network as unknown as { control: { permanentFailNext: number; latencyMs: number } }).control;
+  await onPage(browser, 'fleet-console-retry', DESKTOP, async (page) => {
+    let cut = 0;
+    await page.route(/\/fleet\/jobs\/[^/]+\/events$/, (route) => {
+      cut++;
+      return route.abort();
+    });
+    await signIn(page);
+    // A slow network (4 s a call) keeps the job running long enough for the page to open its stream.
+    control.latencyMs = 4000;
+    control.permanentFailNext = 1;
+    await confirmOneLine(page, line.iccid);
+    await page.getByTestId('fleet-live').getByText(zh['fleet.progress.polling']).waitFor();
+    await page.locator('[data-testid="fleet-count-failed"][data-value="1"]').waitFor({ timeout: 60_000 });
+    await page.locator('[data-testid="fleet-job"][data-status="completed"]').waitFor({ timeout: 30_000 });
+    // Only polling can have brought the end: every stream the page opened was cut.
+    assert.ok(cut >= 1, 'the page opened the event stream');
+    const failed = await waitForRows(page, 1);
+    assert.deepEqual(failed['1'].slice(0, 2), ['failed', 'refused_by_far_side']);
+    assert.equal(failed['1'][2], zh['fleet.reason.refused_by_far_side']);
+    await page.getByTestId('fleet-retry').click();
+    await page.getByTestId('fleet-live').getByText(zh['fleet.progress.polling']).waitFor();
+    await page.locator('[data-testid="fleet-count-completed"][data-value="1"]').waitFor({ timeout: 60_000 });
+    await page.locator('[data-testid="fleet-job"][data-status="completed"]').waitFor({ timeout: 30_000 });
+    await page.locator('[data-testid="fleet-row-1"][data-state="completed"]').waitFor();
+  }).finally(() => {
+    control.permanentFailNext = 0;
+    control.latencyMs = 0;
   });
 });
 

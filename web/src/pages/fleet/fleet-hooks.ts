@@ -1,7 +1,7 @@
 // A company administrator's fleet jobs: the list, one job (live through its server-sent-events
 // stream, polled when the stream drops), its rows page by page, and the changes (dry run, confirm,
 // retry the failed lines, stop). One query-key factory.
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { API_BASE, ApiError, request } from '../../api.ts';
 import type { FleetConfirmAnswer, FleetJobList, FleetJobView, FleetLinesPage, FleetProgress, FleetRowState } from '../../api-types.ts';
@@ -41,6 +41,15 @@ export function useFleetJob(id: string) {
   });
   const status = job.data?.status;
   const running = !!status && status !== 'dry_run' && !isJobOver(status);
+  // At the end (from the stream or from polling) the finish time, the rows' last states and the list are read once more.
+  const wasRunning = useRef(running);
+  useEffect(() => {
+    if (wasRunning.current && !running) {
+      void qc.invalidateQueries({ queryKey: fleetKeys.job(id) });
+      void qc.invalidateQueries({ queryKey: fleetKeys.jobs() });
+    }
+    wasRunning.current = running;
+  }, [id, running, qc]);
   useEffect(() => {
     if (!running || streamDown || typeof EventSource === 'undefined') return;
     const source = new EventSource(`${API_BASE}${jobPath(id)}/events`);
@@ -49,12 +58,10 @@ export function useFleetJob(id: string) {
       qc.setQueryData<FleetJobView>(fleetKeys.job(id), (old) => (old ? { ...old, ...p } : old));
     };
     source.addEventListener('progress', apply);
+    // The end's status ends `running`: the effect above then reads the job, its rows and the list once more.
     source.addEventListener('end', (e) => {
       apply(e);
       source.close();
-      // The end's view has the finish time and the final rows: read them once.
-      void qc.invalidateQueries({ queryKey: fleetKeys.job(id) });
-      void qc.invalidateQueries({ queryKey: fleetKeys.jobs() });
     });
     // EventSource would reconnect by itself; polling is steadier across proxies that cut the stream.
     source.onerror = () => {
