@@ -50,15 +50,6 @@ export class RateLimitedAdapterError extends RetryableAdapterError {
   }
 }
 
-/** Retry-After as milliseconds: delta-seconds or an HTTP date (RFC 9110 §10.2.3); undefined when unreadable. */
-export function parseRetryAfter(value: string | null | undefined, now: number = Date.now()): number | undefined {
-  if (value === null || value === undefined || value.trim() === '') return undefined;
-  const trimmed = value.trim();
-  if (/^[0-9]+$/.test(trimmed)) return Number(trimmed) * 1000;
-  const at = Date.parse(trimmed);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
-}
-
 export interface PermanentAdapterErrorOptions extends AdapterErrorOptions {
   /** Structured detail from the far side (never personal data). */
   details?: Readonly<Record<string, unknown>>;
