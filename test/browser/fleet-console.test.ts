@@ -24,7 +24,9 @@ import argon2 from 'argon2';
 import { DEMO_COMPANY, FLEET_COMPANY, seedDemoCompany } from '../../src/db/seed/companies.ts';
 
 const PHONE_390 = { width: 390, height: 844 } as const;
-const zh = JSON.parse(await readFile(new URL('../../web/src/locales/zh-CN.json', import.meta.url), 'utf8')) as Record<string, string>;
+const catalogue = async (lang: string) => JSON.parse(await readFile(new URL(`../../web/src/locales/${lang}.json`, import.meta.url), 'utf8')) as Record<string, string>;
+const zh = await catalogue('zh-CN');
+const en = await catalogue('en');
 
 let t: TestApp;
 let url = '';
@@ -154,8 +156,19 @@ test('on a 390×844 phone the console and a finished job fit the screen and stay
   if (!jobId) return ctx.skip('needs the job of the first test');
   await onPage(browser, 'fleet-console-phone', PHONE_390, async (page) => {
     await signIn(page);
+    await page.getByTestId('lang-switch').click();
+    await page.getByRole('heading', { level: 2, name: en['fleet.title'] }).waitFor();
     await noHorizontalScroll(page, 'the fleet console on a phone');
     await expectAccessible(page, 'fleet console on a phone');
+    // A dry run on the phone, in English: another customer's line only, so nothing can be confirmed.
+    await page.getByTestId('fleet-rows-input').fill(rows[4].input);
+    await page.getByTestId('fleet-dry-run').click();
+    await page.locator('[data-testid="fleet-job"][data-status="dry_run"]').waitFor();
+    assert.equal((await waitForRows(page, 1))['1'][2], en['fleet.reason.not_yours']);
+    assert.equal(await page.getByTestId('fleet-confirm-open').isDisabled(), true, 'nothing to confirm');
+    await noHorizontalScroll(page, 'a dry run on a phone');
+    await expectAccessible(page, 'a dry run on a phone');
+    await page.getByTestId('fleet-back').click();
     await page.getByTestId(`fleet-job-${jobId}`).getByTestId('fleet-job-open').click();
     await page.locator('[data-testid="fleet-job"][data-status="completed"]').waitFor();
     await waitForRows(page, 6);
