@@ -5,7 +5,9 @@
  * channel 'fleet', status approved (the administrator's confirmation is the review), written in bulk
  * with its first timeline event and its audit entry, as openRequest writes them one at a time. The
  * lines are then handed to the queue in chunks (one job per chunk, run-fleet-chunk.ts), after the
- * effective date when one was set. All of it in one transaction.
+ * effective date when one was set. All of it in one transaction. A job left with no line to run
+ * (every ready line blocked since the dry run) ends in that transaction as the last chunk would end
+ * it: audit entry and FleetJobEnded event, then the e-mail.
  */
 import crypto from 'node:crypto';
 import { sql, type Transaction } from 'kysely';
@@ -18,6 +20,7 @@ import { QUEUES } from '../jobs/queue.ts';
 import { AppError } from '../shared/errors.ts';
 import type { FleetActor } from './plan-fleet-job.ts';
 import { quoteFleetLines } from './quote-fleet-lines.ts';
+import { emailFleetJobEnd, recordFleetJobEnd, type FleetJobSummary } from './finish-fleet-job.ts';
 
 /** Lines per queue job: big enough that the queue's own cost per line is small, small enough to spread over workers. */
 export const FLEET_CHUNK_SIZE = 500;
@@ -28,7 +31,8 @@ export interface FleetChunkJob {
 }
 
 export async function confirmFleetJob(ctx: AppContext, companyId: string, jobId: string, actor: FleetActor): Promise<{ queued: number; blockedSinceDryRun: number }> {
-  return ctx.db.transaction().execute(async (trx) => {
+  let ended: FleetJobSummary | undefined;
+  const confirmed = await ctx.db.transaction().execute(async (trx) => {
     const job = await trx.updateTable('fleet_jobs').set({ status: 'running', confirmed_at: ctx.now() })
       .where('id', '=', jobId).where('company_id', '=', companyId).where('status', '=', 'dry_run')
       .returning(['id', 'effective_date']).executeTakeFirst();
@@ -76,9 +80,15 @@ export async function confirmFleetJob(ctx: AppContext, companyId: string, jobId:
       actorKind: actor.kind, actorId: actor.id, ip: actor.ip ?? null, action: 'fleet.confirm', subject: jobId,
       details: { companyId, queued: opened.size, blockedSinceDryRun: nowBlocked.length, requestOpen: refused.length, effectiveDate: job.effective_date },
     });
-    if (opened.size === 0) await trx.updateTable('fleet_jobs').set({ status: 'completed', finished_at: ctx.now() }).where('id', '=', jobId).execute();
+    // Nothing left to run: the job ends here, as the last chunk would end it (audit entry, event, e-mail).
+    if (opened.size === 0) {
+      await trx.updateTable('fleet_jobs').set({ status: 'completed', finished_at: ctx.now() }).where('id', '=', jobId).execute();
+      ended = await recordFleetJobEnd(trx, jobId, companyId);
+    }
     return { queued: opened.size, blockedSinceDryRun: nowBlocked.length };
   });
+  if (ended) await emailFleetJobEnd(ctx, jobId, companyId, ended);
+  return confirmed;
 }
 
 /**

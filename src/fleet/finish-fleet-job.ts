@@ -18,7 +18,7 @@ import { formatYuan } from '../billing/final-bill.ts';
 import { sendEmail } from '../notifications/send-email.ts';
 import { recordFleetJobEnded } from '../webhooks/record-fleet-job-ended.ts';
 
-type FleetJobSummary = { counts: Record<string, number>; billFen: number; refundFen: number };
+export type FleetJobSummary = { counts: Record<string, number>; billFen: number; refundFen: number };
 
 export async function finishFleetJobIfDone(ctx: AppContext, jobId: string): Promise<boolean> {
   const ended = await ctx.db.transaction().execute(async (trx) => {
@@ -27,19 +27,27 @@ export async function finishFleetJobIfDone(ctx: AppContext, jobId: string): Prom
       .where(({ not, exists, selectFrom }) => not(exists(selectFrom('fleet_job_lines').select('row_no').where('job_id', '=', jobId).where('state', 'in', ['queued', 'executing']))))
       .returning(['company_id', 'created_at']).executeTakeFirst();
     if (!job) return undefined;
-    const summary = await summarize(trx, jobId);
-    await appendAudit(trx, { actorKind: 'worker', action: 'fleet.end', subject: jobId, details: { companyId: job.company_id, ...summary } });
-    await recordFleetJobEnded(trx, { companyId: job.company_id, jobId, summary });
-    return { companyId: job.company_id, summary };
+    return { companyId: job.company_id, summary: await recordFleetJobEnd(trx, jobId, job.company_id) };
   });
   if (ended) {
-    await emailEnd(ctx, jobId, ended.companyId, ended.summary);
+    await emailFleetJobEnd(ctx, jobId, ended.companyId, ended.summary);
     return true;
   }
   // Ended already, maybe by a process that died before its e-mail: send it (again, as a no-op if it went).
   const done = await ctx.db.selectFrom('fleet_jobs').select('company_id').where('id', '=', jobId).where('status', '=', 'completed').executeTakeFirst();
-  if (done) await emailEnd(ctx, jobId, done.company_id, await summarize(ctx.db, jobId));
+  if (done) await emailFleetJobEnd(ctx, jobId, done.company_id, await summarize(ctx.db, jobId));
   return false;
+}
+
+/**
+ * In the transaction that ends the job (here, or at its confirmation when no line was left to run):
+ * the audit entry and the FleetJobEnded event. Returns the summary, for the e-mail after the commit.
+ */
+export async function recordFleetJobEnd(trx: Transaction<DB>, jobId: string, companyId: string): Promise<FleetJobSummary> {
+  const summary = await summarize(trx, jobId);
+  await appendAudit(trx, { actorKind: 'worker', action: 'fleet.end', subject: jobId, details: { companyId, ...summary } });
+  await recordFleetJobEnded(trx, { companyId, jobId, summary });
+  return summary;
 }
 
 /** Counts per state, and the money of the completed lines. */
@@ -51,7 +59,8 @@ async function summarize(db: Transaction<DB> | Kysely<DB>, jobId: string): Promi
   return { counts: Object.fromEntries(rows.map((r) => [r.state, Number(r.n)])), billFen: Number(completed?.bill ?? 0), refundFen: Number(completed?.refund ?? 0) };
 }
 
-async function emailEnd(ctx: AppContext, jobId: string, companyId: string, summary: FleetJobSummary): Promise<void> {
+/** The e-mail to the company's contact address, keyed so that it goes once. */
+export async function emailFleetJobEnd(ctx: AppContext, jobId: string, companyId: string, summary: FleetJobSummary): Promise<void> {
   const company = await ctx.db.selectFrom('companies').select(['name_zh', 'contact_email_enc']).where('id', '=', companyId).executeTakeFirst();
   if (!company?.contact_email_enc) return;
   const c = summary.counts;

@@ -246,7 +246,7 @@ describe('a fleet job whose server and worker are killed mid-job', { skip }, () 
 // chunk again; that run must send the e-mail. Here the window is made by removing the sent e-mail
 // (what a process killed there leaves: the job, its audit entry and its event, no e-mail) and
 // running the chunk again in-process, as the queue would. Both databases.
-describe('a process killed between the end of a fleet job and its e-mail', () => {
+describe('the end of a fleet job, its event and its e-mail', () => {
   let app: TestApp;
   before(async () => {
     app = await startTestApp();
@@ -272,5 +272,26 @@ describe('a process killed between the end of a fleet job and its e-mail', () =>
     assert.match(mail[0].text, /完成 2 条/);
     assert.equal((await db.selectFrom('audit_log').select('action').where('action', '=', 'fleet.end').where('subject', '=', id).execute()).length, 1, 'the job ended once');
     assert.equal((await admin.get(`fleet/jobs/${id}`)).body.status, 'completed');
+  });
+
+  test('a job left with no line to run at its confirmation ends there like any other: event, audit entry, e-mail', async () => {
+    const admin = new ApiClient(app.app);
+    assert.equal((await admin.post('staff/sign-in', { username: DEMO_COMPANY.admin.username, password: DEMO_COMPANY.admin.password })).status, 200);
+    const [line] = await freshFleetLines(app.ctx, 1);
+    const plan = await admin.post('fleet/jobs', { rows: [line.iccid] });
+    assert.equal(plan.body.counts.ready, 1);
+    const { db } = app.ctx;
+    await db.updateTable('lines').set({ port_out_status: 'pending' }).where('id', '=', line.id).execute(); // blocked since the dry run
+    const confirmed = await admin.post(`fleet/jobs/${plan.body.id}/confirm`, {});
+    assert.equal(confirmed.status, 202, JSON.stringify(confirmed.body));
+    assert.deepEqual({ queued: confirmed.body.queued, blocked: confirmed.body.blockedSinceDryRun }, { queued: 0, blocked: 1 });
+    const job = (await admin.get(`fleet/jobs/${plan.body.id}`)).body;
+    assert.equal(job.status, 'completed');
+    assert.equal(job.counts.blocked, 1);
+    assert.equal((await db.selectFrom('audit_log').select('action').where('action', '=', 'fleet.end').where('subject', '=', plan.body.id).execute()).length, 1);
+    assert.equal((await db.selectFrom('webhook_events').select('event_type').where('payload', 'like', `%${plan.body.id}%`).execute()).length, 1, 'the end event for the company\'s subscriptions');
+    const mail = await db.selectFrom('email_outbox').select('text').where('idempotency_key', '=', `fleet:${plan.body.id}:ended`).execute();
+    assert.equal(mail.length, 1);
+    assert.match(mail[0].text, /完成 0 条.*阻断 1 条/);
   });
 });
