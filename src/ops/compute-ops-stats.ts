@@ -17,19 +17,9 @@ import { sql, type RawBuilder } from 'kysely';
 import type { AppContext } from '../context.ts';
 import type { RequestStatus } from '../db/schema.ts';
 import type { ReportRange } from './report-range.ts';
+import type { OpsStats, Outcome } from '../http/ops-schemas.ts';
 
-export type Outcome = 'completed' | 'rejected' | 'withdrawn' | 'needs_attention' | 'in_progress';
-
-export interface OpsStats {
-  range: { from: string; to: string; carrier: string | null; timezone: 'Asia/Shanghai' };
-  cancellationsPerDay: Array<{ date: string; channel: string; carrier: string; outcome: Outcome; count: number }>;
-  byStatus: Record<RequestStatus, number>;
-  reviewSla: { decided: number; medianHours: number | null; p90Hours: number | null; decidedLate: number; overdueNow: number };
-  completionTime: { completed: number; medianHours: number | null; p90Hours: number | null };
-  refunds: { paidFen: number; paidRequests: number; owedFen: number; owedRequests: number };
-  topBlockers: Array<{ code: string; count: number }>;
-  needsAttention: number;
-}
+export type { Outcome, OpsStats } from '../http/ops-schemas.ts';
 
 const STATUSES: RequestStatus[] = ['pending_review', 'approved', 'executing', 'completed', 'rejected', 'withdrawn', 'needs_attention'];
 const round2 = (v: number | null) => (v === null || v === undefined ? null : Math.round(Number(v) * 100) / 100);

@@ -4,20 +4,9 @@ import type { AppContext } from '../context.ts';
 import type { CarrierCode } from '../db/schema.ts';
 import { maskMsisdn } from '../lines/mask.ts';
 
-export interface NeedsAttentionItem {
-  id: string;
-  carrier: string;
-  channel: string;
-  maskedMsisdn: string;
-  /** When the request last moved to needs_attention. */
-  since: string;
-  /** The step that failed (or, if none failed, the next one to run); null when no step list exists yet. */
-  step: string | null;
-  lastError: string | null;
-  attempts: number;
-  /** Why it was escalated, as the timeline recorded it. */
-  reason: string | null;
-}
+import type { NeedsAttentionItem } from '../http/ops-schemas.ts';
+
+export type { NeedsAttentionItem } from '../http/ops-schemas.ts';
 
 export async function listNeedsAttention(ctx: AppContext, opts: { carrier?: CarrierCode | null; limit?: number } = {}): Promise<NeedsAttentionItem[]> {
   let q = ctx.db.selectFrom('cancellation_requests as r').innerJoin('lines as l', 'l.id', 'r.line_id')

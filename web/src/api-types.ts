@@ -1,5 +1,5 @@
 // The API's types for the staff consoles, taken from the server's own TypeBox schemas
-// (src/http/staff-console-schemas.ts, src/http/webhook-schemas.ts, src/http/fleet-schemas.ts): the same schemas validate and serialise the answers and
+// (src/http/staff-console-schemas.ts, src/http/webhook-schemas.ts, src/http/ops-schemas.ts, src/http/fleet-schemas.ts): the same schemas validate and serialise the answers and
 // write the OpenAPI document, so the web client cannot drift from them. Type-only: nothing of
 // the server is bundled.
 export type {
@@ -20,6 +20,7 @@ export type {
   WebhookDeliveryDetail,
   WebhookSubscription,
 } from '../../src/http/webhook-schemas.ts';
+export type { NeedsAttentionItem, OpsStats, Outcome } from '../../src/http/ops-schemas.ts';
 export type {
   FleetConfirmAnswer,
   FleetJobList,

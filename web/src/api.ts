@@ -1,3 +1,5 @@
+import type { NeedsAttentionItem, OpsStats } from './api-types.ts';
+
 // API client for /api/v1. Every call sends cookies (same origin), JSON, and the UI language as
 // Accept-Language so the server answers messages in the user's language where it can.
 // Errors follow the server's shape `{ "error": { "code", "message", "details"? } }` and surface as ApiError.
@@ -688,18 +690,7 @@ export const resetStaffAccountPassword = (id: string) =>
 
 // ================================================================ operations dashboard (roles ops, admin)
 
-export type Outcome = 'completed' | 'rejected' | 'withdrawn' | 'needs_attention' | 'in_progress';
-
-export interface OpsStats {
-  range: { from: string; to: string; carrier: string | null; timezone?: string };
-  cancellationsPerDay: { date: string; channel: string; carrier: string; outcome: Outcome; count: number }[];
-  byStatus: Partial<Record<RequestStatus, number>>;
-  reviewSla: { decided: number; medianHours: number | null; p90Hours: number | null; decidedLate: number; overdueNow: number };
-  completionTime: { completed: number; medianHours: number | null; p90Hours: number | null };
-  refunds: { paidFen: number; paidRequests: number; owedFen: number; owedRequests: number };
-  topBlockers: { code: string; count: number }[];
-  needsAttention: number;
-}
+// The figures' and the needs-attention queue's types come from the server's schemas: web/src/api-types.ts.
 
 export interface StatsFilter {
   from?: string;
@@ -718,18 +709,6 @@ function statsQuery(f: StatsFilter): string {
 
 export const getOpsStats = (f: StatsFilter) => get<OpsStats>(`/ops/stats${statsQuery(f)}`);
 export const opsStatsCsvUrl = (f: StatsFilter) => `${API_BASE}/ops/stats.csv${statsQuery(f)}`;
-
-export interface NeedsAttentionItem {
-  id: string;
-  carrier: string;
-  channel: string;
-  maskedMsisdn: string;
-  since: string;
-  step: string | null;
-  lastError: string | null;
-  attempts: number;
-  reason?: string | null;
-}
 
 export const getNeedsAttention = () => get<{ items: NeedsAttentionItem[] }>('/ops/needs-attention');
 export const retryNeedsAttention = (id: string) => post<unknown>(`/ops/needs-attention/${enc(id)}/retry`);

@@ -19,6 +19,7 @@ import { retryNeedsAttention } from '../../cancellation/retry-needs-attention.ts
 import { resolveNeedsAttention } from '../../cancellation/resolve-needs-attention.ts';
 import { listAuditEntries, listAuditFacets, type AuditFilter } from '../../audit/list-audit-entries.ts';
 import { AuditFacetsSchema, AuditPageSchema } from '../staff-console-schemas.ts';
+import { NeedsAttentionListSchema, OpsStatsSchema } from '../ops-schemas.ts';
 import { verifyAuditChain } from '../../audit/verify-chain.ts';
 import { requireStaff } from '../session.ts';
 import { IdParams, Uuid, errors } from '../schemas.ts';
@@ -37,7 +38,7 @@ export async function opsRoutes(api: FastifyInstance, ctx: AppContext): Promise<
 
   api.get('/ops/stats', {
     ...staffOnly([...readers]),
-    schema: { tags, summary: 'Dashboard figures for a range of China calendar days (default: the last 30)', querystring: RangeQuery, response: errors(400, 401, 403) },
+    schema: { tags, summary: 'Dashboard figures for a range of China calendar days (default: the last 30)', querystring: RangeQuery, response: { 200: OpsStatsSchema, ...errors(400, 401, 403) } },
   }, async (req) => {
     requireStaff(req, [...readers]);
     return computeOpsStats(ctx, reportRange(req.query as { from?: string; to?: string; carrier?: string }, ctx.now()));
@@ -54,7 +55,7 @@ export async function opsRoutes(api: FastifyInstance, ctx: AppContext): Promise<
 
   api.get('/ops/needs-attention', {
     ...staffOnly([...readers]),
-    schema: { tags, summary: 'Requests whose execution stopped, oldest first', querystring: Type.Object({ carrier: Type.Optional(Carrier) }), response: errors(401, 403) },
+    schema: { tags, summary: 'Requests whose execution stopped, oldest first', querystring: Type.Object({ carrier: Type.Optional(Carrier) }), response: { 200: NeedsAttentionListSchema, ...errors(401, 403) } },
   }, async (req) => {
     requireStaff(req, [...readers]);
     return { items: await listNeedsAttention(ctx, { carrier: (req.query as { carrier?: CarrierCode }).carrier ?? null }) };
