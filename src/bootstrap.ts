@@ -14,6 +14,7 @@ import { createMetrics } from './http/metrics.ts';
 import { createLogger } from './shared/logger.ts';
 import { seedReferenceData } from './db/seed/reference-data.ts';
 import { seedDemoData, seedDemoStaff } from './db/seed/demo-data.ts';
+import { seedDemoHistory } from './db/seed/history.ts';
 import { seedDemoCompany } from './db/seed/companies.ts';
 import { ensureSigningKeys } from './certificates/signing-keys.ts';
 import { startAuditSealer } from './audit/seal-audit-log.ts';
@@ -55,6 +56,7 @@ export async function createContext(config: Config, opts: ContextOptions = {}): 
       await seedDemoData(database.db, vault, { customers: opts.demoCustomers ?? 2000, seed: 1 });
       await seedDemoStaff(database.db, hashPassword);
       await seedDemoCompany(database.db, vault, hashPassword);
+      await seedDemoHistory(database.db);
     }
   }
   const adapters = opts.adapters ?? createSimulatedAdapters();

@@ -6,6 +6,7 @@ import { migrateToLatest } from '../db/migrate.ts';
 import { seedReferenceData } from '../db/seed/reference-data.ts';
 import { seedDemoData, seedDemoStaff } from '../db/seed/demo-data.ts';
 import { FLEET_COMPANY, seedDemoCompany } from '../db/seed/companies.ts';
+import { seedDemoHistory } from '../db/seed/history.ts';
 import { createPiiVault, loadMasterKey } from '../identity/pii.ts';
 
 export async function runSeed(config: Config, customers: number, seed: number, opts: { fleet?: boolean } = {}): Promise<void> {
@@ -24,8 +25,9 @@ export async function runSeed(config: Config, customers: number, seed: number, o
     bar.stop();
     await seedDemoStaff(database.db, hashPassword);
     const company = await seedDemoCompany(database.db, vault, hashPassword);
+    const history = await seedDemoHistory(database.db, { seed });
     const secs = (Date.now() - started) / 1000;
-    process.stdout.write(`${JSON.stringify({ ...result, seconds: Number(secs.toFixed(1)), customersPerSecond: Math.round(customers / secs), companyLines: company.lines })}\n`);
+    process.stdout.write(`${JSON.stringify({ ...result, seconds: Number(secs.toFixed(1)), customersPerSecond: Math.round(customers / secs), companyLines: company.lines, history })}\n`);
     if (opts.fleet) {
       const fleetStarted = Date.now();
       const fleetBar = new cliProgress.SingleBar({ format: 'fleet   [{bar}] {percentage}% | {value}/{total} lines | {duration_formatted}', stream: process.stderr }, cliProgress.Presets.shades_classic);
