@@ -156,9 +156,25 @@ export async function startTestApp(opts: ContextOptions & { config?: Partial<Con
     ctx,
     app,
     close: async () => {
-      await app.close();
-      await closeContext(ctx);
-      await database.drop();
+      await bounded('app.close', app.close());
+      await bounded('closeContext', closeContext(ctx));
+      await bounded('database.drop', database.drop());
     },
   };
+}
+
+/**
+ * A teardown step that does not settle within 30 s is reported (with what the process still holds
+ * open) and left behind, so a stuck shutdown fails loudly instead of holding the test file forever
+ * (the runner's --test-force-exit then ends the process).
+ */
+async function bounded(what: string, p: Promise<unknown>, ms = 30_000): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const stuck = new Promise<'stuck'>((r) => { timer = setTimeout(() => r('stuck'), ms); });
+  const outcome = await Promise.race([p.then(() => 'done' as const), stuck]);
+  clearTimeout(timer);
+  if (outcome === 'stuck') {
+    const handles = (process as unknown as { getActiveResourcesInfo(): string[] }).getActiveResourcesInfo();
+    throw new Error(`test teardown: ${what} did not finish within ${ms / 1000} s; open resources: ${handles.join(', ')}`);
+  }
 }
