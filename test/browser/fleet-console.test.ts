@@ -125,8 +125,15 @@ test('a company administrator uploads a list, reads every row\'s reason, confirm
     await page.locator('[data-testid="fleet-progress"][data-percent="100"]').waitFor();
     assert.equal(await page.getByTestId('fleet-count-completed').getAttribute('data-value'), '2');
     assert.equal(await page.getByTestId('fleet-count-failed').getAttribute('data-value'), '0');
-    await page.getByTestId('fleet-download-pdf').waitFor();
-    await page.getByTestId('fleet-download-manifest').waitFor();
+    // The proofs behind the two links: a PDF, and the signed manifest of this job with its two cancelled lines.
+    const pdf = await page.request.get(new URL((await page.getByTestId('fleet-download-pdf').getAttribute('href'))!, url).href);
+    assert.equal(pdf.status(), 200);
+    assert.equal((await pdf.body()).subarray(0, 5).toString('latin1'), '%PDF-');
+    const manifest = await page.request.get(new URL((await page.getByTestId('fleet-download-manifest').getAttribute('href'))!, url).href);
+    assert.equal(manifest.status(), 200);
+    const head = ((await manifest.json()) as { head: { jobId: string; counts: Record<string, number> } }).head;
+    assert.equal(head.jobId, jobId);
+    assert.equal(head.counts.completed, 2);
     await expectAccessible(page, 'fleet job finished');
 
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('fleet-download-csv').click()]);
