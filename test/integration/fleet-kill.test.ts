@@ -26,6 +26,7 @@ import { readCalls } from '../helpers/fleet-kill-calls.ts';
 import { DEMO_COMPANY } from '../../src/db/seed/companies.ts';
 import { stepKey, type StepName } from '../../src/cancellation/execution-steps.ts';
 import { runFleetChunk } from '../../src/fleet/run-fleet-chunk.ts';
+import { FLEET_JOB_END_EVENT } from '../../src/webhooks/event-types.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const skip = onPostgres ? false : 'runs on PostgreSQL only (set DATABASE_URL): the server and worker processes that are killed need a database server, and PGlite belongs to one process';
@@ -201,7 +202,7 @@ describe('a fleet job whose server and worker are killed mid-job', { skip }, () 
     assert.match(mail[0].text, new RegExp(`完成 ${lines.length} 条`));
     const ends = await t.ctx.db.selectFrom('audit_log').select('details').where('action', '=', 'fleet.end').where('subject', '=', jobId).execute();
     assert.equal(ends.length, 1, 'the job ended once');
-    const endEvents = await t.ctx.db.selectFrom('webhook_events').select('payload').where('payload', 'like', `%${jobId}%`).execute();
+    const endEvents = await t.ctx.db.selectFrom('webhook_events').select('payload').where('event_type', '=', FLEET_JOB_END_EVENT).where('payload', 'like', `%${jobId}%`).execute();
     assert.equal(endEvents.length, 1, 'one end event for the company\'s subscriptions');
 
     // The chunk held at the kill was taken back and run again.
@@ -271,6 +272,7 @@ describe('the end of a fleet job, its event and its e-mail', () => {
     assert.equal(mail.length, 1, 'the e-mail went after all, once');
     assert.match(mail[0].text, /完成 2 条/);
     assert.equal((await db.selectFrom('audit_log').select('action').where('action', '=', 'fleet.end').where('subject', '=', id).execute()).length, 1, 'the job ended once');
+    assert.equal((await db.selectFrom('webhook_events').select('event_type').where('event_type', '=', FLEET_JOB_END_EVENT).where('payload', 'like', `%${id}%`).execute()).length, 1, 'one end event');
     assert.equal((await admin.get(`fleet/jobs/${id}`)).body.status, 'completed');
   });
 
@@ -289,7 +291,7 @@ describe('the end of a fleet job, its event and its e-mail', () => {
     assert.equal(job.status, 'completed');
     assert.equal(job.counts.blocked, 1);
     assert.equal((await db.selectFrom('audit_log').select('action').where('action', '=', 'fleet.end').where('subject', '=', plan.body.id).execute()).length, 1);
-    assert.equal((await db.selectFrom('webhook_events').select('event_type').where('payload', 'like', `%${plan.body.id}%`).execute()).length, 1, 'the end event for the company\'s subscriptions');
+    assert.equal((await db.selectFrom('webhook_events').select('event_type').where('event_type', '=', FLEET_JOB_END_EVENT).where('payload', 'like', `%${plan.body.id}%`).execute()).length, 1, 'the end event for the company\'s subscriptions');
     const mail = await db.selectFrom('email_outbox').select('text').where('idempotency_key', '=', `fleet:${plan.body.id}:ended`).execute();
     assert.equal(mail.length, 1);
     assert.match(mail[0].text, /完成 0 条.*阻断 1 条/);
