@@ -10,8 +10,10 @@ import type { FleetActor } from './plan-fleet-job.ts';
 import { finishFleetJobIfDone } from './finish-fleet-job.ts';
 
 export async function stopFleetJob(ctx: AppContext, companyId: string, jobId: string, actor: FleetActor): Promise<{ stopped: number }> {
+  // A stop already under way is taken up again: a process killed after marking the job stopped left
+  // its lines running, and the company must be able to stop them still.
   const job = await ctx.db.updateTable('fleet_jobs').set({ status: 'stopped' })
-    .where('id', '=', jobId).where('company_id', '=', companyId).where('status', '=', 'running').returning('id').executeTakeFirst();
+    .where('id', '=', jobId).where('company_id', '=', companyId).where('status', 'in', ['running', 'stopped']).returning('id').executeTakeFirst();
   if (!job) {
     const current = await ctx.db.selectFrom('fleet_jobs').select('status').where('id', '=', jobId).where('company_id', '=', companyId).executeTakeFirst();
     if (!current) throw notFound('The fleet job');

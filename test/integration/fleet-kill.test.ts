@@ -242,12 +242,13 @@ describe('a fleet job whose server and worker are killed mid-job', { skip }, () 
   });
 });
 
-// The narrowest window of the kill: after the transaction that ends the job, before its e-mail. The
-// ended job's end never fires again, but the chunk's queue job did not finish, so the queue runs the
-// chunk again; that run must send the e-mail. Here the window is made by removing the sent e-mail
-// (what a process killed there leaves: the job, its audit entry and its event, no e-mail) and
-// running the chunk again in-process, as the queue would. Both databases.
-describe('the end of a fleet job, its event and its e-mail', () => {
+// The narrow windows of a kill, made by hand and run in-process on both databases. After the
+// transaction that ends the job and before its e-mail: the job's end never fires again, but the
+// chunk's queue job did not finish, so the queue runs the chunk again and that run must send the
+// e-mail (the window is made by removing the sent e-mail: what a kill there leaves). After a stop
+// marked the job stopped and before it withdrew the lines: the stop must be possible again. And a
+// job that ends at its confirmation, with no line left to run, ends like any other.
+describe('what a kill leaves at the edges of a fleet job: its end, its e-mail, a stop', () => {
   let app: TestApp;
   before(async () => {
     app = await startTestApp();
@@ -295,5 +296,24 @@ describe('the end of a fleet job, its event and its e-mail', () => {
     const mail = await db.selectFrom('email_outbox').select('text').where('idempotency_key', '=', `fleet:${plan.body.id}:ended`).execute();
     assert.equal(mail.length, 1);
     assert.match(mail[0].text, /完成 0 条.*阻断 1 条/);
+  });
+
+  test('a stop whose process was killed after marking the job stopped can be given again and withdraws the lines', async () => {
+    const admin = new ApiClient(app.app);
+    assert.equal((await admin.post('staff/sign-in', { username: DEMO_COMPANY.admin.username, password: DEMO_COMPANY.admin.password })).status, 200);
+    const two = await freshFleetLines(app.ctx, 2);
+    const plan = await admin.post('fleet/jobs', { rows: two.map((l) => l.iccid), effectiveDate: '2099-01-01' }); // queued, not started
+    assert.equal((await admin.post(`fleet/jobs/${plan.body.id}/confirm`, {})).status, 202);
+    // What the killed stop left: the job marked stopped, its lines still queued with approved requests.
+    await app.ctx.db.updateTable('fleet_jobs').set({ status: 'stopped' }).where('id', '=', plan.body.id).execute();
+    const stop = await admin.post(`fleet/jobs/${plan.body.id}/stop`, {});
+    assert.equal(stop.status, 202, JSON.stringify(stop.body));
+    assert.deepEqual(stop.body, { stopped: 2 });
+    const job = (await admin.get(`fleet/jobs/${plan.body.id}`)).body;
+    assert.equal(job.status, 'completed');
+    assert.equal(job.counts.stopped, 2);
+    const requests = await app.ctx.db.selectFrom('cancellation_requests').select('status').where('line_id', 'in', two.map((l) => l.id)).execute();
+    assert.deepEqual(requests.map((r) => r.status), ['withdrawn', 'withdrawn']);
+    assert.equal((await admin.post(`fleet/jobs/${plan.body.id}/stop`, {})).status, 409, 'an ended job is not stopped again');
   });
 });
