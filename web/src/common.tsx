@@ -133,5 +133,6 @@ export function useDemoAccounts() {
 export function staffHome(role: string): string {
   if (role === 'reviewer') return '/staff/review';
   if (role === 'clerk') return '/staff/store';
+  if (role === 'company_admin') return '/staff/fleet';
   return '/staff/ops';
 }

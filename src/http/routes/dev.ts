@@ -6,6 +6,7 @@ import type { AppContext } from '../../context.ts';
 import { AppError } from '../../shared/errors.ts';
 import { checkMsisdn } from '../../identifiers/index.ts';
 import { DEMO_SCENARIO_CUSTOMERS, DEMO_STAFF } from '../../db/seed/demo-data.ts';
+import { DEMO_COMPANY } from '../../db/seed/companies.ts';
 import { getSimulatorControl, listSimulators, setSimulatorControl } from '../../adapters/simulator-control.ts';
 
 export async function devRoutes(api: FastifyInstance, ctx: AppContext): Promise<void> {
@@ -58,7 +59,9 @@ export async function devRoutes(api: FastifyInstance, ctx: AppContext): Promise<
         lines: mine.map((l) => ({ id: l.id, msisdn: l.msisdn, iccid: l.iccid, homeProvince: l.home_province, carrier: l.carrier })),
       };
     });
-    return { subscribers, staff: DEMO_STAFF.map((s) => ({ username: s.username, password: s.password, role: s.role, storeId: s.storeId })) };
+    // The demo company's administrator too (the fleet console); the large company's exists only after `zhuxiao seed --fleet`.
+    const companyAdmin = { username: DEMO_COMPANY.admin.username, password: DEMO_COMPANY.admin.password, role: 'company_admin', storeId: null };
+    return { subscribers, staff: [...DEMO_STAFF.map((s) => ({ username: s.username, password: s.password, role: s.role, storeId: s.storeId })), companyAdmin] };
   });
 
   api.get('/dev/simulators', { schema: { tags, summary: 'The outside-system simulators and their knobs (dev mode)' } }, async () => {

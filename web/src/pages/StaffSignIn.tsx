@@ -9,8 +9,6 @@ const { Title, Text } = Typography;
 
 /** Where to go after sign-in: the page asked for in ?next= when the role may open it, else the role's home. */
 function destination(role: string, next: string | null): string {
-  // A company's administrator has one console: its fleet jobs.
-  if (role === 'company_admin') return '/staff/fleet';
   if (next === 'store' && (role === 'clerk' || role === 'admin')) return '/staff/store';
   if (next && next.startsWith('/staff/')) {
     const allowed =
