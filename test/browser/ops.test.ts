@@ -337,6 +337,19 @@ test('an admin is refused an out-of-range setting, confirms a change from its di
     const after = (await (await page.request.get(`${app.url}/api/v1/admin/carriers`)).json()) as typeof before;
     assert.equal(after.carriers.find((c) => c.code === 'cmcc')!.settings.freezeDays, next, 'saved as typed');
 
+    // The fleet throttle is optional: left empty it is not sent (the default applies); typed, it is saved and kept.
+    assert.equal((after.carriers.find((c) => c.code === 'cmcc')!.settings as Record<string, unknown>).fleetRatePerSecond, undefined);
+    await page.getByTestId('setting-cmcc-fleetRatePerSecond').fill('500');
+    await page.getByTestId('save-carrier-cmcc').click();
+    await diff.waitFor();
+    assert.equal((await diff.locator('tbody tr').allInnerTexts()).length, 1, 'only the fleet rate changes');
+    await page.getByTestId('confirm-carrier-cmcc').click();
+    await diff.waitFor({ state: 'detached' });
+    const throttled = (await (await page.request.get(`${app.url}/api/v1/admin/carriers`)).json()) as { carriers: { code: string; settings: Record<string, unknown> }[] };
+    const cmcc = throttled.carriers.find((c) => c.code === 'cmcc')!.settings;
+    assert.equal(cmcc.fleetRatePerSecond, 500, 'the fleet rate saved');
+    assert.equal(cmcc.freezeDays, next, 'the other fields kept');
+
     // A clerk is given a store by its name, not its id.
     await page.goto(`${app.url}/staff/admin`);
     await page.getByTestId('staff-create-open').click();

@@ -33,3 +33,4 @@ export type {
   FleetRowState,
   FleetTotals,
 } from '../../src/http/fleet-schemas.ts';
+export type { CarrierSettings } from '../../src/db/schema.ts';

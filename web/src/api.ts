@@ -1,4 +1,6 @@
-import type { NeedsAttentionItem, OpsStats } from './api-types.ts';
+import type { CarrierSettings, NeedsAttentionItem, OpsStats } from './api-types.ts';
+
+export type { CarrierSettings } from './api-types.ts';
 
 // API client for /api/v1. Every call sends cookies (same origin), JSON, and the UI language as
 // Accept-Language so the server answers messages in the user's language where it can.
@@ -717,18 +719,7 @@ export const resolveNeedsAttention = (id: string, note: string) =>
 
 // The audit trail's types come from the server's schemas: web/src/api-types.ts.
 
-export interface CarrierSettings {
-  freezeDays: number;
-  reviewSlaHours: number;
-  onlineReviewRequired: boolean;
-  autoApproveMaxRefundFen: number | null;
-  storeOnlyConditions: string[];
-  outOfProvince: 'local' | 'forward';
-  outOfProvinceSlaDays: number;
-  penaltyRemainingFeePercent: number;
-  arrearsDailyPerMille: number;
-  refundRoutes: ('original' | 'bank' | 'line')[];
-}
+// A carrier's settings: the server's own type (src/db/schema.ts, checked against its schema), via web/src/api-types.ts.
 
 export interface CarrierAdmin {
   code: string;

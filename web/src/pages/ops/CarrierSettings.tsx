@@ -52,8 +52,13 @@ export function toForm(s: CarrierSettings): FormValues {
 }
 
 export function fromForm(v: FormValues): CarrierSettings {
-  const { autoApprove, autoApproveYuan, ...rest } = v;
-  return { ...rest, autoApproveMaxRefundFen: autoApprove ? Math.round((autoApproveYuan ?? 0) * 100) : null };
+  const { autoApprove, autoApproveYuan, fleetRatePerSecond, fleetConcurrency, ...rest } = v;
+  // The fleet throttle is optional: an emptied field is left out, and the platform's default applies.
+  return {
+    ...rest, autoApproveMaxRefundFen: autoApprove ? Math.round((autoApproveYuan ?? 0) * 100) : null,
+    ...(typeof fleetRatePerSecond === 'number' ? { fleetRatePerSecond } : {}),
+    ...(typeof fleetConcurrency === 'number' ? { fleetConcurrency } : {}),
+  };
 }
 
 /** The form fields' labels, by settings key (the diff to confirm names them so). */
@@ -68,6 +73,8 @@ const FIELD_LABELS: Record<keyof CarrierSettings, string> = {
   outOfProvince: 'ops.settings.outOfProvince',
   storeOnlyConditions: 'ops.settings.storeOnly',
   refundRoutes: 'ops.settings.refundRoutes',
+  fleetRatePerSecond: 'ops.settings.fleetRate',
+  fleetConcurrency: 'ops.settings.fleetConcurrency',
 };
 
 export interface SettingChange { field: keyof CarrierSettings; from: unknown; to: unknown }
@@ -154,15 +161,15 @@ function CarrierForm({ carrier, canEdit }: { carrier: CarrierAdmin; canEdit: boo
     else setPending({ settings, changes });
   };
   // No min/max on the inputs: antd would clamp a typed 0 to 1 on blur. The rule refuses it and says why.
-  const num = (name: keyof FormValues, label: string, min: number, max: number, extra?: { step?: number; suffix?: string; decimals?: boolean }) => (
+  const num = (name: keyof FormValues, label: string, min: number, max: number, extra?: { step?: number; suffix?: string; decimals?: boolean; optional?: boolean }) => (
     <Col xs={24} sm={12} lg={8}>
       <Form.Item
         name={name}
         label={label}
         rules={[
-          { required: true, message: t('common.required') },
+          ...(extra?.optional ? [] : [{ required: true, message: t('common.required') }]),
           {
-            validator: async (_, v: unknown) => {
+            validator: async (_: unknown, v: unknown) => {
               if (v === null || v === undefined || v === '') return;
               const n = Number(v);
               if (!Number.isFinite(n) || n < min || n > max) throw new Error(t('ops.settings.outOfRange', { min, max }));
@@ -171,7 +178,7 @@ function CarrierForm({ carrier, canEdit }: { carrier: CarrierAdmin; canEdit: boo
           },
         ]}
       >
-        <InputNumber step={extra?.step ?? 1} suffix={extra?.suffix} style={{ width: '100%' }} data-testid={`setting-${carrier.code}-${name}`} />
+        <InputNumber step={extra?.step ?? 1} suffix={extra?.suffix} placeholder={extra?.optional ? t('ops.settings.defaultWhenEmpty') : undefined} style={{ width: '100%' }} data-testid={`setting-${carrier.code}-${name}`} />
       </Form.Item>
     </Col>
   );
@@ -191,6 +198,8 @@ function CarrierForm({ carrier, canEdit }: { carrier: CarrierAdmin; canEdit: boo
         {num('outOfProvinceSlaDays', t('ops.settings.outOfProvinceSlaDays'), 1, 60, { suffix: t('ops.settings.workingDaysUnit') })}
         {num('penaltyRemainingFeePercent', t('ops.settings.penaltyPercent'), 0, 100, { suffix: '%' })}
         {num('arrearsDailyPerMille', t('ops.settings.arrearsPerMille'), 0, 10, { step: 0.1, suffix: '‰', decimals: true })}
+        {num('fleetRatePerSecond', t('ops.settings.fleetRate'), 1, 100_000, { suffix: t('ops.settings.perSecondUnit'), optional: true })}
+        {num('fleetConcurrency', t('ops.settings.fleetConcurrency'), 1, 1000, { optional: true })}
         <Col xs={24} sm={12} lg={8}>
           <Form.Item name="onlineReviewRequired" label={t('ops.settings.onlineReview')} valuePropName="checked">
             <Switch />
