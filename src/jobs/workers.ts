@@ -111,7 +111,7 @@ export async function startWorkers(ctx: AppContext, opts: { executionConcurrency
   });
   await scheduleNumberRelease(ctx); // QUEUES.releaseNumbers, every 10 minutes
   await startWebhookDelivery(ctx); // QUEUES.webhookDeliver, and the outbox relay
-  // A fleet job's chunks, one at a time per process (a chunk runs FLEET_LINE_CONCURRENCY lines at once).
+  // A fleet job's chunks, one at a time per process (a chunk's outside calls run side by side, within each carrier's throttle: carrier-throttle.ts).
   await boss.work<FleetChunkJob>(QUEUES.fleetExecute, { batchSize: 1, pollingIntervalSeconds: 0.5 } as never, async (jobs) => {
     for (const job of jobs) await throughOutages(ctx, job, () => runFleetChunk(ctx, job.data));
   });
