@@ -2,7 +2,9 @@
 // for a submission): the line, its account, carrier and MVNO brand, owner, bundle secondaries,
 // companions, live request, the owner's other lines at the carrier, a partner forward, and the
 // account's share. One statement also means one snapshot: every fact is read at the same moment.
-import { CompiledQuery, sql, type ExpressionBuilder, type Kysely, type Transaction } from 'kysely';
+// Given the subscriber session of the request (`ownerSession`), that statement (or the lock's) also
+// reads the session and checks the line is its customer's: no round trip of its own for the session.
+import { CompiledQuery, sql, type Expression, type ExpressionBuilder, type Kysely, type Transaction } from 'kysely';
 import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import type { BillingAccount, CarrierSettings, DB, Line, MvnoBrand } from '../db/schema.ts';
 import { AppError } from '../shared/errors.ts';
@@ -31,7 +33,30 @@ type FactsRow = Line & AccountShareColumns & {
   same_carrier_lines: Array<{ id: string; msisdn: string }>;
   forwarded_ticket: string | null;
   owned: boolean;
+  /** The session's customer and real-name flag (the statement that checks a session only; null: no live subscriber session). */
+  session__customer_id?: string | null;
+  session__real_name_verified?: boolean | null;
 };
+
+/** Who a subscriber session acts for, as the facts' statement reads it. */
+export interface SessionOwner { customerId: string; realNameVerified: boolean }
+
+/**
+ * The subscriber session a quote is asked in, checked in the facts' own statement instead of a
+ * statement of its own per request (src/http/session.ts builds it from the cookie).
+ */
+export interface OwnerSession {
+  /** sessions.id_hash of the cookie's token. */
+  hash: string;
+  /** Throws unless this session may ask (null: no live subscriber session); called before ownership is checked. */
+  admit(s: SessionOwner | null): void;
+  /**
+   * Reads the session on its own, through `db` (the caller's transaction when there is one: on PGlite
+   * nothing else can be queried meanwhile): only when no row came back, to tell a bad session (401,
+   * 403) from a line that is missing or not the customer's (404).
+   */
+  load(db: Kysely<DB>): Promise<SessionOwner | null>;
+}
 
 const pick = <K extends string>(row: object, prefix: string, columns: readonly K[]) =>
   Object.fromEntries(columns.map((c) => [c, (row as Record<string, unknown>)[`${prefix}${c}`]])) as Record<K, unknown>;
@@ -40,22 +65,28 @@ const pick = <K extends string>(row: object, prefix: string, columns: readonly K
 const LINE_ID = '00000000-0000-4000-8000-000000f4c75a';
 /** The same for the customer whose ownership is checked (none: this id, which no customer has). */
 const OWNER_ID = '00000000-0000-4000-8000-0000000e4e12';
+/** The same for the session's token hash and the moment it must still be valid at. */
+const SESSION_HASH = 'session-hash-placeholder-2c1f0e';
+const SESSION_AT = '2000-01-01T00:00:00.123Z';
 const NOT_YOURS = 'No line of yours has that id.';
 
 /**
  * Whether the line is registered under the ID document of customer `customerId` (a person may hold
  * lines under several customer records with the same document), for a statement on `lines as l`.
  */
-export function ownedBy(eb: ExpressionBuilder<any, any>, customerId: string) {
+export function ownedBy(eb: ExpressionBuilder<any, any>, customerId: string | Expression<string | null>) {
   const e = eb as ExpressionBuilder<DB & { l: DB['lines'] }, 'l'>;
   return e.exists(e.selectFrom('customers as me').innerJoin('customers as oc', 'oc.id_blind', 'me.id_blind')
     .select(sql.lit(1).as('one')).where('me.id', '=', customerId).whereRef('oc.id', '=', 'l.customer_id'));
 }
-/** The compiled facts statement, per dialect adapter (PGlite's and pg's compile it the same). */
-const compiledFacts = new WeakMap<object, CompiledQuery>();
+/** The compiled facts statements (owner checked by customer id, or by session), per dialect adapter (PGlite's and pg's compile them the same). */
+const compiledFacts = { owner: new WeakMap<object, CompiledQuery>(), session: new WeakMap<object, CompiledQuery>() };
 
-/** The one statement (see loadQuoteFacts), for the line LINE_ID. */
-function factsQuery(db: Kysely<DB> | Transaction<DB>) {
+/**
+ * The one statement (see loadQuoteFacts), for the line LINE_ID; `bySession`: the owner is the
+ * customer of the subscriber session SESSION_HASH valid at SESSION_AT (read in the same statement).
+ */
+function factsQuery(db: Kysely<DB> | Transaction<DB>, bySession: boolean) {
   return db.selectFrom('lines as l')
     .innerJoin('billing_accounts as a', 'a.id', 'l.account_id')
     .innerJoin('carriers as c', 'c.code', 'l.carrier')
@@ -80,8 +111,12 @@ function factsQuery(db: Kysely<DB> | Transaction<DB>) {
         .whereRef('x.account_id', '<>', 'l.account_id').orderBy('x.msisdn')).as('same_carrier_lines'),
       eb.selectFrom('partner_forwards as f').select('f.ticket').whereRef('f.line_id', '=', 'l.id').limit(1).as('forwarded_ticket'),
       ...accountShareColumns(eb, { accountId: eb.ref('l.account_id'), lineId: eb.ref('l.id') }),
-      ownedBy(eb, OWNER_ID).as('owned'),
+      ownedBy(eb, bySession ? sql.ref<string | null>('ses.customer_id') : OWNER_ID).as('owned'),
     ])
+    .$if(bySession, (qb) => qb
+      .leftJoin('sessions as ses', (j) => j.on('ses.id_hash', '=', SESSION_HASH).on('ses.kind', '=', 'subscriber')
+        .on('ses.expires_at', '>', sql<Date>`${SESSION_AT}::timestamptz`))
+      .select(['ses.customer_id as session__customer_id', 'ses.real_name_verified as session__real_name_verified']))
     .where('l.id', '=', LINE_ID);
 }
 
@@ -91,29 +126,51 @@ export async function loadQuoteFacts(
     lineId: string; channel: Channel; acceptPenalty: boolean; now: Date; storeProvince?: string; lockAccount?: boolean;
     /** Refuse (not_found, as assertOwnsLine) unless the line is this customer's: checked in the same statement. */
     ownerCustomerId?: string;
+    /** The same for the customer of this subscriber session, which is itself checked (admitted) in the same statement (with lockAccount: the lock's). */
+    ownerSession?: OwnerSession;
   },
 ): Promise<QuoteFacts> {
   // A submission holds the account until it commits, so two requests on one account are weighed one
   // after the other and never promise the same money. The facts are read after the lock, in a
   // statement of their own: its snapshot then includes what the request before us committed. The
   // owner is checked before the lock is taken: nobody holds an account that is not theirs.
+  // A subscriber session is read in the lock's statement too, and must be real-name verified there.
   if (q.lockAccount) {
     const owner = q.ownerCustomerId;
-    const locked = await db.selectFrom('lines as l').innerJoin('billing_accounts as a', 'a.id', 'l.account_id')
-      .select('a.id').where('l.id', '=', q.lineId).$if(owner !== undefined, (qb) => qb.where((eb) => ownedBy(eb, owner!)))
-      .forUpdate('a').executeTakeFirst();
-    if (!locked) throw new AppError('not_found', owner === undefined ? 'The line was not found.' : NOT_YOURS);
+    const session = q.ownerSession;
+    const lock = db.selectFrom('lines as l').innerJoin('billing_accounts as a', 'a.id', 'l.account_id').select('a.id').where('l.id', '=', q.lineId);
+    let locked: { id: string } | undefined;
+    if (session) {
+      const row = await lock.innerJoin('sessions as ses', (j) => j.on('ses.id_hash', '=', session.hash).on('ses.kind', '=', 'subscriber')
+        .on('ses.expires_at', '>', new Date()).on('ses.real_name_verified', '=', true))
+        .select('ses.customer_id').where((eb) => ownedBy(eb, eb.ref('ses.customer_id'))).forUpdate('a').executeTakeFirst();
+      session.admit(row ? { customerId: row.customer_id!, realNameVerified: true } : await session.load(db));
+      locked = row;
+    } else {
+      locked = await lock.$if(owner !== undefined, (qb) => qb.where((eb) => ownedBy(eb, owner!))).forUpdate('a').executeTakeFirst();
+    }
+    if (!locked) throw new AppError('not_found', owner === undefined && !session ? 'The line was not found.' : NOT_YOURS);
   }
   // Built and compiled once (the statement is the same for every line), then run with the line's id.
+  const session = q.lockAccount ? undefined : q.ownerSession;
   const adapter = db.getExecutor().adapter;
-  let compiled = compiledFacts.get(adapter);
-  if (!compiled) compiledFacts.set(adapter, (compiled = factsQuery(db).compile()));
-  const owner = q.lockAccount ? undefined : q.ownerCustomerId; // under the lock, checked already
-  const values = compiled.parameters.map((p) => (p === LINE_ID ? q.lineId : p === OWNER_ID ? (owner ?? OWNER_ID) : p));
-  const found = (await db.executeQuery(CompiledQuery.raw(compiled.sql, values))).rows[0];
-  if (owner !== undefined && !(found as FactsRow | undefined)?.owned) throw new AppError('not_found', NOT_YOURS);
+  const cache = session ? compiledFacts.session : compiledFacts.owner;
+  let compiled = cache.get(adapter);
+  if (!compiled) cache.set(adapter, (compiled = factsQuery(db, !!session).compile()));
+  const owner = q.lockAccount || session ? undefined : q.ownerCustomerId; // under the lock, checked already
+  const at = new Date();
+  const values = compiled.parameters.map((p) => (p === LINE_ID ? q.lineId : p === OWNER_ID ? (owner ?? OWNER_ID)
+    : p === SESSION_HASH ? session!.hash : p === SESSION_AT ? at : p));
+  const found = (await db.executeQuery(CompiledQuery.raw(compiled.sql, values))).rows[0] as FactsRow | undefined;
+  if (session) {
+    // The session first (401, 403), as a route's guard would have before the line is looked at.
+    if (!found) session.admit(await session.load(db));
+    else session.admit(found.session__customer_id ? { customerId: found.session__customer_id, realNameVerified: !!found.session__real_name_verified } : null);
+    if (!found?.owned) throw new AppError('not_found', NOT_YOURS);
+  }
+  if (owner !== undefined && !found?.owned) throw new AppError('not_found', NOT_YOURS);
   if (!found) throw new AppError('not_found', 'The line was not found.');
-  const row = found as unknown as FactsRow;
+  const row = found;
   const line = Object.fromEntries(Object.entries(row).filter(([k]) => !EXTRA_KEY.test(k))) as Line;
   return {
     channel: q.channel,
@@ -135,4 +192,4 @@ export async function loadQuoteFacts(
 }
 
 /** The columns of the statement that are not the line's own. */
-const EXTRA_KEY = /^(account__|mvno__|carrier__|owner__|share_|active_secondaries$|companions$|live_request_id$|same_carrier_lines$|forwarded_ticket$|owned$)/;
+const EXTRA_KEY = /^(account__|mvno__|carrier__|owner__|share_|active_secondaries$|companions$|live_request_id$|same_carrier_lines$|forwarded_ticket$|owned$|session__)/;

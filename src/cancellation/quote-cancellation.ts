@@ -2,7 +2,7 @@
 import type { AppContext } from '../context.ts';
 import { AppError } from '../shared/errors.ts';
 import { composeQuote, type Channel, type Quote } from './compose-quote.ts';
-import { loadQuoteFacts, ownedBy } from './load-quote-facts.ts';
+import { loadQuoteFacts, ownedBy, type OwnerSession } from './load-quote-facts.ts';
 import type { Lang } from './messages.ts';
 
 /** Throws not_found unless the line is registered under the customer's ID document. */
@@ -17,6 +17,8 @@ export async function quoteCancellation(
     lineId: string; channel: Channel; acceptPenalty: boolean; lang: Lang; storeProvince?: string;
     /** Refuse (not_found) unless the line is this customer's, as assertOwnsLine does, in the facts' own statement. */
     ownerCustomerId?: string;
+    /** The same for the customer of this subscriber session, itself checked in that statement (one round trip per quote). */
+    ownerSession?: OwnerSession;
   },
 ): Promise<Quote> {
   const facts = await loadQuoteFacts(ctx.db, { ...q, now: ctx.now() });

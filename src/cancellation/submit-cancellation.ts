@@ -5,9 +5,9 @@ import type { AppContext } from '../context.ts';
 import type { Kysely, Transaction } from 'kysely';
 import type { CarrierSettings, DB } from '../db/schema.ts';
 import { AppError } from '../shared/errors.ts';
-import { isUniqueViolation, withIdempotency } from '../shared/idempotency.ts';
+import { isUniqueViolation, withIdempotency, type IdempotencyRecord } from '../shared/idempotency.ts';
 import { composeQuote, type Quote } from './compose-quote.ts';
-import { loadQuoteFacts } from './load-quote-facts.ts';
+import { loadQuoteFacts, type OwnerSession } from './load-quote-facts.ts';
 import { openRequest } from './open-request.ts';
 import { acceptRefundRoute, type RefundRouteInput } from './refund-route.ts';
 import { LIVE_STATUSES, type Actor } from './transitions.ts';
@@ -63,57 +63,106 @@ export function startsApproved(s: CarrierSettings, quote: Quote): boolean {
     || (s.autoApproveMaxRefundFen !== null && quote.warnings.length === 0 && quote.refund.refundableFen <= s.autoApproveMaxRefundFen);
 }
 
+/** The answer to a submission (201), stored with it for a replay. */
+type Submitted = { id: string; status: string; reference: string };
+
 export async function submitCancellation(
   ctx: AppContext,
-  who: { customerId: string; ip: string },
+  who: { session: OwnerSession; ip: string },
   input: SubmitInput,
   idempotencyKey: string,
   lang: Lang,
-): Promise<{ statusCode: number; body: { id: string; status: string; reference: string }; replayed: boolean }> {
-  const scope = `subscriber:${who.customerId}:submit`;
+): Promise<{ statusCode: number; body: Submitted; replayed: boolean }> {
+  // Whose submission this is comes from the session, read in the account lock's statement (no
+  // statement of its own). Stored answers are kept per customer, so their scope is known only once
+  // that statement has run: the answer is written under it, and looked up under it when the run fails.
+  let customerId: string | null = null;
+  const session: OwnerSession = {
+    ...who.session,
+    admit: (s) => {
+      who.session.admit(s);
+      customerId = s!.customerId;
+    },
+  };
   try {
-    // One transaction of five or six statements: the account lock (only on a line of the customer's
-    // own: the owner is checked in the same statement), the facts, the request with its event,
-    // audit entry and stored answer, and the jobs. Every effect is in the transaction, so the stored
-    // answer is looked up only when this fails: a replay fails (the line is taken, or the stored
-    // answer's key is) and then gets the answer stored under its key.
-    return await withIdempotency(ctx.db, scope, idempotencyKey, input, async (trx, record) => {
-      const now = ctx.now();
-      const facts = await loadQuoteFacts(trx, { lineId: input.lineId, channel: 'online', acceptPenalty: false, now, lockAccount: true, ownerCustomerId: who.customerId });
-      if (facts.liveRequestId) throw await alreadyRequested(trx, input.lineId);
-      // The quote the user says they saw first; the other one only when that one has changed.
-      const seen = composeQuote({ ...facts, acceptPenalty: !!input.acceptPenalty }, lang);
-      const quote = seen.version === input.quoteVersion ? seen
-        : matchQuote([seen, composeQuote({ ...facts, acceptPenalty: !input.acceptPenalty }, lang)], input.quoteVersion);
-      assertConfirmations(quote, input.acknowledgements, input.confirmLast4, facts.line.msisdn);
-      const route = acceptRefundRoute(quote, input.refundRoute, ctx.vault);
-      const s: CarrierSettings = facts.carrier.settings;
-      const autoApprove = startsApproved(s, quote);
-      const actor: Actor = { kind: 'subscriber', id: who.customerId, ip: who.ip };
-      const email = acceptContactEmail(input.email);
-      const status = autoApprove ? 'approved' : 'pending_review';
-      const { id, reference } = await openRequest(ctx, trx, {
-        lineId: facts.line.id,
-        customerId: facts.line.customer_id,
-        carrier: facts.line.carrier,
-        msisdn: facts.line.msisdn,
-        channel: 'online',
-        status,
-        quote,
-        acknowledgements: input.acknowledgements,
-        refundRoute: route.route,
-        refundRouteSecretEnc: route.secretEnc,
-        slaDueAt: autoApprove ? null : new Date(now.getTime() + s.reviewSlaHours * 3600_000),
-        actor,
-        note: autoApprove ? 'auto-approved by carrier rule' : undefined,
-        contactEmail: email,
-        response: { record, statusCode: 201, body: (r) => ({ id: r.id, status, reference: r.reference }) },
-      });
-      return { statusCode: 201, body: { id, status, reference }, stored: true };
+    // One transaction of four or five statements between BEGIN and COMMIT: the account lock (with
+    // the session, and only on a line of the customer's own: the owner is checked in the same
+    // statement), the facts, the request with its event, audit entry and stored answer, and the jobs
+    // (the SMS; the execution too when it starts approved). Every effect is in the transaction, so
+    // the stored answer is looked up only when this fails: a replay fails (the line is taken, or the
+    // stored answer's key is) and then gets the answer stored under its key.
+    return await withIdempotency(ctx.db, UNRESOLVED_SCOPE, idempotencyKey, input, async (trx, unresolved) => {
+      try {
+        return await submitInTransaction(ctx, trx, { session, ip: who.ip, customerId: () => customerId! }, input, unresolved, lang);
+      } catch (e) {
+        throw new Refusal(e); // past withIdempotency's own lookup, which knows only UNRESOLVED_SCOPE
+      }
     }, { lookup: 'on_failure' });
-  } catch (e) {
-    // Another request holds the line, and it was not this very submission (a double click, a client
-    // retrying after a timeout): withIdempotency answered those with the stored answer already.
+  } catch (thrown) {
+    const e = thrown instanceof Refusal ? thrown.error : thrown;
+    // Another request holds the line, or this key's answer is stored: if it was this very submission
+    // (a double click, a client retrying after a timeout), its stored answer; otherwise the refusal.
+    if (customerId && (isUniqueViolation(e) || e instanceof AppError)) {
+      const stored = await withIdempotency<Submitted>(ctx.db, scopeOf(customerId), idempotencyKey, input, async () => {
+        throw e;
+      }).catch((again: unknown) => (again === e ? null : Promise.reject(again)));
+      if (stored) return stored;
+    }
     throw isUniqueViolation(e) ? await alreadyRequested(ctx.db, input.lineId) : e;
   }
+}
+
+const scopeOf = (customerId: string) => `subscriber:${customerId}:submit`;
+/** What withIdempotency is given before the customer is known; no answer is ever stored under it. */
+const UNRESOLVED_SCOPE = 'subscriber:(from the session):submit';
+
+/** A failure inside the run, carried through withIdempotency untouched (it would look up a stored answer under the unresolved scope). */
+class Refusal extends Error {
+  constructor(readonly error: unknown) {
+    super('submission refused');
+  }
+}
+
+async function submitInTransaction(
+  ctx: AppContext,
+  trx: Transaction<DB>,
+  who: { session: OwnerSession; ip: string; customerId: () => string },
+  input: SubmitInput,
+  unresolved: IdempotencyRecord,
+  lang: Lang,
+): Promise<{ statusCode: number; body: Submitted; stored: true }> {
+  const now = ctx.now();
+  const facts = await loadQuoteFacts(trx, { lineId: input.lineId, channel: 'online', acceptPenalty: false, now, lockAccount: true, ownerSession: who.session });
+  const customerId = who.customerId(); // admitted with the lock
+  const record: IdempotencyRecord = { ...unresolved, scope: scopeOf(customerId) };
+  if (facts.liveRequestId) throw await alreadyRequested(trx, input.lineId);
+  // The quote the user says they saw first; the other one only when that one has changed.
+  const seen = composeQuote({ ...facts, acceptPenalty: !!input.acceptPenalty }, lang);
+  const quote = seen.version === input.quoteVersion ? seen
+    : matchQuote([seen, composeQuote({ ...facts, acceptPenalty: !input.acceptPenalty }, lang)], input.quoteVersion);
+  assertConfirmations(quote, input.acknowledgements, input.confirmLast4, facts.line.msisdn);
+  const route = acceptRefundRoute(quote, input.refundRoute, ctx.vault);
+  const s: CarrierSettings = facts.carrier.settings;
+  const autoApprove = startsApproved(s, quote);
+  const actor: Actor = { kind: 'subscriber', id: customerId, ip: who.ip };
+  const email = acceptContactEmail(input.email);
+  const status = autoApprove ? 'approved' : 'pending_review';
+  const { id, reference } = await openRequest(ctx, trx, {
+    lineId: facts.line.id,
+    customerId: facts.line.customer_id,
+    carrier: facts.line.carrier,
+    msisdn: facts.line.msisdn,
+    channel: 'online',
+    status,
+    quote,
+    acknowledgements: input.acknowledgements,
+    refundRoute: route.route,
+    refundRouteSecretEnc: route.secretEnc,
+    slaDueAt: autoApprove ? null : new Date(now.getTime() + s.reviewSlaHours * 3600_000),
+    actor,
+    note: autoApprove ? 'auto-approved by carrier rule' : undefined,
+    contactEmail: email,
+    response: { record, statusCode: 201, body: (r) => ({ id: r.id, status, reference: r.reference }) },
+  });
+  return { statusCode: 201, body: { id, status, reference }, stored: true };
 }

@@ -15,7 +15,7 @@ import { pickLang } from '../../cancellation/messages.ts';
 import { recordQuoteBlockers } from '../../ops/record-quote-blockers.ts';
 import { AppError } from '../../shared/errors.ts';
 import { maskMsisdn } from '../../lines/mask.ts';
-import { requireSubscriber } from '../session.ts';
+import { requireSubscriber, subscriberSession } from '../session.ts';
 import { IdParams, Uuid, errors } from '../schemas.ts';
 
 export const langOf = (req: FastifyRequest) => pickLang(req.headers['accept-language']);
@@ -51,20 +51,21 @@ export async function subscriberRoutes(api: FastifyInstance, ctx: AppContext): P
   });
 
   api.post('/cancellations/quote', {
+    config: { session: 'in-statement' }, // checked in the facts' statement
     schema: {
       tags, summary: 'Conditions, warnings, final bill and refund for cancelling a line',
       body: Type.Object({ lineId: Uuid, acceptPenalty: Type.Optional(Type.Boolean()) }),
       response: errors(400, 401, 403, 404),
     },
   }, async (req) => {
-    const who = requireSubscriber(req);
     const body = req.body as { lineId: string; acceptPenalty?: boolean };
-    const quote = await quoteCancellation(ctx, { lineId: body.lineId, channel: 'online', acceptPenalty: !!body.acceptPenalty, lang: langOf(req), ownerCustomerId: who.customerId });
+    const quote = await quoteCancellation(ctx, { lineId: body.lineId, channel: 'online', acceptPenalty: !!body.acceptPenalty, lang: langOf(req), ownerSession: subscriberSession(req) });
     await recordQuoteBlockers(ctx, quote);
     return quote;
   });
 
   api.post('/cancellations', {
+    config: { session: 'in-statement' }, // checked in the account lock's statement
     schema: {
       tags, summary: 'Submit a cancellation (header Idempotency-Key required)',
       headers: Type.Object({ 'idempotency-key': Type.String({ minLength: 1 }) }),
@@ -83,9 +84,8 @@ export async function subscriberRoutes(api: FastifyInstance, ctx: AppContext): P
       },
     },
   }, async (req, reply) => {
-    const who = requireSubscriber(req);
     const key = String(req.headers['idempotency-key']);
-    const r = await submitCancellation(ctx, { customerId: who.customerId, ip: req.ip }, req.body as never, key, langOf(req));
+    const r = await submitCancellation(ctx, { session: subscriberSession(req), ip: req.ip }, req.body as never, key, langOf(req));
     if (r.replayed) reply.header('idempotent-replayed', 'true');
     return reply.status(r.statusCode as 201).send(r.body);
   });
