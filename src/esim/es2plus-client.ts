@@ -10,7 +10,8 @@
  * must reuse it so the SM-DP+ answers with its stored first response instead of acting twice.
  *
  * Error mapping:
- *   - network error, timeout, any non-2xx HTTP status, unreadable body,
+ *   - HTTP 429 (with or without Retry-After)                            -> RateLimitedAdapterError (retryable)
+ *   - network error, timeout, any other non-2xx HTTP status, unreadable body,
  *     `Expired` (the function was not executed)                       -> RetryableAdapterError
  *   - `Failed`                                                        -> PermanentAdapterError,
  *        code `${subjectCode}/${reasonCode}` (e.g. `8.2.1/3.9`), message from statusCodeData
@@ -28,7 +29,8 @@
  * Vendors word this differently: pass `isAlreadyUnavailable` to match a particular SM-DP+.
  */
 import { Value } from 'typebox/value';
-import { PermanentAdapterError, RetryableAdapterError } from '../adapters/errors.ts';
+import { PermanentAdapterError, RateLimitedAdapterError, RetryableAdapterError } from '../adapters/errors.ts';
+import { parseRetryAfter } from '../shared/retry-after.ts';
 import {
   ES2PLUS_PATH,
   ResponseEnvelopeSchema,
@@ -174,6 +176,7 @@ export function createEs2PlusClient(options: Es2PlusClientOptions): Es2PlusClien
     const url = es2plusUrl(baseUrl, pathPrefix, fn);
     let status: number;
     let text: string;
+    let retryAfter: string | null;
     try {
       const res = await fetchImpl(url, {
         method: 'POST',
@@ -186,12 +189,18 @@ export function createEs2PlusClient(options: Es2PlusClientOptions): Es2PlusClien
         signal: AbortSignal.timeout(timeoutMs),
       });
       status = res.status;
+      retryAfter = res.headers.get('retry-after');
       text = await res.text();
     } catch (err) {
       if (isTimeout(err)) {
         throw new RetryableAdapterError(`es2plus: ${fn} timed out after ${timeoutMs} ms`, { adapter: ADAPTER, cause: err });
       }
       throw new RetryableAdapterError(`es2plus: ${fn} transport error: ${describe(err)}`, { adapter: ADAPTER, cause: err });
+    }
+    if (status === 429) {
+      // Too many calls: the far side did nothing; the fleet throttle waits as long as it asks (1 s if it does not say).
+      const seconds = parseRetryAfter(retryAfter, new Date()) ?? 1;
+      throw new RateLimitedAdapterError(`es2plus: ${fn} answered HTTP 429 (retry after ${seconds} s)`, seconds * 1000, { adapter: ADAPTER });
     }
     if (status < 200 || status > 299) {
       throw new RetryableAdapterError(`es2plus: ${fn} answered HTTP ${status}`, { adapter: ADAPTER });

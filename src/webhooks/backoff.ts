@@ -20,12 +20,5 @@ export function nextRetryDelaySeconds(attempts: number, retryAfterSeconds?: numb
   return scheduled;
 }
 
-/** Retry-After as seconds from `now`: delta-seconds or an HTTP date (RFC 9110 §10.2.3); null if absent or unreadable. */
-export function parseRetryAfter(value: string | undefined | null, now: Date): number | null {
-  if (!value) return null;
-  const text = value.trim();
-  if (/^\d+$/.test(text)) return Number(text);
-  const date = Date.parse(text);
-  if (Number.isNaN(date)) return null;
-  return Math.max(0, Math.ceil((date - now.getTime()) / 1000));
-}
+// Retry-After is read by one helper for every caller (webhooks, outside systems): src/shared/retry-after.ts.
+export { parseRetryAfter } from '../shared/retry-after.ts';

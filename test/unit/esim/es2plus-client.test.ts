@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { PermanentAdapterError, RetryableAdapterError } from '../../../src/adapters/errors.ts';
+import { PermanentAdapterError, RateLimitedAdapterError, RetryableAdapterError } from '../../../src/adapters/errors.ts';
 import { defaultSimulatorControl } from '../../../src/adapters/simulator-control.ts';
 import { createEs2PlusClient, defaultIsAlreadyUnavailable, type Es2PlusClient } from '../../../src/esim/es2plus-client.ts';
 import { startEs2PlusSimulator, type Es2PlusSimulator } from '../../../src/esim/es2plus-simulator.ts';
@@ -314,6 +314,24 @@ describe('ES2+ client against the SM-DP+ simulator over HTTP', () => {
     await gone.close();
     const c = createEs2PlusClient({ baseUrl: gone.url, functionRequesterIdentifier: 'op', timeoutMs: 2000 });
     await assert.rejects(c.releaseProfile({ iccid: iccid(1) }, { callId: k('c1') }), RetryableAdapterError);
+  });
+
+  it('HTTP 429 is rate limiting: retryable, with the wait Retry-After asks for (seconds or a date; 1 s when absent)', async () => {
+    const answering = (headers: Record<string, string>): typeof fetch => async () => new Response('slow down', { status: 429, headers });
+    const cases: Array<[Record<string, string>, number]> = [
+      [{ 'retry-after': '7' }, 7000],
+      [{ 'retry-after': new Date(Date.now() + 3000).toUTCString() }, 3000],
+      [{}, 1000],
+    ];
+    for (const [headers, ms] of cases) {
+      const c = createEs2PlusClient({ baseUrl: 'http://smdp.invalid', functionRequesterIdentifier: 'op', fetch: answering(headers) });
+      await assert.rejects(c.releaseProfile({ iccid: iccid(1) }, { callId: k('c1') }), (err: unknown) => {
+        assert.ok(err instanceof RateLimitedAdapterError, String(err));
+        assert.ok(err instanceof RetryableAdapterError, 'a rate limit is retried');
+        assert.ok(Math.abs(err.retryAfterMs - ms) <= 1000, `${JSON.stringify(headers)}: waits ${err.retryAfterMs} ms, asked ${ms}`);
+        return true;
+      });
+    }
   });
 
   it('a 200 answer that is not ES2+ JSON is retryable', async () => {
