@@ -198,6 +198,8 @@ function countTransactions(db: Kysely<DB>, onTransaction: () => void): Kysely<DB
       const v = Reflect.get(target, prop, target);
       if (typeof v !== 'function') return v;
       if (prop === 'transaction') return () => wrapBuilder(target.transaction());
+      // The platform's ctx.db is a withPlugin copy (the verify cache): count that copy's transactions too.
+      if (prop === 'withPlugin') return (p: Parameters<Kysely<DB>['withPlugin']>[0]) => countTransactions(target.withPlugin(p), onTransaction);
       return v.bind(target); // Kysely keeps its state in private fields: call on the real instance
     },
   });
