@@ -2,8 +2,8 @@
 // with them, the OpenAPI document shows them, and the web console takes its types from them
 // (web/src/api-types.ts). Pure: nothing of the server is imported here.
 import { Type, type Static } from 'typebox';
+import { Nullable } from './schemas.ts';
 
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 
 export const FleetJobStatusSchema = Type.Union([
   Type.Literal('dry_run'), Type.Literal('confirmed'), Type.Literal('running'), Type.Literal('completed'), Type.Literal('stopped'),

@@ -3,9 +3,9 @@
 // cases return their static types and the web client imports the same types (web/src/api-types.ts),
 // so the three cannot drift. Pure: no I/O, nothing of the server bundled into the web app.
 import { Type, type Static } from 'typebox';
+import { Nullable } from './schemas.ts';
 import { RequestStatusSchema } from './staff-console-schemas.ts';
 
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([Type.Null(), t]);
 const Count = Type.Integer({ minimum: 0 });
 const Hours = Nullable(Type.Number({ minimum: 0 }));
 

@@ -1,8 +1,8 @@
 // The staff consoles' answers as TypeBox schemas: the OpenAPI document and the response serialiser
 // use them, and the web client takes its types from them (web/src/api-types.ts), so the two cannot drift.
 import { Type, type Static } from 'typebox';
+import { Nullable } from './schemas.ts';
 
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([Type.Null(), t]);
 
 export const CarrierCodeSchema = Type.Union([Type.Literal('cmcc'), Type.Literal('cucc'), Type.Literal('ctcc'), Type.Literal('cbn')]);
 export const ChannelSchema = Type.Union([Type.Literal('online'), Type.Literal('store'), Type.Literal('api'), Type.Literal('fleet')]);

@@ -2,9 +2,9 @@
 // the OpenAPI document shows them, and the web client takes its types from them (web/src/api-types.ts).
 // Pure: nothing of the server is imported here.
 import { Type, type Static } from 'typebox';
+import { Nullable } from './schemas.ts';
 
 const Uuid = Type.String({ format: 'uuid' });
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 
 export const DeliveryStatusSchema = Type.Union([
   Type.Literal('pending'), Type.Literal('queued'), Type.Literal('delivered'), Type.Literal('dead'), Type.Literal('cancelled'),
