@@ -3,7 +3,7 @@
 import { after, before, test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import type { BrowserContext, Page } from 'playwright-core';
-import { DESKTOP, noHorizontalScroll, PHONE } from './browser.ts';
+import { clickConfirm, DESKTOP, noHorizontalScroll, PHONE } from './browser.ts';
 import { expectAccessible } from './axe.ts';
 import * as portal from './portal-helpers.ts';
 
@@ -131,7 +131,7 @@ test('a subscriber cancels an eSIM line, a reviewer approves it, and the certifi
       await page.getByTestId('approve-button').waitFor();
       await expectAccessible(page, 'review decision');
       await page.getByTestId('approve-button').click();
-      await page.getByTestId('approve-confirm').click(); // approve asks first: execution starts
+      await clickConfirm(page.getByTestId('approve-confirm')); // approve asks first: execution starts
       await page.waitForURL(/\/staff\/review$/);
       await page.getByTestId('queue-count').waitFor();
       // the list may show its cached rows until the refetch lands: the approved request must leave within a few seconds

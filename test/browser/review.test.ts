@@ -6,7 +6,7 @@
 import { after, before, test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { DESKTOP, launchBrowser, onPage, PHONE } from './browser.ts';
+import { clickConfirm, DESKTOP, launchBrowser, onPage, PHONE } from './browser.ts';
 import { startApp, type RunningApp } from './app.ts';
 import { expectAccessible } from './axe.ts';
 
@@ -145,7 +145,7 @@ test('a reviewer searches, claims, releases, rejects with preset reasons and app
     assert.match(await summary.innerText(), /¥\d+\.\d\d/);
     await expectAccessible(page, 'approve confirmation');
     assert.equal(((await (await page.request.get(`${app.url}/api/v1/review/${second.id}`)).json()) as { status: string }).status, 'pending_review', 'nothing happens before the confirmation');
-    await page.getByTestId('approve-confirm').click();
+    await clickConfirm(page.getByTestId('approve-confirm'));
     await page.waitForURL(/\/staff\/review(\?.*)?$/);
     assert.notEqual(((await (await page.request.get(`${app.url}/api/v1/review/${second.id}`)).json()) as { status: string }).status, 'pending_review');
   });
