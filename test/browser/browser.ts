@@ -74,19 +74,26 @@ export async function noHorizontalScroll(page: Page, where: string): Promise<voi
 }
 
 /**
- * Clicks a dialog's confirm button until the dialog goes away: a click that lands while the dialog
- * is still opening can be lost (seen once in CI: the approve dialog stayed open, its button idle).
- * A click on a button already busy with its request changes nothing, so clicking again is safe.
+ * Clicks a dialog's confirm button and waits for the dialog to go away, however long its request
+ * takes (the button shows Ant Design's loading state meanwhile). A click that lands while the dialog
+ * is still opening can be lost (seen once in CI: the dialog still open 30 s later, its button idle):
+ * a button still there, idle, 5 s after the click is clicked once more.
  */
-export async function clickConfirm(button: Locator): Promise<void> {
-  for (let i = 0; i < 3; i++) {
-    await button.click();
-    try {
-      await button.waitFor({ state: 'hidden', timeout: 5_000 });
-      return;
-    } catch {
-      // still there: once more
+export async function clickConfirm(button: Locator, timeoutMs = 60_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  let clickedAt = Date.now();
+  let clicks = 1;
+  await button.click();
+  while (Date.now() < end) {
+    if (await button.isHidden()) return;
+    const busy = await button.evaluate((el) => el.classList.contains('ant-btn-loading')).catch(() => true);
+    if (!busy && clicks < 3 && Date.now() - clickedAt > 5_000) {
+      // The button may be on its way out (the request done, the page moving on): a short click, and on.
+      await button.click({ timeout: 2_000 }).catch(() => undefined);
+      clickedAt = Date.now();
+      clicks++;
     }
+    await new Promise((r) => setTimeout(r, 200));
   }
-  await button.waitFor({ state: 'hidden' });
+  throw new Error(`the dialog's confirm button was still there ${timeoutMs / 1000} s after ${clicks} click(s)`);
 }
