@@ -151,8 +151,12 @@ describe('two worker processes, one killed mid-step', { skip }, () => {
     assert.equal(logged.length, REQUESTS, 'each certificate in the transparency log once');
 
     // The outbox keeps one row per idempotency key: the last notice and each status SMS, once.
+    // A status SMS is a job of its own: one the killed worker held comes back only once its heartbeat
+    // goes stale (10-15 s, plus its retry delay), which can be after every request has completed.
     const keys = ids.flatMap((id) => [`${id}:last_notice`, `${id}:pending_review`, `${id}:approved`]);
-    const sms = await db.selectFrom('sms_outbox').select('idempotency_key').where('idempotency_key', 'in', keys).execute();
+    const outbox = () => db.selectFrom('sms_outbox').select('idempotency_key').where('idempotency_key', 'in', keys).execute();
+    await waitFor('every notice in the outbox', 60_000, async () => ((await outbox()).length >= keys.length ? true : undefined)).catch(() => undefined);
+    const sms = await outbox();
     assert.deepEqual(sms.map((m) => m.idempotency_key).sort(), [...keys].sort(), 'each notice sent once per key');
     tt.diagnostic(`${retried.rows[0].n} execution jobs ran again after the kill`);
   });
