@@ -24,25 +24,28 @@ export interface ChannelRules {
   companyLines: boolean;
   /** A store with its province: a line from another province may be forwarded (out_of_province_forwarded). */
   atCounter: boolean;
+  /** The one refund route of the channel (null: the carrier's routes, offered to choose from). */
+  fixedRefundRoute: 'original' | null;
 }
 
 export const CHANNEL_RULES: Readonly<Record<Channel, ChannelRules>> = {
-  online: { identityCheckedBeyondSignIn: false, documentsChecked: false, companyLines: false, atCounter: false },
+  online: { identityCheckedBeyondSignIn: false, documentsChecked: false, companyLines: false, atCounter: false, fixedRefundRoute: null },
   // The owner with the ID card (and any mandate) in front of a clerk: the only channel that hands over cash.
-  store: { identityCheckedBeyondSignIn: true, documentsChecked: true, companyLines: true, atCounter: true },
+  store: { identityCheckedBeyondSignIn: true, documentsChecked: true, companyLines: true, atCounter: true, fixedRefundRoute: null },
   // A TMF622 order from the carrier's BSS or an MVNO partner, for a subscriber talking to its agent:
   // nothing of the subscriber is checked here beyond the BSS's word, so the online rules. Money:
   // nothing differs from online (same bill, same last-line refund of decision 0004, same routes; no
   // cash, there is no counter; readAgreement takes only `original` or `line`).
-  api: { identityCheckedBeyondSignIn: false, documentsChecked: false, companyLines: false, atCounter: false },
+  api: { identityCheckedBeyondSignIn: false, documentsChecked: false, companyLines: false, atCounter: false, fixedRefundRoute: null },
   // A company administrator (signed in with a password, bound to the company) or the company's
   // machine client confirms a dry run for the company's own lines: that is the owner acting, as the
   // clerk's checks are in store, so company lines, lost or suspended SIMs (IoT SIMs are often
   // suspended before they are ended) and store-only numbers (a company's group numbers) go ahead. No
   // documents are seen and there is no counter: no deceased owner's line, no cash, no store province.
   // Money: nothing differs from the other channels; what the job adds is that lines of one account
-  // in the same job leave together (src/fleet/quote-fleet-lines.ts quotes them in row order).
-  fleet: { identityCheckedBeyondSignIn: true, documentsChecked: false, companyLines: true, atCounter: false },
+  // in the same job leave together (src/fleet/quote-fleet-lines.ts quotes them in row order). The
+  // refund goes back the way the account pays (the original route): nobody picks a route per line.
+  fleet: { identityCheckedBeyondSignIn: true, documentsChecked: false, companyLines: true, atCounter: false, fixedRefundRoute: 'original' },
 };
 export type RemedyAction = 'pay_outstanding' | 'accept_penalty' | 'forward_to_mvno' | 'visit_store' | null;
 
@@ -94,8 +97,11 @@ export interface Quote {
     refundableFen: number;
     /** True when this is the last line on the account: its cancellation settles (closes) the account. */
     settlesAccount: boolean;
-    /** When other lines keep using the account: what stays on it for them, and which lines (masked tails). */
-    staysOnAccount: { amountFen: number; promotionalCreditFen: number; lines: string[] } | null;
+    /**
+     * When other lines keep using the account: what stays on it for them, and which lines (masked
+     * tails; `moreLines` more beyond those listed, on a fleet's big account).
+     */
+    staysOnAccount: { amountFen: number; promotionalCreditFen: number; lines: string[]; moreLines?: number } | null;
     note: string;
   };
   penalty: { applies: boolean; amountFen: number; accepted: boolean };
@@ -193,7 +199,7 @@ export function composeQuote(f: QuoteFacts, lang: Lang): Quote {
   const requiredAcknowledgements = [...BASE_ACKNOWLEDGEMENTS, ...warnings.filter((w) => w.requiresAcknowledgement).map((w) => w.code)];
   const ackParams = { days: s.freezeDays };
 
-  const routeTypes: Array<'original' | 'bank' | 'line' | 'cash'> = [...s.refundRoutes];
+  const routeTypes: Array<'original' | 'bank' | 'line' | 'cash'> = rules.fixedRefundRoute ? [rules.fixedRefundRoute] : [...s.refundRoutes];
   if (rules.atCounter) routeTypes.unshift('cash');
   const refundRoutes = routeTypes
     .filter((t) => t !== 'line' || f.sameCarrierLines.length > 0)
@@ -204,6 +210,7 @@ export function composeQuote(f: QuoteFacts, lang: Lang): Quote {
     acceptPenalty: f.acceptPenalty, blockers: raw.map((b) => [b.code, b.params]), warnings: warnings.map((w) => w.code),
     items: settlement.items, refundable: refundableFen, settings: s, liveRequestId: f.liveRequestId,
     settlesAccount, reservedFen: share.reservedFen, keeping: keeping.map((l) => l.id),
+    ...(share.moreKeeping ? { moreKeeping: share.moreKeeping } : {}),
   };
   const version = crypto.createHash('sha256').update(canonicalJson(versioned)).digest('hex').slice(0, 20);
 
@@ -230,10 +237,11 @@ export function composeQuote(f: QuoteFacts, lang: Lang): Quote {
         amountFen: Math.max(0, availableFen - settlement.billTotalFen),
         promotionalCreditFen: account.promo_credit_fen,
         lines: keeping.map((l) => l.msisdn.slice(-4)),
+        ...(share.moreKeeping ? { moreLines: share.moreKeeping } : {}),
       },
       note: settlesAccount
         ? refundNote(lang)
-        : balanceStaysNote(lang, { amountFen: Math.max(0, availableFen - settlement.billTotalFen), tails: keeping.map((l) => l.msisdn.slice(-4)) }),
+        : balanceStaysNote(lang, { amountFen: Math.max(0, availableFen - settlement.billTotalFen), tails: keeping.map((l) => l.msisdn.slice(-4)), more: share.moreKeeping }),
     },
     penalty: { applies: penaltyFen > 0, amountFen: penaltyFen, accepted: f.acceptPenalty && penaltyFen > 0 },
     refundRoutes,

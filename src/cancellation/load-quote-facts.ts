@@ -87,6 +87,25 @@ const compiledFacts = { owner: new WeakMap<object, CompiledQuery>(), session: ne
  * customer of the subscriber session SESSION_HASH valid at SESSION_AT (read in the same statement).
  */
 function factsQuery(db: Kysely<DB> | Transaction<DB>, bySession: boolean) {
+  return lineFactsQuery(db)
+    .select((eb) => [
+      jsonArrayFrom(eb.selectFrom('lines as x').select(['x.id', 'x.msisdn'])
+        .whereRef('x.customer_id', '=', 'l.customer_id').whereRef('x.carrier', '=', 'l.carrier')
+        .where('x.status', '=', 'active').whereRef('x.id', '<>', 'l.id').where('x.sold_by', '=', 'carrier')
+        // A line on the same account would take the money back into the account it leaves.
+        .whereRef('x.account_id', '<>', 'l.account_id').orderBy('x.msisdn')).as('same_carrier_lines'),
+      ...accountShareColumns(eb, { accountId: eb.ref('l.account_id'), lineId: eb.ref('l.id') }),
+      ownedBy(eb, bySession ? sql.ref<string | null>('ses.customer_id') : OWNER_ID).as('owned'),
+    ])
+    .$if(bySession, (qb) => qb
+      .leftJoin('sessions as ses', (j) => j.on('ses.id_hash', '=', SESSION_HASH).on('ses.kind', '=', 'subscriber')
+        .on('ses.expires_at', '>', sql<Date>`${SESSION_AT}::timestamptz`))
+      .select(['ses.customer_id as session__customer_id', 'ses.real_name_verified as session__real_name_verified']))
+    .where('l.id', '=', LINE_ID);
+}
+
+/** The facts of the line itself, its account, carrier, brand and owner: what every line's quote reads alone. */
+function lineFactsQuery(db: Kysely<DB> | Transaction<DB>) {
   return db.selectFrom('lines as l')
     .innerJoin('billing_accounts as a', 'a.id', 'l.account_id')
     .innerJoin('carriers as c', 'c.code', 'l.carrier')
@@ -104,20 +123,8 @@ function factsQuery(db: Kysely<DB> | Transaction<DB>, bySession: boolean) {
         .whereRef('d.line_id', '=', 'l.id').where('d.status', '=', 'active')).as('companions'),
       eb.selectFrom('cancellation_requests as r').select('r.id')
         .whereRef('r.line_id', '=', 'l.id').where('r.status', 'in', LIVE_STATUS_LITERALS).limit(1).as('live_request_id'),
-      jsonArrayFrom(eb.selectFrom('lines as x').select(['x.id', 'x.msisdn'])
-        .whereRef('x.customer_id', '=', 'l.customer_id').whereRef('x.carrier', '=', 'l.carrier')
-        .where('x.status', '=', 'active').whereRef('x.id', '<>', 'l.id').where('x.sold_by', '=', 'carrier')
-        // A line on the same account would take the money back into the account it leaves.
-        .whereRef('x.account_id', '<>', 'l.account_id').orderBy('x.msisdn')).as('same_carrier_lines'),
       eb.selectFrom('partner_forwards as f').select('f.ticket').whereRef('f.line_id', '=', 'l.id').limit(1).as('forwarded_ticket'),
-      ...accountShareColumns(eb, { accountId: eb.ref('l.account_id'), lineId: eb.ref('l.id') }),
-      ownedBy(eb, bySession ? sql.ref<string | null>('ses.customer_id') : OWNER_ID).as('owned'),
-    ])
-    .$if(bySession, (qb) => qb
-      .leftJoin('sessions as ses', (j) => j.on('ses.id_hash', '=', SESSION_HASH).on('ses.kind', '=', 'subscriber')
-        .on('ses.expires_at', '>', sql<Date>`${SESSION_AT}::timestamptz`))
-      .select(['ses.customer_id as session__customer_id', 'ses.real_name_verified as session__real_name_verified']))
-    .where('l.id', '=', LINE_ID);
+    ]);
 }
 
 export async function loadQuoteFacts(
@@ -170,7 +177,36 @@ export async function loadQuoteFacts(
   }
   if (owner !== undefined && !found?.owned) throw new AppError('not_found', NOT_YOURS);
   if (!found) throw new AppError('not_found', 'The line was not found.');
-  const row = found;
+  return {
+    ...factsFromRow(found, q),
+    sameCarrierLines: found.same_carrier_lines.map((l) => ({ id: l.id, msisdn: l.msisdn })),
+    share: accountShareFromRow(found),
+  };
+}
+
+/**
+ * The facts of many lines in one statement per thousand, for a fleet job (src/fleet/quote-fleet-lines.ts):
+ * what loadQuoteFacts reads, less what grows with the size of the company. No account share: the
+ * caller derives each line's from `loadAccountsLines`, read once per account. No other lines of the
+ * owner at the carrier: a fleet's refund has one route, the account's original payment
+ * (CHANNEL_RULES.fleet.fixedRefundRoute), so no line is offered. A line not found is left out.
+ */
+export async function loadQuoteFactsOfLines(
+  db: Kysely<DB> | Transaction<DB>,
+  lineIds: readonly string[],
+  q: { channel: Channel; acceptPenalty: boolean; now: Date },
+): Promise<Map<string, Omit<QuoteFacts, 'share'>>> {
+  const out = new Map<string, Omit<QuoteFacts, 'share'>>();
+  for (let i = 0; i < lineIds.length; i += 1000) {
+    const chunk = lineIds.slice(i, i + 1000);
+    const rows = await lineFactsQuery(db).where(sql<boolean>`l.id = ANY(${chunk}::uuid[])`).execute() as unknown as FactsRow[];
+    for (const row of rows) out.set(row.id, { ...factsFromRow(row, q), sameCarrierLines: [] });
+  }
+  return out;
+}
+
+/** The facts the line's own row carries (lineFactsQuery's columns). */
+function factsFromRow(row: FactsRow, q: { channel: Channel; acceptPenalty: boolean; now: Date; storeProvince?: string }): Omit<QuoteFacts, 'share' | 'sameCarrierLines'> {
   const line = Object.fromEntries(Object.entries(row).filter(([k]) => !EXTRA_KEY.test(k))) as Line;
   return {
     channel: q.channel,
@@ -182,12 +218,10 @@ export async function loadQuoteFacts(
     activeSecondaries: Number(row.active_secondaries),
     companions: row.companions.map((c) => ({ deviceLabel: c.device_label })),
     liveRequestId: row.live_request_id ?? null,
-    sameCarrierLines: row.same_carrier_lines.map((l) => ({ id: l.id, msisdn: l.msisdn })),
     acceptPenalty: q.acceptPenalty,
     storeProvince: q.storeProvince,
     forwardedTicket: row.forwarded_ticket ?? null,
     owner: { kind: row.owner__kind, deceased: row.owner__deceased },
-    share: accountShareFromRow(row),
   };
 }
 

@@ -159,10 +159,18 @@ export const refundNote = (lang: Lang) =>
     ? 'Only cash you paid in is refunded; promotional credit is not. Refunds arrive by the end of next month at the latest.'
     : '仅退还您充值的现金余额，赠送余额不予退还。退款最迟于次月底前到账。';
 
-/** Why a line that is not the last on its account refunds nothing, and where the money stays. */
-export const balanceStaysNote = (lang: Lang, p: { amountFen: number; tails: string[] }) => {
+/**
+ * Why a line that is not the last on its account refunds nothing, and where the money stays; `more`:
+ * lines keeping the balance beyond the tails listed (a fleet's account of thousands).
+ */
+export const balanceStaysNote = (lang: Lang, p: { amountFen: number; tails: string[]; more?: number }) => {
+  const more = p.more ?? 0;
+  const count = p.tails.length + more;
   const tails = p.tails.join(lang === 'en' ? ', ' : '、');
-  return lang === 'en'
-    ? `This line shares its account with ${p.tails.length === 1 ? 'your other line' : 'your other lines'} ending ${tails}. Nothing is refunded now: the balance of ${y(p.amountFen)} (after this line's final bill) stays on the account for ${p.tails.length === 1 ? 'that line' : 'those lines'}, and is refunded when the last line on the account is cancelled.`
-    : `该号码与尾号 ${tails} 的号码共用同一账户。本次不退款：扣除本号码最终账单后，余额 ${y(p.amountFen)} 留在该账户中供上述号码继续使用，待账户下最后一个号码注销时一并结算退还。`;
+  if (lang === 'en') {
+    const listed = more > 0 ? `${tails} and ${more.toLocaleString('en-US')} more` : tails;
+    return `This line shares its account with ${count === 1 ? 'your other line' : 'your other lines'} ending ${listed}. Nothing is refunded now: the balance of ${y(p.amountFen)} (after this line's final bill) stays on the account for ${count === 1 ? 'that line' : 'those lines'}, and is refunded when the last line on the account is cancelled.`;
+  }
+  const listed = more > 0 ? `尾号 ${tails} 等共 ${count} 个号码` : `尾号 ${tails} 的号码`;
+  return `该号码与${listed}共用同一账户。本次不退款：扣除本号码最终账单后，余额 ${y(p.amountFen)} 留在该账户中供上述号码继续使用，待账户下最后一个号码注销时一并结算退还。`;
 };

@@ -114,7 +114,7 @@ function inLanguage(quote: Quote, lang: Lang) {
     bill: { ...quote.bill, items: quote.bill.items.map((i) => ({ ...i, label: billLabel(lang, i.code) })) },
     refund: {
       ...quote.refund,
-      note: quote.refund.settlesAccount || !stays ? refundNote(lang) : balanceStaysNote(lang, { amountFen: stays.amountFen, tails: stays.lines }),
+      note: quote.refund.settlesAccount || !stays ? refundNote(lang) : balanceStaysNote(lang, { amountFen: stays.amountFen, tails: stays.lines, more: stays.moreLines }),
     },
     warnings: quote.warnings.map((w) => {
       const p = warningParams(w);

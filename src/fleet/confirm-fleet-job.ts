@@ -14,7 +14,7 @@ import { sql, type Transaction } from 'kysely';
 import type { AppContext } from '../context.ts';
 import type { DB } from '../db/schema.ts';
 import { appendAudit } from '../audit/append-audit.ts';
-import { BASE_ACKNOWLEDGEMENTS, type Quote } from '../cancellation/compose-quote.ts';
+import { BASE_ACKNOWLEDGEMENTS, CHANNEL_RULES, type Quote } from '../cancellation/compose-quote.ts';
 import { newRequestReference } from '../cancellation/request-reference.ts';
 import { QUEUES } from '../jobs/queue.ts';
 import { AppError } from '../shared/errors.ts';
@@ -104,7 +104,7 @@ async function insertRequests(
 ): Promise<Map<number, string>> {
   const opened = new Map<number, string>();
   const acks = JSON.stringify(BASE_ACKNOWLEDGEMENTS);
-  const route = JSON.stringify({ type: 'original' });
+  const route = JSON.stringify({ type: CHANNEL_RULES.fleet.fixedRefundRoute });
   for (let start = 0; start < requests.length; start += 1000) {
     let pending = requests.slice(start, start + 1000).map((r) => ({ ...r, id: crypto.randomUUID() }));
     for (let attempt = 0; attempt < 3 && pending.length > 0; attempt++) {

@@ -7,48 +7,84 @@
  * its refund; the others show none. These are the figures the requests are opened with at confirm,
  * so the dry run's totals are what execution refunds. A blocked line stays on its account: the
  * lines after it see it keeping the balance, as they would at execution.
+ *
+ * A company's account can hold tens of thousands of lines, so nothing here is read or computed per
+ * line and account pair: the lines' own facts come a thousand a statement, each account's lines
+ * and holds once (loadAccountsLines), and a line's share is derived from its account's as the job
+ * goes (AccountInJob): which lines keep the balance, by count, with the first few listed.
  */
 import type { Kysely, Transaction } from 'kysely';
 import type { DB } from '../db/schema.ts';
-import { composeQuote, type Quote, type QuoteFacts } from '../cancellation/compose-quote.ts';
-import { loadQuoteFacts } from '../cancellation/load-quote-facts.ts';
+import { composeQuote, type Quote } from '../cancellation/compose-quote.ts';
+import { loadQuoteFactsOfLines } from '../cancellation/load-quote-facts.ts';
+import { loadAccountsLines, type AccountLines, type AccountShare } from '../billing/account-share.ts';
+import { AppError } from '../shared/errors.ts';
 
-/** Stands for "a request of this job will hold it" where a live request's id would be. */
-export const LEAVING_IN_JOB = 'fleet-job';
+/** Lines keeping the balance listed by name (masked tails) in a quote; beyond that, counted. */
+export const LISTED_KEEPING_LINES = 10;
+/** Lines quoted per round: their facts in one statement, their new accounts in two. */
+const LINES_PER_ROUND = 1000;
 
-/** What the earlier eligible lines of one account in the job take with them. */
-export interface LeavingInJob {
-  lineIds: ReadonlySet<string>;
-  /** Their bills and refunds, held from the account's cash as a live request's would be. */
-  heldFen: number;
-}
+/** One account as the job's quoting goes through it, row by row. */
+export class AccountInJob {
+  /** The account's lines without a live request, by number: the ones that keep the balance unless they leave. */
+  private readonly free: Array<{ id: string; msisdn: string }>;
+  private readonly freeIds: Set<string>;
+  /** The job's eligible lines of this account quoted so far, and what their bills and refunds hold. */
+  private readonly leaving = new Set<string>();
+  private leavingHeldFen = 0;
+  /** `free` before this index is all leaving: where the search for the listed lines starts. */
+  private start = 0;
 
-/** Pure: the facts as they stand once the job's earlier lines of the same account have requests. */
-export function withLeavingInJob(f: QuoteFacts, leaving: LeavingInJob): QuoteFacts {
-  if (!f.share || leaving.lineIds.size === 0) return f;
-  return {
-    ...f,
-    share: {
-      otherLines: f.share.otherLines.map((o) => (o.liveRequestId === null && leaving.lineIds.has(o.id) ? { ...o, liveRequestId: LEAVING_IN_JOB } : o)),
-      reservedFen: f.share.reservedFen + leaving.heldFen,
-    },
-  };
+  constructor(private readonly account: AccountLines) {
+    this.free = account.lines.filter((l) => l.liveRequestId === null).map((l) => ({ id: l.id, msisdn: l.msisdn }));
+    this.freeIds = new Set(this.free.map((l) => l.id));
+  }
+
+  /**
+   * The share of line `lineId` now: what loadAccountShare would read once the job's earlier lines of
+   * the account had requests. The lines with a live request (this job's or another's) are left out
+   * of `otherLines`: they do not keep the balance, and that is all a quote asks of them.
+   */
+  shareOf(lineId: string): AccountShare {
+    while (this.start < this.free.length && this.leaving.has(this.free[this.start].id)) this.start++;
+    const listed: AccountShare['otherLines'] = [];
+    for (let i = this.start; i < this.free.length && listed.length < LISTED_KEEPING_LINES; i++) {
+      const l = this.free[i];
+      if (l.id !== lineId && !this.leaving.has(l.id)) listed.push({ ...l, liveRequestId: null });
+    }
+    // Every leaving line is a free one (a line with a live request is not eligible), and so is this line unless it has a request.
+    const keeping = this.free.length - this.leaving.size - (this.freeIds.has(lineId) ? 1 : 0);
+    return {
+      otherLines: listed,
+      reservedFen: this.account.heldFen - (this.account.heldByLine.get(lineId) ?? 0) + this.leavingHeldFen,
+      ...(keeping > listed.length ? { moreKeeping: keeping - listed.length } : {}),
+    };
+  }
+
+  /** Line `lineId`, eligible, leaves with the job: it holds what its quote charges and refunds. */
+  leave(lineId: string, heldFen: number): void {
+    this.leaving.add(lineId);
+    this.leavingHeldFen += heldFen;
+  }
 }
 
 /** Quotes the lines (in the order given: the job's row order) on channel fleet; one quote per line id. */
 export async function quoteFleetLines(db: Kysely<DB> | Transaction<DB>, lineIds: readonly string[], now: Date): Promise<Map<string, Quote>> {
   const quotes = new Map<string, Quote>();
-  const byAccount = new Map<string, { lineIds: Set<string>; heldFen: number }>();
-  for (const lineId of lineIds) {
-    const facts = await loadQuoteFacts(db, { lineId, channel: 'fleet', acceptPenalty: true, now });
-    const accountId = facts.line.account_id;
-    const leaving = byAccount.get(accountId) ?? { lineIds: new Set<string>(), heldFen: 0 };
-    const quote = composeQuote(withLeavingInJob(facts, leaving), 'en');
-    quotes.set(lineId, quote);
-    if (quote.eligible) {
-      leaving.lineIds.add(lineId);
-      leaving.heldFen += quote.bill.totalFen + quote.refund.refundableFen;
-      byAccount.set(accountId, leaving);
+  const accounts = new Map<string, AccountInJob>();
+  for (let i = 0; i < lineIds.length; i += LINES_PER_ROUND) {
+    const round = lineIds.slice(i, i + LINES_PER_ROUND);
+    const facts = await loadQuoteFactsOfLines(db, round, { channel: 'fleet', acceptPenalty: true, now });
+    const newAccounts = [...new Set([...facts.values()].map((f) => f.line.account_id))].filter((id) => !accounts.has(id));
+    for (const [id, lines] of await loadAccountsLines(db, newAccounts)) accounts.set(id, new AccountInJob(lines));
+    for (const lineId of round) {
+      const f = facts.get(lineId);
+      if (!f) throw new AppError('not_found', 'The line was not found.', { lineId });
+      const account = accounts.get(f.line.account_id)!;
+      const quote = composeQuote({ ...f, share: account.shareOf(lineId) }, 'en');
+      quotes.set(lineId, quote);
+      if (quote.eligible) account.leave(lineId, quote.bill.totalFen + quote.refund.refundableFen);
     }
   }
   return quotes;

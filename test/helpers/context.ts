@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { after, before } from 'node:test';
 import argon2 from 'argon2';
 import pg from 'pg';
 import { loadConfig, type Config } from '../../src/config.ts';
@@ -139,6 +140,21 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     publicBaseUrl: 'http://zhuxiao.test',
     ...overrides,
   };
+}
+
+/**
+ * One test app for the whole file: started before its first test and handed to `use`, closed after
+ * its last (and the database template dropped), as most test files want it.
+ */
+export function testAppForFile(opts: Parameters<typeof startTestApp>[0], use: (t: TestApp) => void): void {
+  let app: TestApp | undefined;
+  before(async () => {
+    use((app = await startTestApp(opts)));
+  });
+  after(async () => {
+    await app?.close();
+    await dropTemplate();
+  });
 }
 
 /** A full platform (database clone, simulators, job queue and workers) with its HTTP app, not listening. */

@@ -1,7 +1,7 @@
 // The audit sealer in a running platform: appends take no lock and are sealed by the background
 // loop soon after they commit, even when they commit out of seq order; one sealer at a time across
 // contexts (processes), so no entry is ever sealed twice.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
 import pg from 'pg';
@@ -11,16 +11,10 @@ import { verifyAuditChain } from '../../src/audit/verify-chain.ts';
 import { createContext, closeContext } from '../../src/bootstrap.ts';
 import type { AppContext } from '../../src/context.ts';
 import { openDatabase } from '../../src/db/database.ts';
-import { dropTemplate, onPostgres, startTestApp, testConfig, type TestApp } from '../helpers/context.ts';
+import { testAppForFile, onPostgres, testConfig, type TestApp } from '../helpers/context.ts';
 
 let t: TestApp;
-before(async () => {
-  t = await startTestApp({ workers: false });
-});
-after(async () => {
-  await t?.close();
-  await dropTemplate();
-});
+testAppForFile({ workers: false }, (app) => (t = app));
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

@@ -1,23 +1,17 @@
 // One-time codes (issue 9.4): every try is counted with one conditional UPDATE before it is checked,
 // so twenty wrong guesses sent at the same moment get five checks between them, not twenty; after
 // that even the right code is refused until a new one is sent.
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
-import { dropTemplate, startTestApp, type TestApp } from '../helpers/context.ts';
+import { testAppForFile, type TestApp } from '../helpers/context.ts';
 import { ApiClient, demoAccounts, subscriberFor } from '../helpers/api.ts';
 import { MAX_CODE_ATTEMPTS } from '../../src/identity/request-sign-in-code.ts';
 import { MAX_RECOVERY_ATTEMPTS } from '../../src/numbers/recoverable-number.ts';
 import { ICCID_ISSUERS, makeIccid } from '../../src/identifiers/index.ts';
 
 let t: TestApp;
-before(async () => {
-  t = await startTestApp({ workers: false });
-});
-after(async () => {
-  await t?.close();
-  await dropTemplate();
-});
+testAppForFile({ workers: false }, (app) => (t = app));
 
 const BURST = 20;
 /** Twenty different 6-digit codes, none of them the right one. */

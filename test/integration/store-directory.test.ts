@@ -1,16 +1,10 @@
 // The store directory a store-only line points to: a carrier's stores in one province, nothing else.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { dropTemplate, startTestApp, type TestApp } from '../helpers/context.ts';
+import { testAppForFile, type TestApp } from '../helpers/context.ts';
 
 let t: TestApp;
-before(async () => {
-  t = await startTestApp({ workers: false });
-});
-after(async () => {
-  await t?.close();
-  await dropTemplate();
-});
+testAppForFile({ workers: false }, (app) => (t = app));
 
 const get = async (url: string) => {
   const res = await t.app.inject({ method: 'GET', url: `/api/v1/${url}` });
