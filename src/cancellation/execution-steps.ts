@@ -4,6 +4,7 @@
 // a step interrupted half-way is safe to run again.
 import { sql, type Transaction } from 'kysely';
 import type { AppContext } from '../context.ts';
+import { bulkInsert } from '../db/bulk-insert.ts';
 import type { CarrierSettings, DB, Line } from '../db/schema.ts';
 import { cancelEsimProfile } from '../esim/cancel-esim-profile.ts';
 import { issueCertificate, prepareCertificate } from '../certificates/issue-certificate.ts';
@@ -225,14 +226,14 @@ export const BULK_LOCAL: Partial<Record<StepName, BulkLocalEffect>> = {
       WHERE a.id = v.id AND a.cash_balance_fen >= v.total
       RETURNING a.id`.execute(trx);
     if (rows.length !== accounts.length) throw new Error('final_bill: an account cannot pay the bills of all its lines in the chunk');
-    await trx.insertInto('ledger_entries').values(billed.map((r) => ({
+    await bulkInsert(trx, 'ledger_entries', billed.map((r) => ({
       account_id: r.line.account_id, request_id: r.id, kind: 'final_bill' as const, amount_fen: -r.billTotalFen, idempotency_key: stepKey(r.id, 'final_bill'), reference: null,
-    }))).onConflict((oc) => oc.column('idempotency_key').doNothing()).execute();
+    })), 5000, { onConflictDoNothing: ['idempotency_key'] });
   },
 
   async esim_profile(trx, done) {
     const outcomes = done.map(({ r, result }) => ({ r, outcome: result as Awaited<ReturnType<typeof cancelEsimProfile>> }));
-    await trx.insertInto('esim_events').values(outcomes.map(({ r, outcome }) => ({ line_id: r.line.id, iccid: r.line.iccid, event: outcome.outcome, details: JSON.stringify(outcome) }))).execute();
+    await bulkInsert(trx, 'esim_events', outcomes.map(({ r, outcome }) => ({ line_id: r.line.id, iccid: r.line.iccid, event: outcome.outcome, details: JSON.stringify(outcome) })));
     const unavailable = outcomes.filter(({ outcome }) => outcome.outcome !== 'installed_profile_dead_on_device').map(({ r }) => r.line.id);
     if (unavailable.length) await trx.updateTable('lines').set({ esim_profile_state: 'unavailable' }).where('id', 'in', unavailable).execute();
   },

@@ -2,6 +2,7 @@
 import { sql, type Transaction } from 'kysely';
 import type { AppContext } from '../context.ts';
 import type { DB } from '../db/schema.ts';
+import { bulkInsert } from '../db/bulk-insert.ts';
 import { notifyStatus } from './notify-status.ts';
 import { queueCertificateEmail } from './send-certificate-email.ts';
 import { TRANSITIONS, canTransition, transition, type TransitionInput } from './transitions.ts';
@@ -56,15 +57,15 @@ export async function moveRequests(
   if (returned.length === 0) return [];
   const moved = returned.map((m) => ({ ...byId.get(m.id)!, certificateSerial: m.certificate_serial }));
   const note = t.note ?? null;
-  await trx.insertInto('request_events').values(moved.map((m) => ({
+  await bulkInsert(trx, 'request_events', moved.map((m) => ({
     request_id: m.requestId, from_status: t.from, to_status: t.to, actor_kind: t.actor.kind, actor_id: t.actor.id ?? null, note,
-  }))).execute();
+  })));
   // The rows appendAudit writes, one INSERT for all of them.
   const at = new Date().toISOString();
-  await trx.insertInto('audit_log').values(moved.map((m) => ({
+  await bulkInsert(trx, 'audit_log', moved.map((m) => ({
     at, actor_kind: t.actor.kind, actor_id: t.actor.id ?? null, ip: t.actor.ip ?? null, action: `request.${TRANSITIONS[t.from][t.to]}`, request_id: m.requestId, subject: null,
     details: JSON.stringify({ from: t.from, to: t.to, ...(note ? { note } : {}), ...t.auditDetails?.(m) }),
-  }))).execute();
+  })));
   if (t.to === 'completed') {
     const withEmail = await trx.selectFrom('cancellation_requests').select('id').where('id', 'in', moved.map((m) => m.requestId)).where('contact_email_enc', 'is not', null).execute();
     for (const r of withEmail) await queueCertificateEmail(ctx, trx, r.id);

@@ -17,6 +17,7 @@
  */
 import { sql } from 'kysely';
 import type { AppContext } from '../context.ts';
+import { bulkInsert } from '../db/bulk-insert.ts';
 import {
   commitStep, executionStepRows, loadExecRequests, recordStepFailure, type ExecutionOutcome, type LoadedExecRequest,
 } from '../cancellation/execute-cancellation.ts';
@@ -50,8 +51,8 @@ export async function executeFleetChunk(ctx: AppContext, requestIds: readonly st
       const moved = await moveRequests(ctx, trx, { rows: approved.map(moveRow), from: 'approved', to: 'executing', actor: { kind: 'worker' } });
       if (moved.length === 0) return;
       const started = new Set(moved.map((m) => m.requestId));
-      await trx.insertInto('execution_steps').values(approved.filter((l) => started.has(l.req.id)).flatMap((l) => executionStepRows(l.req, l.channel)))
-        .onConflict((oc) => oc.columns(['request_id', 'step']).doNothing()).execute();
+      await bulkInsert(trx, 'execution_steps', approved.filter((l) => started.has(l.req.id)).flatMap((l) => executionStepRows(l.req, l.channel)), 5000,
+        { onConflictDoNothing: ['request_id', 'step'] });
     });
   }
 

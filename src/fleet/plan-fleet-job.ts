@@ -12,7 +12,7 @@ import { sql } from 'kysely';
 import type { AppContext } from '../context.ts';
 import type { CarrierCode, FleetLineState } from '../db/schema.ts';
 import { appendAudit } from '../audit/append-audit.ts';
-import { bulkInsert } from '../db/seed/bulk-insert.ts';
+import { bulkInsert } from '../db/bulk-insert.ts';
 import { AppError } from '../shared/errors.ts';
 import { classifyRows, type ClassifiedRow, type FleetIdKind } from './classify-row.ts';
 import { quoteFleetLines } from './quote-fleet-lines.ts';

@@ -18,7 +18,7 @@ import { sql, type Kysely } from 'kysely';
 import { IOT_RANGES, makeEid, makeIccid, makeImsi, makeMsisdn, type CarrierCode } from '../../identifiers/index.ts';
 import type { PiiVault } from '../../identity/pii.ts';
 import type { DB } from '../schema.ts';
-import { bulkInsert } from './bulk-insert.ts';
+import { bulkInsert } from '../bulk-insert.ts';
 import { makeUscc } from './id-documents.ts';
 import { createPermutation, createRandom, hash32, pad, type Random } from './random.ts';
 import { chinaDate, customerRow, poolRow, stableUuid, type AccountRow, type LineRow } from './rows.ts';

@@ -4,7 +4,7 @@
  * Also the demo staff accounts.
  */
 import type { Kysely } from 'kysely';
-import { bulkInsert } from './bulk-insert.ts';
+import { bulkInsert } from '../bulk-insert.ts';
 import type { PiiVault } from '../../identity/pii.ts';
 import type { DB, StaffRole } from '../schema.ts';
 import { DemoGenerator } from './generate.ts';

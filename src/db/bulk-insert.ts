@@ -1,11 +1,13 @@
 /**
- * Bulk inserts for the seed tables: `INSERT … SELECT * FROM unnest($1::type[], $2::type[], …)`, one
- * array parameter per column, so a statement of any number of rows has a handful of bind parameters
- * (PostgreSQL allows 65,535) and the server parses a short statement instead of a huge VALUES list.
- * Works the same on PGlite and PostgreSQL.
+ * Bulk inserts: `INSERT … SELECT * FROM unnest($1::type[], $2::type[], …)`, one array parameter per
+ * column, so a statement of any number of rows has a handful of bind parameters (PostgreSQL allows
+ * 65,535) and the server parses a short statement instead of a huge VALUES list. The seed writes
+ * its tables so, and a fleet chunk its requests' events, audit rows, steps and ledger entries
+ * (a VALUES list of 3,500 rows costs more to build, send and parse than to write). Works the same
+ * on PGlite and PostgreSQL.
  */
 import { sql, type Kysely, type Transaction } from 'kysely';
-import type { DB } from '../schema.ts';
+import type { DB } from './schema.ts';
 
 /** PostgreSQL types of the columns the seed writes, per table (the array element types of unnest). */
 const COLUMN_TYPES = {
@@ -30,11 +32,16 @@ const COLUMN_TYPES = {
     msisdn: 'text', carrier: 'text', state: 'text', line_id: 'uuid', former_customer_id: 'uuid', frozen_until: 'timestamptz',
   },
   demo_scenarios: { scenario: 'text', customer_id: 'uuid', msisdn: 'text' },
-  // Not seed data: a fleet job's rows (src/fleet), written the same way.
+  // Not seed data: a fleet job's rows and what its chunks write (src/fleet, src/cancellation).
   fleet_job_lines: {
     job_id: 'uuid', row_no: 'integer', input: 'text', id_kind: 'text', line_id: 'uuid', carrier: 'text', state: 'text', reason: 'text',
     blockers: 'jsonb', bill_fen: 'bigint', refund_fen: 'bigint',
   },
+  execution_steps: { request_id: 'uuid', step: 'text', position: 'integer', status: 'text', last_error: 'text', result: 'jsonb' },
+  request_events: { request_id: 'uuid', from_status: 'text', to_status: 'text', actor_kind: 'text', actor_id: 'text', note: 'text' },
+  audit_log: { at: 'timestamptz', actor_kind: 'text', actor_id: 'text', ip: 'text', action: 'text', request_id: 'uuid', subject: 'text', details: 'jsonb' },
+  esim_events: { line_id: 'uuid', iccid: 'text', event: 'text', details: 'jsonb' },
+  ledger_entries: { account_id: 'uuid', request_id: 'uuid', kind: 'text', amount_fen: 'bigint', idempotency_key: 'text', reference: 'text' },
 } as const satisfies Partial<Record<keyof DB, Record<string, string>>>;
 
 export type BulkTable = keyof typeof COLUMN_TYPES;
@@ -42,12 +49,14 @@ export type BulkTable = keyof typeof COLUMN_TYPES;
 /**
  * Inserts `rows` into `table` in statements of at most `chunkSize` rows. Every row must carry the
  * same columns, all of them listed in COLUMN_TYPES (a missing one is an error, not a silent default).
+ * `onConflictDoNothing`: the unique columns whose conflict leaves the existing row as it is.
  */
 export async function bulkInsert(
   db: Kysely<DB> | Transaction<DB>,
   table: BulkTable,
   rows: ReadonlyArray<Record<string, unknown>>,
   chunkSize = 5000,
+  opts: { onConflictDoNothing?: readonly string[] } = {},
 ): Promise<void> {
   if (rows.length === 0) return;
   const types: Record<string, string> = COLUMN_TYPES[table];
@@ -63,6 +72,7 @@ export async function bulkInsert(
       }),
     );
     await sql`INSERT INTO ${sql.table(table)} (${sql.join(columns.map((c) => sql.ref(c)))})
-      SELECT * FROM unnest(${sql.join(columns.map((c, i) => sql`${arrays[i]}::${sql.raw(types[c])}[]`))})`.execute(db);
+      SELECT * FROM unnest(${sql.join(columns.map((c, i) => sql`${arrays[i]}::${sql.raw(types[c])}[]`))})
+      ${opts.onConflictDoNothing ? sql`ON CONFLICT (${sql.join(opts.onConflictDoNothing.map((c) => sql.ref(c)))}) DO NOTHING` : sql``}`.execute(db);
   }
 }
