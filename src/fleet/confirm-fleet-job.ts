@@ -7,7 +7,7 @@
  * lines are then handed to the queue in chunks (one job per chunk, run-fleet-chunk.ts), after the
  * effective date when one was set. All of it in one transaction. A job left with no line to run
  * (every ready line blocked since the dry run) ends in that transaction as the last chunk would end
- * it: audit entry and FleetJobEnded event, then the e-mail.
+ * it: audit entry, FleetJobEnded event and the queued e-mail.
  */
 import crypto from 'node:crypto';
 import { sql, type Transaction } from 'kysely';
@@ -20,7 +20,7 @@ import { QUEUES } from '../jobs/queue.ts';
 import { AppError } from '../shared/errors.ts';
 import type { FleetActor } from './plan-fleet-job.ts';
 import { quoteFleetLines } from './quote-fleet-lines.ts';
-import { emailFleetJobEnd, recordFleetJobEnd, type FleetJobSummary } from './finish-fleet-job.ts';
+import { recordFleetJobEnd } from './finish-fleet-job.ts';
 
 /** Lines per queue job: big enough that the queue's own cost per line is small, small enough to spread over workers. */
 export const FLEET_CHUNK_SIZE = 500;
@@ -31,7 +31,6 @@ export interface FleetChunkJob {
 }
 
 export async function confirmFleetJob(ctx: AppContext, companyId: string, jobId: string, actor: FleetActor): Promise<{ queued: number; blockedSinceDryRun: number }> {
-  let ended: FleetJobSummary | undefined;
   const confirmed = await ctx.db.transaction().execute(async (trx) => {
     const job = await trx.updateTable('fleet_jobs').set({ status: 'running', confirmed_at: ctx.now() })
       .where('id', '=', jobId).where('company_id', '=', companyId).where('status', '=', 'dry_run')
@@ -83,11 +82,10 @@ export async function confirmFleetJob(ctx: AppContext, companyId: string, jobId:
     // Nothing left to run: the job ends here, as the last chunk would end it (audit entry, event, e-mail).
     if (opened.size === 0) {
       await trx.updateTable('fleet_jobs').set({ status: 'completed', finished_at: ctx.now() }).where('id', '=', jobId).execute();
-      ended = await recordFleetJobEnd(trx, jobId, companyId);
+      await recordFleetJobEnd(ctx, trx, jobId, companyId);
     }
     return { queued: opened.size, blockedSinceDryRun: nowBlocked.length };
   });
-  if (ended) await emailFleetJobEnd(ctx, jobId, companyId, ended);
   return confirmed;
 }
 

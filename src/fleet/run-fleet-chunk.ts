@@ -12,12 +12,20 @@ import type { AppContext } from '../context.ts';
 import type { FleetChunkJob } from './confirm-fleet-job.ts';
 import { executeFleetChunk } from './execute-fleet-chunk.ts';
 import { finishFleetJobIfDone } from './finish-fleet-job.ts';
+import { withdrawUnstartedLines } from './stop-fleet-job.ts';
 
 export async function runFleetChunk(ctx: AppContext, chunk: FleetChunkJob): Promise<{ completed: number; failed: number; retryLater: number }> {
-  const lines = await ctx.db.selectFrom('fleet_job_lines').select(['row_no', 'request_id'])
+  const linesLeft = () => ctx.db.selectFrom('fleet_job_lines').select(['row_no', 'request_id'])
     .where('job_id', '=', chunk.jobId).where('row_no', 'in', chunk.rowNos).where('state', 'in', ['queued', 'executing'])
     .where('request_id', 'is not', null).orderBy('row_no').execute();
+  let lines = await linesLeft();
   const tally = { completed: 0, failed: 0, retryLater: 0 };
+  // A stopped job starts nothing more: its chunk withdraws the lines it holds that have not started
+  // (those under way, from an earlier try of the chunk, go on to their end).
+  const job = await ctx.db.selectFrom('fleet_jobs').select('status').where('id', '=', chunk.jobId).executeTakeFirst();
+  if (job?.status === 'stopped' && lines.length) {
+    if (await withdrawUnstartedLines(ctx, chunk.jobId, { kind: 'worker' }, lines.map((l) => l.row_no))) lines = await linesLeft();
+  }
   if (lines.length) {
     await ctx.db.updateTable('fleet_job_lines').set({ state: 'executing', updated_at: new Date() })
       .where('job_id', '=', chunk.jobId).where('row_no', 'in', lines.map((l) => l.row_no)).where('state', '=', 'queued').execute();

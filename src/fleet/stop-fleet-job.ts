@@ -1,13 +1,20 @@
 /**
- * Stopping a fleet job: every line whose execution has not started (its request still approved) is
- * withdrawn through the transition table (approved → withdrawn, conditional: a line a worker picked up
- * meanwhile carries on) and its row becomes stopped. Lines under way finish; the last one ends the job.
+ * Stopping a fleet job: the job is marked stopped, then every line whose execution has not started
+ * (its request still approved) is withdrawn through the transition table (approved → withdrawn, one
+ * conditional update per thousand lines: a line a worker picked up meanwhile carries on) and its row
+ * becomes stopped. Lines under way finish; the last one ends the job. A chunk of a stopped job that a
+ * worker takes up afterwards (a stop killed half-way, a chunk that was already queued) withdraws its
+ * own lines instead of running them (run-fleet-chunk.ts), so nothing of a stopped job starts.
  */
+import { sql } from 'kysely';
 import type { AppContext } from '../context.ts';
 import { AppError, notFound } from '../shared/errors.ts';
-import { transition } from '../cancellation/transitions.ts';
+import { moveRequests } from '../cancellation/move-request.ts';
+import type { Actor } from '../cancellation/transitions.ts';
 import type { FleetActor } from './plan-fleet-job.ts';
 import { finishFleetJobIfDone } from './finish-fleet-job.ts';
+
+const WITHDRAW_BATCH = 1000;
 
 export async function stopFleetJob(ctx: AppContext, companyId: string, jobId: string, actor: FleetActor): Promise<{ stopped: number }> {
   // A stop already under way is taken up again: a process killed after marking the job stopped left
@@ -19,27 +26,34 @@ export async function stopFleetJob(ctx: AppContext, companyId: string, jobId: st
     if (!current) throw notFound('The fleet job');
     throw new AppError('conflict', `Only a running job can be stopped; this one is ${current.status}.`, { status: current.status });
   }
-  const waiting = await ctx.db.selectFrom('fleet_job_lines as f').innerJoin('cancellation_requests as r', 'r.id', 'f.request_id')
-    .select(['f.row_no', 'r.id as request_id']).where('f.job_id', '=', jobId).where('f.state', 'in', ['queued', 'executing']).where('r.status', '=', 'approved')
-    .orderBy('f.row_no').execute();
-  let stopped = 0;
-  for (let i = 0; i < waiting.length; i += 500) {
-    stopped += await ctx.db.transaction().execute(async (trx) => {
-      let n = 0;
-      for (const w of waiting.slice(i, i + 500)) {
-        try {
-          await transition(trx, { requestId: w.request_id, from: 'approved', to: 'withdrawn', actor: { kind: actor.kind, id: actor.id, ip: actor.ip ?? null }, note: 'fleet job stopped' });
-        } catch (err) {
-          if (err instanceof AppError && err.code === 'conflict') continue; // a worker started it: it carries on
-          throw err;
-        }
-        await trx.updateTable('fleet_job_lines').set({ state: 'stopped', reason: 'stopped', updated_at: new Date() })
-          .where('job_id', '=', jobId).where('row_no', '=', w.row_no).execute();
-        n++;
-      }
-      return n;
-    });
-  }
+  const stopped = await withdrawUnstartedLines(ctx, jobId, { kind: actor.kind, id: actor.id, ip: actor.ip ?? null });
   await finishFleetJobIfDone(ctx, jobId);
   return { stopped };
+}
+
+/**
+ * Withdraws the lines of a stopped job (only those in `rowNos` if given) whose request is still
+ * approved, and marks their rows stopped, a batch per transaction. Returns how many it withdrew.
+ */
+export async function withdrawUnstartedLines(
+  ctx: AppContext,
+  jobId: string,
+  actor: Actor,
+  rowNos?: readonly number[],
+): Promise<number> {
+  let q = ctx.db.selectFrom('fleet_job_lines as f').innerJoin('cancellation_requests as r', 'r.id', 'f.request_id').innerJoin('lines as l', 'l.id', 'r.line_id')
+    .select(['r.id as requestId', 'r.channel', 'l.msisdn']).where('f.job_id', '=', jobId).where('f.state', 'in', ['queued', 'executing']).where('r.status', '=', 'approved');
+  if (rowNos) q = q.where('f.row_no', '=', sql<number>`any(${[...rowNos]}::integer[])`);
+  const waiting = await q.orderBy('f.row_no').execute();
+  let stopped = 0;
+  for (let i = 0; i < waiting.length; i += WITHDRAW_BATCH) {
+    stopped += await ctx.db.transaction().execute(async (trx) => {
+      const moved = await moveRequests(ctx, trx, { rows: waiting.slice(i, i + WITHDRAW_BATCH), from: 'approved', to: 'withdrawn', actor, note: 'fleet job stopped' });
+      if (moved.length === 0) return 0;
+      await trx.updateTable('fleet_job_lines').set({ state: 'stopped', reason: 'stopped', updated_at: new Date() })
+        .where('job_id', '=', jobId).where('request_id', '=', sql<string>`any(${moved.map((m) => m.requestId)}::uuid[])`).execute();
+      return moved.length;
+    });
+  }
+  return stopped;
 }

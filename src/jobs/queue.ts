@@ -21,6 +21,8 @@ export const QUEUES = {
   webhookDeliver: 'webhooks-deliver',
   /** Carries out one chunk of a fleet job's lines (src/fleet/run-fleet-chunk.ts). */
   fleetExecute: 'fleet-execute',
+  /** E-mails the end of a fleet job to its company (src/fleet/finish-fleet-job.ts). */
+  fleetEndEmail: 'fleet-end-email',
 } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 

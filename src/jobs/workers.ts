@@ -10,6 +10,7 @@ import { sendSms } from '../notifications/send-sms.ts';
 import { statusSmsRecipient, type StatusSmsJob } from '../cancellation/notify-status.ts';
 import { QUEUES } from './queue.ts';
 import type { FleetChunkJob } from '../fleet/confirm-fleet-job.ts';
+import { emailFleetJobEnd, type FleetEndEmailJob } from '../fleet/finish-fleet-job.ts';
 import { runFleetChunk } from '../fleet/run-fleet-chunk.ts';
 import { sendCertificateEmail } from '../cancellation/send-certificate-email.ts';
 import { scheduleNumberRelease } from '../numbers/schedule-number-release.ts';
@@ -117,5 +118,8 @@ export async function startWorkers(ctx: AppContext, opts: { executionConcurrency
   // chunks of a process share each carrier's throttle (carrier-throttle.ts).
   await boss.work<FleetChunkJob>(QUEUES.fleetExecute, { batchSize: 1, localConcurrency: 2, pollingIntervalSeconds: 0.5 } as never, async (jobs) => {
     for (const job of jobs) await throughOutages(ctx, job, () => runFleetChunk(ctx, job.data));
+  });
+  await boss.work<FleetEndEmailJob>(QUEUES.fleetEndEmail, { batchSize: 5, pollingIntervalSeconds: 1 } as never, async (jobs) => {
+    for (const job of jobs) await throughOutages(ctx, job, () => emailFleetJobEnd(ctx, job.data.jobId));
   });
 }

@@ -31,3 +31,14 @@ export async function runFleetJob(admin: ApiClient, rows: string[]) {
   assert.equal(job.status, 'completed', JSON.stringify(job.counts));
   return { id: plan.body.id as string, job };
 }
+
+/**
+ * The e-mails with the key of a fleet job's end, once there is one (the end queues it; a worker sends
+ * it: 30 s at most), or none. Waits on the dev outbox of the database the workers write to.
+ */
+export async function waitForFleetEndEmail(db: AppContext['db'], jobId: string) {
+  for (const until = Date.now() + 30_000; ; await new Promise((r) => setTimeout(r, 250))) {
+    const mail = await db.selectFrom('email_outbox').select(['subject', 'text']).where('idempotency_key', '=', `fleet:${jobId}:ended`).execute();
+    if (mail.length || Date.now() > until) return mail;
+  }
+}

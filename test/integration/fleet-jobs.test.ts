@@ -12,7 +12,7 @@ import path from 'node:path';
 import argon2 from 'argon2';
 import { verifyFleetLine } from '../../src/fleet/fleet-manifest.ts';
 import { createMachineClient } from '../helpers/machine-client.ts';
-import { freshFleetLines, waitForFleetJob } from '../helpers/fleet.ts';
+import { freshFleetLines, waitForFleetEndEmail, waitForFleetJob } from '../helpers/fleet.ts';
 import { DEMO_COMPANY, FLEET_COMPANY, seedDemoCompany } from '../../src/db/seed/companies.ts';
 import { makeIccid } from '../../src/identifiers/index.ts';
 
@@ -206,7 +206,7 @@ describe('confirming a job', () => {
       const pool = await db.selectFrom('number_pool').select('state').where('msisdn', '=', l.msisdn).executeTakeFirstOrThrow();
       assert.equal(pool.state, 'frozen');
     }
-    const mail = await db.selectFrom('email_outbox').select(['subject', 'text']).where('idempotency_key', '=', `fleet:${plan.body.id}:ended`).execute();
+    const mail = await waitForFleetEndEmail(db, plan.body.id);
     assert.equal(mail.length, 1);
     assert.match(mail[0].text, new RegExp(`完成 ${open.length} 条`));
     const event = await db.selectFrom('webhook_events').select('event_type').where('event_type', 'like', '%leet%').execute();

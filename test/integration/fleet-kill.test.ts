@@ -21,11 +21,13 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { sql } from 'kysely';
 import { dropTemplate, onPostgres, startTestApp, type TestApp } from '../helpers/context.ts';
 import { ApiClient } from '../helpers/api.ts';
-import { freshFleetLines, runFleetJob } from '../helpers/fleet.ts';
+import { freshFleetLines, runFleetJob, waitForFleetEndEmail } from '../helpers/fleet.ts';
 import { readCalls } from '../helpers/fleet-kill-calls.ts';
 import { DEMO_COMPANY } from '../../src/db/seed/companies.ts';
 import { stepKey, type StepName } from '../../src/cancellation/execution-steps.ts';
 import { runFleetChunk } from '../../src/fleet/run-fleet-chunk.ts';
+import { emailFleetJobEnd } from '../../src/fleet/finish-fleet-job.ts';
+import { QUEUES } from '../../src/jobs/queue.ts';
 import { FLEET_JOB_END_EVENT } from '../../src/webhooks/event-types.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -197,7 +199,7 @@ describe('a fleet job whose server and worker are killed mid-job', { skip }, () 
     const pool = await t.ctx.db.selectFrom('number_pool').select(['msisdn', 'state']).where('msisdn', 'in', requests.map((r) => r.msisdn)).execute();
     assert.deepEqual(pool.filter((p) => p.state !== 'frozen'), [], 'every number frozen');
     assert.equal(pool.length, requests.length);
-    const mail = await t.ctx.db.selectFrom('email_outbox').select('text').where('idempotency_key', '=', `fleet:${jobId}:ended`).execute();
+    const mail = await waitForFleetEndEmail(t.ctx.db, jobId);
     assert.equal(mail.length, 1, 'the end of the job was e-mailed');
     assert.match(mail[0].text, new RegExp(`完成 ${lines.length} 条`));
     const ends = await t.ctx.db.selectFrom('audit_log').select('details').where('action', '=', 'fleet.end').where('subject', '=', jobId).execute();
@@ -243,10 +245,11 @@ describe('a fleet job whose server and worker are killed mid-job', { skip }, () 
 });
 
 // The narrow windows of a kill, made by hand and run in-process on both databases. After the
-// transaction that ends the job and before its e-mail: the job's end never fires again, but the
-// chunk's queue job did not finish, so the queue runs the chunk again and that run must send the
-// e-mail (the window is made by removing the sent e-mail: what a kill there leaves). After a stop
-// marked the job stopped and before it withdrew the lines: the stop must be possible again. And a
+// transaction that ends the job: the chunk's queue job did not finish, so the queue runs the chunk
+// again, which must not end the job twice; the e-mail's queue job was committed with the end and
+// sends once however often it runs. After a stop
+// marked the job stopped and before it withdrew the lines: the stop must be possible again, and a
+// chunk of that job that comes up meanwhile withdraws its lines instead of running them. And a
 // job that ends at its confirmation, with no line left to run, ends like any other.
 describe('what a kill leaves at the edges of a fleet job: its end, its e-mail, a stop', () => {
   let app: TestApp;
@@ -257,20 +260,23 @@ describe('what a kill leaves at the edges of a fleet job: its end, its e-mail, a
     await app?.close();
   });
 
-  test('the chunk run again sends the e-mail, once, and does not end the job twice', async () => {
+  test('the end e-mail is queued with the end, goes once however often its job runs, and a chunk run again does not end the job twice', async () => {
     const admin = new ApiClient(app.app);
     assert.equal((await admin.post('staff/sign-in', { username: DEMO_COMPANY.admin.username, password: DEMO_COMPANY.admin.password })).status, 200);
     const two = await freshFleetLines(app.ctx, 2);
     const { id } = await runFleetJob(admin, two.map((l) => l.iccid));
-    const key = `fleet:${id}:ended`;
     const { db } = app.ctx;
-    assert.equal((await db.deleteFrom('email_outbox').where('idempotency_key', '=', key).executeTakeFirst()).numDeletedRows, 1n, 'the end was e-mailed');
-
+    assert.equal((await waitForFleetEndEmail(db, id)).length, 1, 'the end was e-mailed');
+    // The chunk's queue job run again (its process killed after the end's commit), twice.
     const rowNos = (await db.selectFrom('fleet_job_lines').select('row_no').where('job_id', '=', id).execute()).map((r) => r.row_no);
     await runFleetChunk(app.ctx, { jobId: id, rowNos });
-    await runFleetChunk(app.ctx, { jobId: id, rowNos }); // and once more: still one e-mail
-    const mail = await db.selectFrom('email_outbox').select('text').where('idempotency_key', '=', key).execute();
-    assert.equal(mail.length, 1, 'the e-mail went after all, once');
+    await runFleetChunk(app.ctx, { jobId: id, rowNos });
+    // The e-mail's queue job run again (its process killed after sending, before the queue heard).
+    await emailFleetJobEnd(app.ctx, id);
+    const queued = await sql<{ n: number }>`SELECT count(*)::int AS n FROM pgboss.job WHERE name = ${QUEUES.fleetEndEmail} AND data->>'jobId' = ${id}`.execute(db);
+    assert.equal(queued.rows[0].n, 1, 'one e-mail job, committed with the end');
+    const mail = await db.selectFrom('email_outbox').select('text').where('idempotency_key', '=', `fleet:${id}:ended`).execute();
+    assert.equal(mail.length, 1, 'one e-mail');
     assert.match(mail[0].text, /完成 2 条/);
     assert.equal((await db.selectFrom('audit_log').select('action').where('action', '=', 'fleet.end').where('subject', '=', id).execute()).length, 1, 'the job ended once');
     assert.equal((await db.selectFrom('webhook_events').select('event_type').where('event_type', '=', FLEET_JOB_END_EVENT).where('payload', 'like', `%${id}%`).execute()).length, 1, 'one end event');
@@ -293,7 +299,7 @@ describe('what a kill leaves at the edges of a fleet job: its end, its e-mail, a
     assert.equal(job.counts.blocked, 1);
     assert.equal((await db.selectFrom('audit_log').select('action').where('action', '=', 'fleet.end').where('subject', '=', plan.body.id).execute()).length, 1);
     assert.equal((await db.selectFrom('webhook_events').select('event_type').where('event_type', '=', FLEET_JOB_END_EVENT).where('payload', 'like', `%${plan.body.id}%`).execute()).length, 1, 'the end event for the company\'s subscriptions');
-    const mail = await db.selectFrom('email_outbox').select('text').where('idempotency_key', '=', `fleet:${plan.body.id}:ended`).execute();
+    const mail = await waitForFleetEndEmail(db, plan.body.id);
     assert.equal(mail.length, 1);
     assert.match(mail[0].text, /完成 0 条.*阻断 1 条/);
   });
@@ -315,5 +321,26 @@ describe('what a kill leaves at the edges of a fleet job: its end, its e-mail, a
       'the second stop withdrew both lines and the job ended',
     );
     assert.equal((await admin.post(`fleet/jobs/${plan.body.id}/stop`, {})).status, 409, 'an ended job is not stopped again');
+  });
+
+  test('a chunk of a stopped job that a worker takes up withdraws its lines instead of running them', async () => {
+    const admin = new ApiClient(app.app);
+    assert.equal((await admin.post('staff/sign-in', { username: DEMO_COMPANY.admin.username, password: DEMO_COMPANY.admin.password })).status, 200);
+    const two = await freshFleetLines(app.ctx, 2);
+    const plan = await admin.post('fleet/jobs', { rows: two.map((l) => l.iccid), effectiveDate: '2099-01-01' });
+    assert.equal((await admin.post(`fleet/jobs/${plan.body.id}/confirm`, {})).status, 202);
+    // The stop was killed after marking the job stopped, and the chunk's queue job comes up.
+    await app.ctx.db.updateTable('fleet_jobs').set({ status: 'stopped' }).where('id', '=', plan.body.id).execute();
+    const rows = await app.ctx.db.selectFrom('fleet_job_lines').select(['row_no', 'request_id']).where('job_id', '=', plan.body.id).execute();
+    const tally = await runFleetChunk(app.ctx, { jobId: plan.body.id, rowNos: rows.map((r) => r.row_no) });
+    const requestIds = rows.map((r) => r.request_id!);
+    const requests = await app.ctx.db.selectFrom('cancellation_requests').select('status').where('id', 'in', requestIds).execute();
+    const steps = await app.ctx.db.selectFrom('execution_steps').select('step').where('request_id', 'in', requestIds).execute();
+    const job = (await admin.get(`fleet/jobs/${plan.body.id}`)).body;
+    assert.deepEqual(
+      { tally, requests: requests.map((r) => r.status), steps: steps.length, job: [job.status, job.counts.stopped] },
+      { tally: { completed: 0, failed: 0, retryLater: 0 }, requests: ['withdrawn', 'withdrawn'], steps: 0, job: ['completed', 2] },
+      'no line of the stopped job started; both withdrawn and the job ended',
+    );
   });
 });
