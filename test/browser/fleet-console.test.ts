@@ -22,6 +22,7 @@ import { dropTemplate, startTestApp, type TestApp } from '../helpers/context.ts'
 import { freshFleetLines } from '../helpers/fleet.ts';
 import argon2 from 'argon2';
 import { DEMO_COMPANY, FLEET_COMPANY, seedDemoCompany } from '../../src/db/seed/companies.ts';
+import { DEMO_STAFF } from '../../src/db/seed/demo-data.ts';
 
 const PHONE_390 = { width: 390, height: 844 } as const;
 const catalogue = async (lang: string) => JSON.parse(await readFile(new URL(`../../web/src/locales/${lang}.json`, import.meta.url), 'utf8')) as Record<string, string>;
@@ -265,5 +266,20 @@ test('another company\'s administrator sees no job of the first company, not eve
     const error = page.getByTestId('error-alert');
     await error.waitFor();
     assert.match(await error.innerText(), new RegExp(zh['err.not_found']));
+  });
+});
+
+test('the carrier\'s admin, who has no company, is told the fleet console is not for their role and sees no job', async () => {
+  const carrierAdmin = DEMO_STAFF.find((s) => s.role === 'admin')!;
+  await onPage(browser, 'fleet-console-carrier-admin', DESKTOP, async (page) => {
+    await page.goto(`${url}/staff`);
+    await page.getByTestId('staff-username').fill(carrierAdmin.username);
+    await page.getByTestId('staff-password').fill(carrierAdmin.password);
+    await page.getByTestId('staff-sign-in-button').click();
+    await page.waitForURL(/\/staff\/ops$/);
+    assert.equal(await page.getByTestId('nav-fleet').count(), 0, 'no fleet link in the header');
+    await page.goto(`${url}/staff/fleet`);
+    await page.getByText(zh['staff.wrongRole']).waitFor();
+    assert.equal(await page.getByTestId('fleet-new').count(), 0, 'no upload form');
   });
 });

@@ -4,8 +4,12 @@ import { useLocation, useNavigate } from 'react-router';
 import { Loading, useMe } from '../common.tsx';
 import { useT } from '../i18n.tsx';
 
-/** Renders children only for a signed-in staff member whose role is allowed (admin always is). */
-export function RequireStaff({ roles, children }: { roles: string[]; children: ReactNode }) {
+/**
+ * Renders children only for a signed-in staff member whose role is allowed. The carrier's admin is
+ * allowed everywhere but where a page belongs to someone else's data (`allowAdmin={false}`: a
+ * company's fleet console, whose API answers only that company's administrators).
+ */
+export function RequireStaff({ roles, allowAdmin = true, children }: { roles: string[]; allowAdmin?: boolean; children: ReactNode }) {
   const t = useT();
   const me = useMe();
   const location = useLocation();
@@ -25,7 +29,7 @@ export function RequireStaff({ roles, children }: { roles: string[]; children: R
       />
     );
   }
-  if (data.role !== 'admin' && !roles.includes(data.role)) {
+  if (!roles.includes(data.role) && !(allowAdmin && data.role === 'admin')) {
     return <Result status="403" title={t('staff.wrongRole')} />;
   }
   return <>{children}</>;

@@ -18,7 +18,7 @@ const { Title, Text, Paragraph } = Typography;
 
 export default function FleetConsolePage() {
   return (
-    <RequireStaff roles={['company_admin']}>
+    <RequireStaff roles={['company_admin']} allowAdmin={false}>
       <FleetConsole />
     </RequireStaff>
   );
