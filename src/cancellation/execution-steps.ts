@@ -244,12 +244,10 @@ export const BULK_LOCAL: Partial<Record<StepName, BulkLocalEffect>> = {
   },
 
   async number_freeze(trx, done) {
-    await trx.insertInto('number_pool').values(done.map(({ r, result }) => ({
+    await bulkInsert(trx, 'number_pool', done.map(({ r, result }) => ({
       msisdn: r.line.msisdn, carrier: r.line.carrier, state: 'frozen' as const, line_id: r.line.id, former_customer_id: r.line.customer_id,
       frozen_until: new Date((result as { frozenUntil: string }).frozenUntil),
-    }))).onConflict((oc) => oc.column('msisdn').doUpdateSet((eb) => ({
-      state: 'frozen', line_id: eb.ref('excluded.line_id'), former_customer_id: eb.ref('excluded.former_customer_id'), frozen_until: eb.ref('excluded.frozen_until'), updated_at: new Date(),
-    }))).execute();
+    })), 5000, { onConflictUpdate: { target: ['msisdn'], columns: ['state', 'line_id', 'former_customer_id', 'frozen_until'], touch: true } });
   },
 };
 

@@ -49,19 +49,31 @@ export type BulkTable = keyof typeof COLUMN_TYPES;
 /**
  * Inserts `rows` into `table` in statements of at most `chunkSize` rows. Every row must carry the
  * same columns, all of them listed in COLUMN_TYPES (a missing one is an error, not a silent default).
- * `onConflictDoNothing`: the unique columns whose conflict leaves the existing row as it is.
+ * `onConflictDoNothing`: the unique columns whose conflict leaves the existing row as it is;
+ * `onConflictUpdate`: the unique columns whose conflict overwrites `columns` of the existing row with
+ * the new row's (and its updated_at with now() when `touch`).
  */
 export async function bulkInsert(
   db: Kysely<DB> | Transaction<DB>,
   table: BulkTable,
   rows: ReadonlyArray<Record<string, unknown>>,
   chunkSize = 5000,
-  opts: { onConflictDoNothing?: readonly string[] } = {},
+  opts: { onConflictDoNothing?: readonly string[]; onConflictUpdate?: { target: readonly string[]; columns: readonly string[]; touch?: boolean } } = {},
 ): Promise<void> {
   if (rows.length === 0) return;
   const types: Record<string, string> = COLUMN_TYPES[table];
   const columns = Object.keys(rows[0]);
   for (const c of columns) if (!(c in types)) throw new Error(`bulkInsert: no type for ${table}.${c}.`);
+  const refs = (cs: readonly string[]) => sql.join(cs.map((c) => sql.ref(c)));
+  const up = opts.onConflictUpdate;
+  const onConflict = opts.onConflictDoNothing
+    ? sql`ON CONFLICT (${refs(opts.onConflictDoNothing)}) DO NOTHING`
+    : up
+      ? sql`ON CONFLICT (${refs(up.target)}) DO UPDATE SET ${sql.join([
+        ...up.columns.map((c) => sql`${sql.ref(c)} = excluded.${sql.ref(c)}`),
+        ...(up.touch ? [sql`updated_at = now()`] : []),
+      ])}`
+      : sql``;
   for (let start = 0; start < rows.length; start += chunkSize) {
     const chunk = rows.slice(start, start + chunkSize);
     const arrays = columns.map((c) =>
@@ -71,8 +83,8 @@ export async function bulkInsert(
         return v instanceof Date ? v.toISOString() : v;
       }),
     );
-    await sql`INSERT INTO ${sql.table(table)} (${sql.join(columns.map((c) => sql.ref(c)))})
+    await sql`INSERT INTO ${sql.table(table)} (${refs(columns)})
       SELECT * FROM unnest(${sql.join(columns.map((c, i) => sql`${arrays[i]}::${sql.raw(types[c])}[]`))})
-      ${opts.onConflictDoNothing ? sql`ON CONFLICT (${sql.join(opts.onConflictDoNothing.map((c) => sql.ref(c)))}) DO NOTHING` : sql``}`.execute(db);
+      ${onConflict}`.execute(db);
   }
 }
