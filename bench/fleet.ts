@@ -65,11 +65,13 @@ async function main(): Promise<void> {
     const { jobId } = await planFleetJob(ctx, { companyId: FLEET_COMPANY.id, actor: { kind: 'company_admin', id: admin.id }, rows: lines.map((l) => l.iccid), source: 'json' });
     const t1 = performance.now();
     const s1 = statements;
-    log(`dry run: ${round((t1 - t0) / 1000)} s`);
+    const rssAfterDryRun = process.memoryUsage().rss;
+    log(`dry run: ${round((t1 - t0) / 1000)} s, RSS ${mb(rssAfterDryRun)} MB`);
     const confirmed = await confirmFleetJob(ctx, FLEET_COMPANY.id, jobId, { kind: 'company_admin', id: admin.id });
     const t2 = performance.now();
     const s2 = statements;
-    log(`confirmed: ${confirmed.queued} lines queued in ${round((t2 - t1) / 1000)} s`);
+    const rssAfterConfirm = process.memoryUsage().rss;
+    log(`confirmed: ${confirmed.queued} lines queued in ${round((t2 - t1) / 1000)} s, RSS ${mb(rssAfterConfirm)} MB`);
     // The bench's own polling goes around the counter.
     const plainDb = ctx.db.withoutPlugins();
     for (let last = 0; ; await sleep(1000)) {
@@ -85,18 +87,21 @@ async function main(): Promise<void> {
     clearInterval(sampler);
     rss.push(process.memoryUsage().rss);
     const counts = Object.fromEntries((await ctx.db.selectFrom('fleet_job_lines').select(['state', sql<number>`count(*)::int`.as('n')]).where('job_id', '=', jobId).groupBy('state').execute()).map((r) => [r.state, Number(r.n)]));
-    const failedReasons = Object.fromEntries((await ctx.db.selectFrom('fleet_job_lines').select(['reason', sql<number>`count(*)::int`.as('n')]).where('job_id', '=', jobId).where('state', '=', 'failed').groupBy('reason').execute()).map((r) => [r.reason ?? '', Number(r.n)]));
+    const reasonsOf = async (state: 'failed' | 'blocked') => Object.fromEntries((await ctx.db.selectFrom('fleet_job_lines').select(['reason', sql<number>`count(*)::int`.as('n')])
+      .where('job_id', '=', jobId).where('state', '=', state).groupBy('reason').execute()).map((r) => [r.reason ?? '', Number(r.n)]));
+    const failedReasons = await reasonsOf('failed');
+    const blockedReasons = await reasonsOf('blocked');
     const total = (t3 - t0) / 1000;
     const linesPerSecond = LINES / total;
     const baselineRowsPerSecond = lines.length / baselineSeconds;
     emitFigures({
-      bench: 'fleet', engine: fresh.kind, lines: LINES, counts, failedReasons,
+      bench: 'fleet', engine: fresh.kind, lines: LINES, counts, failedReasons, blockedReasons,
       dryRunSeconds: round((t1 - t0) / 1000), confirmSeconds: round((t2 - t1) / 1000), executeSeconds: round((t3 - t2) / 1000), totalSeconds: round(total),
       linesPerSecond: round(linesPerSecond, 0), executeLinesPerSecond: round(confirmed.queued / ((t3 - t2) / 1000), 0),
-      statementsPerLine: { dryRun: round((s1 - s0) / LINES, 1), confirm: round((s2 - s1) / LINES, 1), execute: round((s3 - s2) / confirmed.queued, 1) },
+      statementsPerLine: { dryRun: round((s1 - s0) / LINES, 3), confirm: round((s2 - s1) / LINES, 3), execute: round((s3 - s2) / confirmed.queued, 3) },
       baselineRowsPerSecond: round(baselineRowsPerSecond, 0), ratio: round(linesPerSecond / baselineRowsPerSecond, 4),
       goal: { linesPerSecond: 2000, ratio: 0.1, met: linesPerSecond >= 2000 && linesPerSecond / baselineRowsPerSecond >= 0.1 },
-      rssMb: { start: mb(rss[0]), max: mb(Math.max(...rss)), end: mb(rss[rss.length - 1]) },
+      rssMb: { start: mb(rss[0]), afterDryRun: mb(rssAfterDryRun), afterConfirm: mb(rssAfterConfirm), max: mb(Math.max(...rss)), end: mb(rss[rss.length - 1]) },
       loadAverage: os.loadavg().map((n) => round(n, 2)),
     });
   } finally {

@@ -44,21 +44,27 @@ export async function confirmFleetJob(ctx: AppContext, companyId: string, jobId:
       .select(['f.row_no', 'l.id as line_id', 'l.customer_id', 'l.carrier', 'l.msisdn'])
       .where('f.job_id', '=', jobId).where('f.state', '=', 'ready').orderBy('f.row_no').execute();
 
-    const requests: Array<{ rowNo: number; lineId: string; customerId: string; carrier: string; quote: Quote }> = [];
+    // Quoted again a thousand at a time (per account within the job, as the dry run), and each
+    // round's requests opened before the next round is quoted: the job's quotes are never all held.
+    const byLine = new Map(ready.map((r) => [r.line_id, r]));
     const nowBlocked: Array<{ rowNo: number; blockers: string[] }> = [];
-    const quotes = await quoteFleetLines(trx, ready.map((r) => r.line_id), ctx.now()); // per account within the job, as the dry run
-    for (const r of ready) {
-      const quote = quotes.get(r.line_id)!;
-      if (quote.blockers.length > 0) nowBlocked.push({ rowNo: r.row_no, blockers: quote.blockers.map((b) => b.code) });
-      else requests.push({ rowNo: r.row_no, lineId: r.line_id, customerId: r.customer_id, carrier: r.carrier, quote });
-    }
+    const opened = new Map<number, string>();
+    const refused: number[] = [];
+    await quoteFleetLines(trx, ready.map((r) => r.line_id), ctx.now(), async (quotes) => {
+      const requests: RequestToOpen[] = [];
+      for (const [lineId, quote] of quotes) {
+        const r = byLine.get(lineId)!;
+        if (quote.blockers.length > 0) nowBlocked.push({ rowNo: r.row_no, blockers: quote.blockers.map((b) => b.code) });
+        else requests.push({ rowNo: r.row_no, lineId, customerId: r.customer_id, carrier: r.carrier, quote });
+      }
+      const openedNow = await insertRequests(trx, jobId, requests, actor);
+      for (const [rowNo, id] of openedNow) opened.set(rowNo, id);
+      refused.push(...requests.filter((r) => !openedNow.has(r.rowNo)).map((r) => r.rowNo));
+    });
     for (const b of nowBlocked) {
       await trx.updateTable('fleet_job_lines').set({ state: 'blocked', reason: 'blocked_since_dry_run', blockers: JSON.stringify(b.blockers), updated_at: new Date() })
         .where('job_id', '=', jobId).where('row_no', '=', b.rowNo).execute();
     }
-
-    const opened = await insertRequests(trx, jobId, requests, actor);
-    const refused = requests.filter((r) => !opened.has(r.rowNo)).map((r) => r.rowNo);
     if (refused.length) {
       await trx.updateTable('fleet_job_lines').set({ state: 'rejected', reason: 'request_open', updated_at: new Date() })
         .where('job_id', '=', jobId).where('row_no', 'in', refused).execute();
@@ -94,10 +100,12 @@ export async function confirmFleetJob(ctx: AppContext, companyId: string, jobId:
  * thousand. A line that has a live request already (the partial unique index) inserts nothing and
  * is left out; a reference already taken is drawn again.
  */
+interface RequestToOpen { rowNo: number; lineId: string; customerId: string; carrier: string; quote: Quote }
+
 async function insertRequests(
   trx: Transaction<DB>,
   jobId: string,
-  requests: Array<{ rowNo: number; lineId: string; customerId: string; carrier: string; quote: Quote }>,
+  requests: RequestToOpen[],
   actor: FleetActor,
 ): Promise<Map<number, string>> {
   const opened = new Map<number, string>();

@@ -113,15 +113,17 @@ export async function planFleetJob(ctx: AppContext, input: PlanFleetJobInput): P
     planned.push({ ...base, state: 'ready', reason: null }); // its quote below
   }
   // Quoted together, per account within the job: an account's last line in the job shows the refund.
-  const quotes = await quoteFleetLines(ctx.db, toQuote.map((q) => q.line.id), ctx.now());
-  for (const { at, line } of toQuote) {
-    const quote = quotes.get(line.id)!;
-    const blockers = quote.blockers.map((b) => b.code);
-    planned[at] = {
-      ...planned[at], line_id: line.id, carrier: line.carrier, state: blockers.length ? 'blocked' : 'ready', reason: blockers.length ? 'blocked' : null,
-      blockers: JSON.stringify(blockers), bill_fen: quote.bill.totalFen, refund_fen: quote.refund.refundableFen,
-    };
-  }
+  const quoted = new Map(toQuote.map((q) => [q.line.id, q]));
+  await quoteFleetLines(ctx.db, toQuote.map((q) => q.line.id), ctx.now(), (quotes) => {
+    for (const [lineId, quote] of quotes) {
+      const { at, line } = quoted.get(lineId)!;
+      const blockers = quote.blockers.map((b) => b.code);
+      planned[at] = {
+        ...planned[at], line_id: line.id, carrier: line.carrier, state: blockers.length ? 'blocked' : 'ready', reason: blockers.length ? 'blocked' : null,
+        blockers: JSON.stringify(blockers), bill_fen: quote.bill.totalFen, refund_fen: quote.refund.refundableFen,
+      };
+    }
+  });
 
   const totals = totalsOf(planned);
   const jobId = crypto.randomUUID();

@@ -69,15 +69,24 @@ export class AccountInJob {
   }
 }
 
-/** Quotes the lines (in the order given: the job's row order) on channel fleet; one quote per line id. */
-export async function quoteFleetLines(db: Kysely<DB> | Transaction<DB>, lineIds: readonly string[], now: Date): Promise<Map<string, Quote>> {
-  const quotes = new Map<string, Quote>();
+/**
+ * Quotes the lines (in the order given: the job's row order) on channel fleet, a thousand at a time:
+ * `onRound` is given each round's quotes (one per line id, in order) and the round is let go once it
+ * returns, so a job of 100,000 lines never holds all its quotes at once.
+ */
+export async function quoteFleetLines(
+  db: Kysely<DB> | Transaction<DB>,
+  lineIds: readonly string[],
+  now: Date,
+  onRound: (quotes: ReadonlyMap<string, Quote>) => Promise<void> | void,
+): Promise<void> {
   const accounts = new Map<string, AccountInJob>();
   for (let i = 0; i < lineIds.length; i += LINES_PER_ROUND) {
     const round = lineIds.slice(i, i + LINES_PER_ROUND);
     const facts = await loadQuoteFactsOfLines(db, round, { channel: 'fleet', acceptPenalty: true, now });
     const newAccounts = [...new Set([...facts.values()].map((f) => f.line.account_id))].filter((id) => !accounts.has(id));
     for (const [id, lines] of await loadAccountsLines(db, newAccounts)) accounts.set(id, new AccountInJob(lines));
+    const quotes = new Map<string, Quote>();
     for (const lineId of round) {
       const f = facts.get(lineId);
       if (!f) throw new AppError('not_found', 'The line was not found.', { lineId });
@@ -86,6 +95,6 @@ export async function quoteFleetLines(db: Kysely<DB> | Transaction<DB>, lineIds:
       quotes.set(lineId, quote);
       if (quote.eligible) account.leave(lineId, quote.bill.totalFen + quote.refund.refundableFen);
     }
+    await onRound(quotes);
   }
-  return quotes;
 }

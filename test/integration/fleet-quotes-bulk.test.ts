@@ -58,7 +58,13 @@ test('the bulk quotes of a job say what each line quoted alone says, with the jo
 
   const rest = lines.slice(2).map((l) => l.id);
   const now = t.ctx.now();
-  const bulk = await quoteFleetLines(db, rest, now);
+  const bulk = new Map<string, Quote>();
+  let rounds = 0;
+  await quoteFleetLines(db, rest, now, (quotes) => {
+    rounds++;
+    for (const [id, q] of quotes) bulk.set(id, q);
+  });
+  assert.ok(rounds >= 1 && bulk.size === rest.length, 'every line quoted once, round by round');
   const alone = await quotedOneByOne(rest, now);
 
   let listedInFull = 0, counted = 0, settling = 0, held = 0;

@@ -121,11 +121,19 @@ export async function seedDemoCompany(
   return { companyId: company.id, lines: written, accounts: accounts.length, alreadySeeded: false };
 }
 
-/** One account per carrier with enough cash for the last line's final bill; cmcc's branch owes money. */
+/**
+ * The most a company line's final bill can be (the dearest plan's month plus half of it in usage):
+ * each account holds that much per line of the company, so a job over every line can pay every
+ * bill from the account (a fleet job's lines all draw on their account's balance; with a fixed
+ * ¥50,000 a 100,000-line job found 70% of its lines blocked by the bills before them).
+ */
+const MAX_LINE_BILL_FEN = Math.ceil(Math.max(...Object.values(STAFF_PLAN).map(([, fee]) => fee), 19_900) * 1.5);
+
+/** One account per carrier with the cash to pay the bills of all the company's lines; cmcc's branch owes money. */
 function companyAccounts(company: DemoCompany, customerId: string, now: Date): AccountRow[] {
   const rows: AccountRow[] = CARRIER_SHARES.map(([carrier]) => ({
     id: stableUuid(`zhuxiao demo company account:${company.number}:${carrier}`), customer_id: customerId, carrier,
-    cash_balance_fen: 5_000_000, promo_credit_fen: 0, arrears_fen: 0, arrears_since: null, payment_channel: 'bank_transfer',
+    cash_balance_fen: 5_000_000 + company.lines * MAX_LINE_BILL_FEN, promo_credit_fen: 0, arrears_fen: 0, arrears_since: null, payment_channel: 'bank_transfer',
   }));
   const since = new Date(now.getTime() - 40 * 86_400_000);
   rows.push({
