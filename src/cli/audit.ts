@@ -17,16 +17,16 @@ import type { Config } from '../config.ts';
 import { openConfiguredDatabase } from '../bootstrap.ts';
 import { latestCheckpoint, verifyAuditChain } from '../audit/verify-chain.ts';
 import { parseSignedCheckpoint, type SignedCheckpoint } from '../audit/audit-tree.ts';
+import { processIo, type CliIo } from './io.ts';
 
 const USAGE = 'zhuxiao: usage: zhuxiao audit verify [--checkpoint FILE] [--public-key FILE] [--page-size N] | zhuxiao audit checkpoint\n';
 
-function usage(message?: string): number {
-  if (message) process.stderr.write(`zhuxiao: ${message}\n`);
-  process.stderr.write(USAGE);
-  return 2;
-}
-
-export async function auditCommand(config: Config, args: string[]): Promise<number> {
+export async function auditCommand(config: Config, args: string[], io: CliIo = processIo): Promise<number> {
+  const usage = (message?: string): number => {
+    if (message) io.err(`zhuxiao: ${message}\n`);
+    io.err(USAGE);
+    return 2;
+  };
   const { values, positionals } = parseArgs({
     args, options: { 'page-size': { type: 'string' }, checkpoint: { type: 'string' }, 'public-key': { type: 'string' } }, allowPositionals: true, strict: true,
   });
@@ -50,15 +50,15 @@ export async function auditCommand(config: Config, args: string[]): Promise<numb
     if (sub === 'checkpoint') {
       const cp = await latestCheckpoint(database.db);
       if (!cp) {
-        process.stderr.write('zhuxiao: the audit log has no checkpoint yet: nothing has been sealed (is the server running?)\n');
+        io.err('zhuxiao: the audit log has no checkpoint yet: nothing has been sealed (is the server running?)\n');
         return 1;
       }
-      process.stdout.write(`${JSON.stringify(cp)}\n`);
+      io.out(`${JSON.stringify(cp)}\n`);
       return 0;
     }
     const r = await verifyAuditChain(database.db, { pageSize, saved, trustedKeys });
     if (r.ok) {
-      process.stdout.write(`${JSON.stringify(r)}\n`);
+      io.out(`${JSON.stringify(r)}\n`);
       return 0;
     }
     const e = r.entry;
@@ -69,7 +69,7 @@ export async function auditCommand(config: Config, args: string[]): Promise<numb
       }
       : null;
     const { ok, reason, detail, firstBrokenLeafIndex, firstBrokenSeq, entriesChecked } = r;
-    process.stdout.write(`${JSON.stringify({ ok, reason, detail, firstBrokenLeafIndex, firstBrokenSeq, entriesChecked, entry })}\n`);
+    io.out(`${JSON.stringify({ ok, reason, detail, firstBrokenLeafIndex, firstBrokenSeq, entriesChecked, entry })}\n`);
     return 1;
   } finally {
     await database.close();

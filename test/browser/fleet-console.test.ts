@@ -14,8 +14,8 @@ import { readFile } from 'node:fs/promises';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { DESKTOP, launchBrowser, noHorizontalScroll, onPage } from './browser.ts';
+import type { Browser, Page, Response } from 'playwright-core';
+import { clickConfirm, DESKTOP, launchBrowser, noHorizontalScroll, onPage } from './browser.ts';
 import { ensureWebBuilt } from './app.ts';
 import { expectAccessible } from './axe.ts';
 import { dropTemplate, startTestApp, type TestApp } from '../helpers/context.ts';
@@ -192,7 +192,7 @@ async function confirmOneLine(page: Page, iccid: string, effectiveDate?: string)
   await page.getByTestId('fleet-dry-run').click();
   await page.locator('[data-testid="fleet-job"][data-status="dry_run"]').waitFor();
   await page.getByTestId('fleet-confirm-open').click();
-  await page.getByTestId('fleet-confirm-ok').click();
+  await clickConfirm(page.getByTestId('fleet-confirm-ok'));
   await page.locator('[data-testid="fleet-job"]:not([data-status="dry_run"])').waitFor();
 }
 
@@ -200,9 +200,13 @@ test('a job waiting for its effective date shows live progress and stops, after 
   const [line] = await freshFleetLines(t.ctx, 1);
   await onPage(browser, 'fleet-console-stop', DESKTOP, async (page) => {
     await signIn(page);
-    const stream = page.waitForResponse((r) => /\/fleet\/jobs\/[^/]+\/events$/.test(r.url()), { timeout: 30_000 });
+    // Collected, not awaited with a timer of its own: a slow dry run or confirm fails as itself.
+    const streams: Response[] = [];
+    page.on('response', (r) => { if (/\/fleet\/jobs\/[^/]+\/events$/.test(r.url())) streams.push(r); });
     await confirmOneLine(page, line.iccid, '2099-01-01');
-    const opened = await stream;
+    for (const until = Date.now() + 30_000; streams.length === 0 && Date.now() < until;) await page.waitForTimeout(200);
+    const opened = streams[0];
+    assert.ok(opened, 'the console opened the job\'s event stream');
     assert.equal(opened.status(), 200);
     assert.match(opened.headers()['content-type'] ?? '', /^text\/event-stream/, 'progress comes from the event stream');
     await page.getByTestId('fleet-live').getByText(zh['fleet.progress.live']).waitFor();

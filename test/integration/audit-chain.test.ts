@@ -2,6 +2,8 @@
 // verifyAuditChain reading in pages, `zhuxiao audit checkpoint` printing a signed checkpoint, and
 // `zhuxiao audit verify` exiting 0 on an intact log and 1 on an edited, deleted or reordered entry,
 // on a deleted tail, and (given a checkpoint saved earlier) on a tail deleted with its checkpoints.
+// The first checkpoint and verification run the real command (a process); the others run the same
+// command function in-process on the same database.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -19,7 +21,10 @@ import { sealAuditLog } from '../../src/audit/seal-audit-log.ts';
 import { auditLeafHash } from '../../src/audit/audit-tree.ts';
 import { verifyAuditChain, type AuditRow } from '../../src/audit/verify-chain.ts';
 import { generateSigningKey, verifyPayload } from '../../src/certificates/signing.ts';
-import { cloneDatabase, dropTemplate, onPostgres } from '../helpers/context.ts';
+import { cloneDatabase, dropTemplate, onPostgres, testConfig } from '../helpers/context.ts';
+import { runInProcess } from '../helpers/cli.ts';
+import { auditCommand } from '../../src/cli/audit.ts';
+import type { Config } from '../../src/config.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const TMP = fs.mkdtempSync(path.join(os.tmpdir(), 'zx-audit-'));
@@ -27,6 +32,7 @@ const TMP = fs.mkdtempSync(path.join(os.tmpdir(), 'zx-audit-'));
 /** A database the CLI can open too: a PGlite directory (closed while the CLI runs) or a PostgreSQL clone. */
 let open: () => Promise<Database>;
 let cliEnv: Record<string, string | undefined>;
+let cliConfig: Config;
 let cleanup: () => Promise<void>;
 const vault = createPiiVault(crypto.randomBytes(32));
 
@@ -46,10 +52,12 @@ before(async () => {
     await clone.close();
     open = () => openDatabase({ databaseUrl: url, poolSize: 2 });
     cliEnv = { DATABASE_URL: url };
+    cliConfig = testConfig({ databaseUrl: url, dev: false });
     cleanup = () => clone.drop();
   } else {
     open = () => openDatabase({ dataDir: path.join(TMP, 'pgdata') });
     cliEnv = { DATABASE_URL: '', ZHUXIAO_DATA_DIR: TMP };
+    cliConfig = testConfig({ dataDir: TMP, databaseUrl: undefined, dev: false });
     cleanup = async () => undefined;
   }
   const database = await open();
@@ -72,12 +80,23 @@ after(async () => {
   await dropTemplate();
 });
 
-function cli(...args: string[]) {
+const lastJson = (stdout: string) => {
+  const line = stdout.trim().split('\n').pop() ?? '';
+  return line.startsWith('{') ? JSON.parse(line) : null;
+};
+
+/** `zhuxiao audit …` as a real process. */
+function cliBinary(...args: string[]) {
   const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'audit', ...args], {
     cwd: ROOT, env: { ...process.env, ...cliEnv, LOG_LEVEL: 'silent' }, encoding: 'utf8', timeout: 120_000,
   });
-  const line = r.stdout.trim().split('\n').pop() ?? '';
-  return { status: r.status, out: line.startsWith('{') ? JSON.parse(line) : null, stdout: r.stdout, stderr: r.stderr };
+  return { status: r.status, out: lastJson(r.stdout), stdout: r.stdout, stderr: r.stderr };
+}
+
+/** The same command in-process. */
+async function cli(...args: string[]) {
+  const r = await runInProcess((io) => auditCommand(cliConfig, args, io));
+  return { status: r.code, out: lastJson(r.stdout), stdout: r.stdout, stderr: r.stderr };
 }
 
 /** Opens the database, runs fn, closes it again (PGlite: the CLI needs the directory to itself). */
@@ -91,8 +110,8 @@ async function withDb<T>(fn: (db: Database['db']) => Promise<T>): Promise<T> {
 }
 
 /** `zhuxiao audit checkpoint`, saved to a file as an operator would keep it. */
-function saveCheckpoint(name: string): { file: string; checkpoint: any } {
-  const c = cli('checkpoint');
+async function saveCheckpoint(name: string, run: (...args: string[]) => Promise<{ status: number | null; out: any; stdout: string; stderr: string }> = cli): Promise<{ file: string; checkpoint: any }> {
+  const c = await run('checkpoint');
   assert.equal(c.status, 0, c.stderr);
   const file = path.join(TMP, name);
   fs.writeFileSync(file, c.stdout);
@@ -113,16 +132,16 @@ describe('sealed audit log on the database', () => {
     assert.equal(total, 7);
     assert.equal(r.unsealed, 0);
     assert.equal(r.checkpointsChecked, 7);
-    first = saveCheckpoint('first.json');
+    first = await saveCheckpoint('first.json', async (...a) => cliBinary(...a));
     assert.equal(first.checkpoint.payload.treeSize, total);
     assert.equal(first.checkpoint.payload.rootHash, r.rootHash);
     assert.equal(verifyPayload(first.checkpoint, [first.checkpoint.publicKeyPem]).valid, true, 'signed by the audit key it names');
-    const c = cli('verify', '--page-size', '2');
+    const c = cliBinary('verify', '--page-size', '2');
     assert.equal(c.status, 0, c.stderr);
     assert.equal(c.out.ok, true);
     assert.equal(c.out.entries, total);
     assert.equal(c.out.rootHash, r.rootHash);
-    assert.equal(cli('verify', '--public-key', writeKey('audit.pem', first.checkpoint.publicKeyPem)).status, 0, 'pinned to the saved key');
+    assert.equal((await cli('verify', '--public-key', writeKey('audit.pem', first.checkpoint.publicKeyPem))).status, 0, 'pinned to the saved key');
   });
 
   test('an edited entry: found at its seq, CLI exit 1 naming it; restored, intact again', async () => {
@@ -136,7 +155,7 @@ describe('sealed audit log on the database', () => {
     assert.equal(r.ok, false);
     assert.equal(!r.ok && r.reason, 'entry_altered');
     assert.equal(!r.ok && r.firstBrokenSeq, Number(original.seq));
-    const c = cli('verify');
+    const c = await cli('verify');
     assert.equal(c.status, 1, c.stderr);
     assert.equal(c.out.firstBrokenSeq, Number(original.seq));
     assert.equal(c.out.entry.action, original.action);
@@ -153,7 +172,7 @@ describe('sealed audit log on the database', () => {
       await db.updateTable('audit_log').set({ ip: edited.ip, leaf_hash: Buffer.from(auditLeafHash(edited)).toString('hex') }).where('seq', '=', row.seq).execute();
       return row;
     });
-    const c = cli('verify');
+    const c = await cli('verify');
     assert.equal(c.status, 1, c.stderr);
     assert.equal(c.out.reason, 'checkpoint_mismatch');
     assert.equal(c.out.firstBrokenLeafIndex, leaf);
@@ -172,7 +191,7 @@ describe('sealed audit log on the database', () => {
     const r = await withDb((db) => verifyAuditChain(db, { pageSize: 2 }));
     assert.equal(!r.ok && r.reason, 'missing_entry');
     assert.equal(!r.ok && r.firstBrokenLeafIndex, leaf);
-    const c = cli('verify');
+    const c = await cli('verify');
     assert.equal(c.status, 1);
     assert.equal(c.out.firstBrokenLeafIndex, leaf);
 
@@ -189,7 +208,7 @@ describe('sealed audit log on the database', () => {
       await db.updateTable('audit_log').set({ leaf_index: leaf + 1 }).where('seq', '=', rows[0].seq).execute();
       return rows;
     });
-    let c = cli('verify');
+    let c = await cli('verify');
     assert.equal(c.status, 1);
     assert.equal(c.out.reason, 'checkpoint_mismatch');
     assert.equal(c.out.firstBrokenLeafIndex, leaf);
@@ -202,7 +221,7 @@ describe('sealed audit log on the database', () => {
       await insertRow(db, { ...a, ...content(b), details: b.details });
       await insertRow(db, { ...b, ...content(a), details: a.details });
     });
-    c = cli('verify');
+    c = await cli('verify');
     assert.equal(c.status, 1);
     assert.equal(c.out.reason, 'entry_altered');
     assert.equal(c.out.firstBrokenLeafIndex, leaf);
@@ -221,21 +240,21 @@ describe('sealed audit log on the database', () => {
       { actorKind: 'staff', actorId: 'ops-1', action: 'request.resolve_by_hand', details: { note: '已人工处理' } },
       { actorKind: 'staff', actorId: 'admin-1', action: 'staff.disable', subject: 'staff:ops-2' },
     ]));
-    const saved = saveCheckpoint('saved.json');
+    const saved = await saveCheckpoint('saved.json');
     assert.equal(saved.checkpoint.payload.treeSize, total + 3);
     const tail = await withDb(async (db) => {
       const rows = await db.selectFrom('audit_log').selectAll().where('leaf_index', '>=', total + 1).execute();
       await db.deleteFrom('audit_log').where('leaf_index', '>=', total + 1).execute();
       return rows;
     });
-    let c = cli('verify');
+    let c = await cli('verify');
     assert.equal(c.status, 1, 'the checkpoint of 10 entries is still there');
     assert.equal(c.out.reason, 'truncated');
     assert.equal(c.out.firstBrokenLeafIndex, total + 1);
 
     await withDb((db) => db.deleteFrom('audit_checkpoints').where('tree_size', '>', total + 1).execute());
     assert.equal((await withDb((db) => verifyAuditChain(db))).ok, true, 'with its checkpoints gone, the shorter log looks whole from inside');
-    c = cli('verify', '--checkpoint', saved.file);
+    c = await cli('verify', '--checkpoint', saved.file);
     assert.equal(c.status, 1);
     assert.equal(c.out.reason, 'truncated');
     assert.equal(c.out.firstBrokenLeafIndex, total + 1);
@@ -246,12 +265,12 @@ describe('sealed audit log on the database', () => {
       { actorKind: 'system', action: 'filler.1' }, { actorKind: 'system', action: 'filler.2' }, { actorKind: 'system', action: 'filler.3' },
     ]));
     assert.equal((await withDb((db) => verifyAuditChain(db))).ok, true);
-    c = cli('verify', '--checkpoint', saved.file);
+    c = await cli('verify', '--checkpoint', saved.file);
     assert.equal(c.status, 1);
     assert.equal(c.out.reason, 'not_consistent');
     assert.equal(c.out.firstBrokenLeafIndex, total + 1);
 
-    const ok = cli('verify', '--checkpoint', first.file);
+    const ok = await cli('verify', '--checkpoint', first.file);
     assert.equal(ok.status, 0, 'the first checkpoint predates the deletion: the log still extends it');
     assert.equal(ok.out.consistency.fromTreeSize, total);
     assert.equal(ok.out.consistency.toTreeSize, total + 4);
@@ -259,19 +278,19 @@ describe('sealed audit log on the database', () => {
     assert.ok(tail.length === 2);
   });
 
-  test('a checkpoint signed by a key that is not trusted is refused', () => {
-    const c = cli('verify', '--public-key', writeKey('other.pem', generateSigningKey().publicKeyPem));
+  test('a checkpoint signed by a key that is not trusted is refused', async () => {
+    const c = await cli('verify', '--public-key', writeKey('other.pem', generateSigningKey().publicKeyPem));
     assert.equal(c.status, 1);
     assert.equal(c.out.reason, 'bad_checkpoint');
   });
 
-  test('usage errors exit 2', () => {
-    assert.equal(cli('rewrite').status, 2);
-    assert.equal(cli('verify', 'extra').status, 2);
-    assert.equal(cli('verify', '--checkpoint', path.join(TMP, 'no-such-file.json')).status, 2);
+  test('usage errors exit 2', async () => {
+    assert.equal((await cli('rewrite')).status, 2);
+    assert.equal((await cli('verify', 'extra')).status, 2);
+    assert.equal((await cli('verify', '--checkpoint', path.join(TMP, 'no-such-file.json'))).status, 2);
     fs.writeFileSync(path.join(TMP, 'bad.json'), '{"payload":{"log":"zhuxiao-audit","treeSize":"ten"}}');
-    assert.equal(cli('verify', '--checkpoint', path.join(TMP, 'bad.json')).status, 2);
-    assert.equal(cli('checkpoint', '--page-size', '3').status, 2);
+    assert.equal((await cli('verify', '--checkpoint', path.join(TMP, 'bad.json'))).status, 2);
+    assert.equal((await cli('checkpoint', '--page-size', '3')).status, 2);
   });
 });
 

@@ -4,17 +4,17 @@
 // passwords lock one (username, address) pair, not the account for everyone; admins unlock.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { dropTemplate, startTestApp, testConfig, type TestApp } from '../helpers/context.ts';
 import { ApiClient, demoAccounts, staffFor } from '../helpers/api.ts';
 import { MAX_FAILED_PASSWORDS, MAX_FAILURES_PER_CLIENT } from '../../src/identity/sign-in-staff.ts';
 import { createContext, closeContext } from '../../src/bootstrap.ts';
 import { buildApp } from '../../src/http/app.ts';
+import { runStaff } from '../../src/cli/staff.ts';
+import { runInProcess } from '../helpers/cli.ts';
 
 interface HttpRes { status: number; body: any; headers: http.IncomingHttpHeaders }
 
@@ -204,25 +204,18 @@ describe('wrong staff passwords', () => {
   });
 });
 
-// The command runs on the embedded database whichever database the suite is on, so the PostgreSQL
-// run would repeat the embedded run's minute of process starts: it runs once, in the embedded run.
+// The command's own function, in-process (test/integration/staff-cli.test.ts runs the binary), on an
+// embedded database whichever database the suite is on: it runs once, in the embedded run.
 describe('zhuxiao staff unlock', { skip: process.env.DATABASE_URL ? 'runs in the embedded-database run (the command always uses PGlite here)' : false }, () => {
-  const root = fileURLToPath(new URL('../../', import.meta.url));
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'zhuxiao-unlock-'));
   after(() => fs.rmSync(dataDir, { recursive: true, force: true }));
-
-  const zhuxiao = (args: string[]) => {
-    // Always the embedded database in a temporary directory, even when the suite runs on PostgreSQL.
-    const env: NodeJS.ProcessEnv = { ...process.env, ZHUXIAO_DATA_DIR: dataDir, ZHUXIAO_DEV: '0', LOG_LEVEL: 'silent' };
-    delete env.DATABASE_URL;
-    const r = spawnSync(process.execPath, ['bin/zhuxiao.js', 'staff', ...args], { cwd: root, env, encoding: 'utf8', timeout: 120_000 });
-    return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-  };
+  const config = testConfig({ dataDir, dev: false, databaseUrl: undefined });
+  const zhuxiao = (args: string[]) => runInProcess((io) => runStaff(config, args, io));
 
   test('lifts the locks an address earned', async () => {
-    const created = zhuxiao(['create', '--username', 'cli.locked', '--role', 'ops']);
+    const created = await zhuxiao(['create', '--username', 'cli.locked', '--role', 'ops']);
     assert.equal(created.code, 0, created.stderr);
-    const ctx = await createContext(testConfig({ dataDir, dev: false, databaseUrl: undefined }), { workers: false });
+    const ctx = await createContext(config, { workers: false });
     const app = await buildApp(ctx, { logger: false });
     try {
       await app.ready();
@@ -232,13 +225,13 @@ describe('zhuxiao staff unlock', { skip: process.env.DATABASE_URL ? 'runs in the
       await app.close();
       await closeContext(ctx);
     }
-    const listed = zhuxiao(['list']);
+    const listed = await zhuxiao(['list']);
     assert.match(listed.stdout, /^cli\.locked\s+ops\s+-\s+locked \(1 address\) until /m, listed.stdout);
-    const unlocked = zhuxiao(['unlock', 'cli.locked']);
+    const unlocked = await zhuxiao(['unlock', 'cli.locked']);
     assert.equal(unlocked.code, 0, unlocked.stderr);
     assert.match(unlocked.stdout, /cli\.locked is unlocked \(1 address may sign in again\)/);
-    assert.match(zhuxiao(['list']).stdout, /^cli\.locked\s+ops\s+-\s+active/m);
-    assert.equal(zhuxiao(['unlock']).code, 2, 'unlock takes a USERNAME');
-    assert.equal(zhuxiao(['unlock', 'no.such.user']).code, 1);
+    assert.match((await zhuxiao(['list'])).stdout, /^cli\.locked\s+ops\s+-\s+active/m);
+    assert.equal((await zhuxiao(['unlock'])).code, 2, 'unlock takes a USERNAME');
+    assert.equal((await zhuxiao(['unlock', 'no.such.user'])).code, 1);
   });
 });

@@ -1,7 +1,8 @@
 // `zhuxiao staff …` on a fresh production installation (no demo data, no accounts): the first admin
-// is created from the command line, then signs in through the API. Runs the real command
-// (node bin/zhuxiao.js) against an embedded database in a temporary ZHUXIAO_DATA_DIR, or against a
-// fresh PostgreSQL database when DATABASE_URL is set.
+// is created from the command line, then signs in through the API. Against an embedded database in a
+// temporary ZHUXIAO_DATA_DIR, or a fresh PostgreSQL database when DATABASE_URL is set. The real
+// command (node bin/zhuxiao.js) runs for the first listing and for a password read from stdin; the
+// other calls run the same command function in-process (a process each cost seconds).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -15,6 +16,8 @@ import { createContext, closeContext } from '../../src/bootstrap.ts';
 import { buildApp } from '../../src/http/app.ts';
 import { testConfig } from '../helpers/context.ts';
 import { ApiClient } from '../helpers/api.ts';
+import { runInProcess } from '../helpers/cli.ts';
+import { runStaff } from '../../src/cli/staff.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'zhuxiao-cli-'));
@@ -39,64 +42,68 @@ after(async () => {
   if (pgDatabase) await admin(`DROP DATABASE IF EXISTS ${pgDatabase} WITH (FORCE)`);
 });
 
-function zhuxiao(args: string[], input?: string) {
+/** The real command, in its own process. */
+function zhuxiaoBinary(args: string[], input?: string) {
   const env: NodeJS.ProcessEnv = { ...process.env, ZHUXIAO_DATA_DIR: dataDir, ZHUXIAO_DEV: '0', LOG_LEVEL: 'silent' };
   delete env.DATABASE_URL;
   if (databaseUrl) env.DATABASE_URL = databaseUrl;
   const r = spawnSync(process.execPath, ['bin/zhuxiao.js', 'staff', ...args], { cwd: root, env, input: input ?? '', encoding: 'utf8', timeout: 120_000 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
+/** The same command, in-process, on the same database. */
+const cliConfig = testConfig({ dataDir, dev: false, databaseUrl });
+const zhuxiao = (args: string[]) => runInProcess((io) => runStaff(cliConfig, args, io));
 const passwordIn = (stdout: string) => /^password: (\S+)$/m.exec(stdout)?.[1];
 
 describe('zhuxiao staff', () => {
   const passwords: Record<string, string> = {};
 
   test('a fresh installation has no staff accounts', () => {
-    const r = zhuxiao(['list']);
+    const r = zhuxiaoBinary(['list']);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /no staff accounts/);
   });
 
-  test('creates the first admin with a generated password, shown once', () => {
-    const r = zhuxiao(['create', '--username', 'Boss', '--role', 'admin', '--display-name', '刘站长']);
+  test('creates the first admin with a generated password, shown once', async () => {
+    const r = await zhuxiao(['create', '--username', 'Boss', '--role', 'admin', '--display-name', '刘站长']);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /created staff account boss \(admin\)/);
     passwords.boss = passwordIn(r.stdout)!;
     assert.ok(passwords.boss && passwords.boss.length >= 12, r.stdout);
   });
 
-  test('creates a clerk with a password read from stdin (never printed), and refuses bad input', () => {
-    const r = zhuxiao(['create', '--username', 'clerk1', '--role', 'clerk', '--store', 'cmcc-bj-001', '--password-stdin'], 'counter-password-1\n');
+  test('creates a clerk with a password read from stdin (never printed), and refuses bad input', async () => {
+    const r = zhuxiaoBinary(['create', '--username', 'clerk1', '--role', 'clerk', '--store', 'cmcc-bj-001', '--password-stdin'], 'counter-password-1\n');
     assert.equal(r.code, 0, r.stderr);
     assert.equal(passwordIn(r.stdout), undefined);
     assert.ok(!r.stdout.includes('counter-password-1'));
     passwords.clerk1 = 'counter-password-1';
 
-    const noStore = zhuxiao(['create', '--username', 'clerk2', '--role', 'clerk']);
+    const noStore = await zhuxiao(['create', '--username', 'clerk2', '--role', 'clerk']);
     assert.equal(noStore.code, 1);
     assert.match(noStore.stderr, /store/);
-    const taken = zhuxiao(['create', '--username', 'clerk1', '--role', 'ops']);
+    const taken = await zhuxiao(['create', '--username', 'clerk1', '--role', 'ops']);
     assert.equal(taken.code, 1);
     assert.match(taken.stderr, /taken/);
-    const usage = zhuxiao(['create', '--username', 'x']);
+    const usage = await zhuxiao(['create', '--username', 'x']);
     assert.equal(usage.code, 2);
     assert.match(usage.stderr, /Usage:/);
-    assert.equal(zhuxiao(['frobnicate']).code, 2);
+    assert.equal((await zhuxiao(['frobnicate'])).code, 2);
   });
 
-  test('resets a password, disables an account, and keeps the last admin', () => {
-    assert.equal(zhuxiao(['create', '--username', 'clerk2', '--role', 'clerk', '--store', 'cmcc-sh-001']).code, 0);
-    const reset = zhuxiao(['reset-password', 'clerk2']);
+  test('resets a password, disables an account, and keeps the last admin', async () => {
+    assert.equal((await zhuxiao(['create', '--username', 'clerk2', '--role', 'clerk', '--store', 'cmcc-sh-001'])).code, 0);
+    const reset = await zhuxiao(['reset-password', 'clerk2']);
     assert.equal(reset.code, 0, reset.stderr);
     passwords.clerk2 = passwordIn(reset.stdout)!;
     assert.ok(passwords.clerk2);
 
-    assert.equal(zhuxiao(['disable', 'clerk1']).code, 0);
-    const lastAdmin = zhuxiao(['disable', 'boss']);
+    assert.equal((await zhuxiao(['disable', 'clerk1'])).code, 0);
+    const lastAdmin = await zhuxiao(['disable', 'boss']);
     assert.equal(lastAdmin.code, 1);
     assert.match(lastAdmin.stderr, /last active admin/);
 
-    const list = zhuxiao(['list']);
+    const list = await zhuxiao(['list']);
     assert.equal(list.code, 0);
     const lines = list.stdout.trim().split('\n');
     assert.match(lines[0], /^USERNAME\s+ROLE\s+STORE\s+STATUS/);
