@@ -20,6 +20,7 @@ import { ensureWebBuilt } from './app.ts';
 import { expectAccessible } from './axe.ts';
 import { dropTemplate, startTestApp, type TestApp } from '../helpers/context.ts';
 import { freshFleetLines } from '../helpers/fleet.ts';
+import type { NetworkSimulator } from '../../src/adapters/network.ts';
 import argon2 from 'argon2';
 import { DEMO_COMPANY, FLEET_COMPANY, seedDemoCompany } from '../../src/db/seed/companies.ts';
 import { DEMO_STAFF } from '../../src/db/seed/demo-data.ts';
@@ -227,7 +228,17 @@ test('a job waiting for its effective date shows live progress and stops, after 
 
 test('with the event stream cut the console polls; a line the network refuses fails with its reason and retrying it finishes it', async () => {
   const [line] = await freshFleetLines(t.ctx, 1);
-  const control = (t.ctx.adapters.network as unknown as { control: { permanentFailNext: number; latencyMs: number } }).control;
+  const network = t.ctx.adapters.network as NetworkSimulator;
+  const deprovision = network.deprovisionSubscriber;
+  // The network holds each call until the test has seen the page poll (a loaded machine can take
+  // longer to show the job than any fixed delay the far side would answer in).
+  let release: () => void = () => undefined;
+  const hold = () => new Promise<void>((resolve) => { release = resolve; });
+  let held = hold();
+  network.deprovisionSubscriber = async (input) => {
+    await held;
+    return deprovision.call(network, input);
+  };
   await onPage(browser, 'fleet-console-retry', DESKTOP, async (page) => {
     let cut = 0;
     await page.route(/\/fleet\/jobs\/[^/]+\/events$/, (route) => {
@@ -235,11 +246,11 @@ test('with the event stream cut the console polls; a line the network refuses fa
       return route.abort();
     });
     await signIn(page);
-    // A slow network (4 s a call) keeps the job running long enough for the page to open its stream.
-    control.latencyMs = 4000;
-    control.permanentFailNext = 1;
+    network.control.permanentFailNext = 1;
     await confirmOneLine(page, line.iccid);
     await page.getByTestId('fleet-live').getByText(zh['fleet.progress.polling']).waitFor();
+    held = hold(); // the retry's call is held in its turn
+    release();
     await page.locator('[data-testid="fleet-count-failed"][data-value="1"]').waitFor({ timeout: 60_000 });
     await page.locator('[data-testid="fleet-job"][data-status="completed"]').waitFor({ timeout: 30_000 });
     // Only polling can have brought the end: every stream the page opened was cut.
@@ -249,12 +260,14 @@ test('with the event stream cut the console polls; a line the network refuses fa
     assert.equal(failed['1'][2], zh['fleet.reason.refused_by_far_side']);
     await page.getByTestId('fleet-retry').click();
     await page.getByTestId('fleet-live').getByText(zh['fleet.progress.polling']).waitFor();
+    release();
     await page.locator('[data-testid="fleet-count-completed"][data-value="1"]').waitFor({ timeout: 60_000 });
     await page.locator('[data-testid="fleet-job"][data-status="completed"]').waitFor({ timeout: 30_000 });
     await page.locator('[data-testid="fleet-row-1"][data-state="completed"]').waitFor();
   }).finally(() => {
-    control.permanentFailNext = 0;
-    control.latencyMs = 0;
+    release();
+    network.deprovisionSubscriber = deprovision;
+    network.control.permanentFailNext = 0;
   });
 });
 
