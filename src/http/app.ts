@@ -21,6 +21,7 @@ import { sessionPlugin } from './session.ts';
 import { DEFAULT_BODY_LIMIT, metricsGuard, registerDocs, registerSecurityHeaders, trustProxyOption } from './security.ts';
 import { clientErrorHandler, frameworkErrors, registerInputRules } from './input-rules.ts';
 import { registerRoutes } from './routes/index.ts';
+import { loadAppShell } from './app-shell.ts';
 
 const WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/dist');
 const WEB_ASSETS = path.join(WEB_DIST, 'assets') + path.sep;
@@ -121,9 +122,11 @@ export async function buildApp(ctx: AppContext, opts: { logger?: boolean } = {})
   await app.register(async (m) => (await import('./routes/camara.ts')).camaraRoutes(m, ctx), { prefix: '/number-recycling/v0' });
 
   const hasWeb = fs.existsSync(path.join(WEB_DIST, 'index.html'));
-  if (hasWeb) {
+  const shell = hasWeb ? loadAppShell(path.join(WEB_DIST, 'index.html')) : null;
+  if (shell) {
+    app.get('/', { schema: { hide: true } }, (req, reply) => shell.send(req, reply));
     await app.register(fastifyStatic, {
-      root: WEB_DIST, wildcard: false, index: ['index.html'], preCompressed: true, cacheControl: false,
+      root: WEB_DIST, wildcard: false, index: false, preCompressed: true, cacheControl: false,
       // Hashed build files never change under their name; index.html must be revalidated to pick up a new build.
       setHeaders: (reply, filePath) => {
         reply.header('cache-control', filePath.startsWith(WEB_ASSETS) ? 'public, max-age=31536000, immutable' : 'no-cache');
@@ -132,10 +135,10 @@ export async function buildApp(ctx: AppContext, opts: { logger?: boolean } = {})
   }
   app.setNotFoundHandler((req, reply) => {
     // API paths, writes, and missing build files (/assets/…) are real 404s; other GETs are app routes.
-    if (req.url.startsWith('/api/') || req.url.startsWith('/assets/') || req.method !== 'GET' || !hasWeb) {
+    if (req.url.startsWith('/api/') || req.url.startsWith('/assets/') || req.method !== 'GET' || !shell) {
       return reply.status(404).send({ error: { code: 'not_found', message: errorMessage(pickLang(req.headers['accept-language']), 'not_found', `No route for ${req.method} ${req.url.split('?')[0]}.`, undefined, ctx.now()) } });
     }
-    return reply.type('text/html').sendFile('index.html');
+    return shell.send(req, reply);
   });
   return app;
 }

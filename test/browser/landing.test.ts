@@ -93,7 +93,15 @@ test('the app is sent compressed; hashed assets are cached for good, the page it
   const page = await fetch(`${app.url}/`, { headers: { 'accept-encoding': 'br, gzip' } });
   assert.equal(page.status, 200);
   assert.equal(page.headers.get('cache-control'), 'no-cache');
+  assert.equal(page.headers.get('content-encoding'), 'br', 'the page is compressed');
+  const etag = page.headers.get('etag');
+  assert.ok(etag, 'the page can be revalidated');
+  const again = await fetch(`${app.url}/verify/ZX2026ABCDEFGH?c=123456`, { headers: { 'accept-encoding': 'gzip', 'if-none-match': etag } });
+  assert.equal(again.status, 304, 'an app route answers the same shell: unchanged since the build');
+  const plain = await fetch(`${app.url}/portal`, { headers: { 'accept-encoding': 'identity' } });
+  assert.equal(plain.headers.get('content-encoding'), null);
   const html = await page.text();
+  assert.equal(await plain.text(), html, 'the same page in every encoding');
   const script = /<script type="module" crossorigin src="(\/assets\/[^"]+\.js)"/.exec(html)?.[1];
   assert.ok(script, 'index.html loads a hashed script');
   const asset = await fetch(`${app.url}${script}`, { headers: { 'accept-encoding': 'br, gzip' } });

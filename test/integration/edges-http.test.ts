@@ -15,6 +15,7 @@ import { dropTemplate, startTestApp, type TestApp } from '../helpers/context.ts'
 import { ApiClient, demoAccounts, quoteAndSubmit, staffFor, subscriberFor } from '../helpers/api.ts';
 import { buildApp, type App } from '../../src/http/app.ts';
 import type { Config } from '../../src/config.ts';
+import { isDataPath } from '../../src/http/security.ts';
 import { ConfigError, loadConfig } from '../../src/config.ts';
 import { STORE_SUBMIT_BODY_LIMIT, STORE_UPLOAD_BUDGET_BYTES } from '../../src/http/routes/store.ts';
 import { QUEUES } from '../../src/jobs/queue.ts';
@@ -65,7 +66,15 @@ describe('security headers', () => {
       assert.equal(r.headers['referrer-policy'], 'no-referrer', url);
       const csp = String(r.headers['content-security-policy']);
       assert.match(csp, /frame-ancestors 'none'/, url);
-      assert.match(csp, /script-src 'self'(;|$)/, `${url}: no inline or remote scripts`);
+      assert.equal(r.headers['cross-origin-resource-policy'], 'same-origin', url);
+      if (isDataPath(url)) {
+        // An answer for programs: nothing may run in it at all.
+        assert.match(csp, /^default-src 'none'(;|$)/, `${url}: no script, style or anything else`);
+        assert.equal(r.headers['x-xss-protection'], undefined, `${url}: no page-only headers`);
+      } else {
+        assert.match(csp, /script-src 'self'(;|$)/, `${url}: no inline or remote scripts`);
+        assert.equal(r.headers['cross-origin-opener-policy'], 'same-origin', url);
+      }
       assert.equal(r.headers['strict-transport-security'], undefined, `${url}: no HSTS on an http public URL`);
     }
   });
