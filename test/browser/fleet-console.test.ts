@@ -232,11 +232,16 @@ test('with the event stream cut the console polls; a line the network refuses fa
   const deprovision = network.deprovisionSubscriber;
   // The network holds each call until the test has seen the page poll (a loaded machine can take
   // longer to show the job than any fixed delay the far side would answer in).
-  let release: () => void = () => undefined;
-  const hold = () => new Promise<void>((resolve) => { release = resolve; });
-  let held = hold();
+  // A gate: a call waits while it is shut; opening it lets through the calls waiting and any after.
+  let open = false;
+  const waiting: (() => void)[] = [];
+  const shut = () => { open = false; };
+  const letThrough = () => {
+    open = true;
+    for (const go of waiting.splice(0)) go();
+  };
   network.deprovisionSubscriber = async (input) => {
-    await held;
+    if (!open) await new Promise<void>((resolve) => waiting.push(resolve));
     return deprovision.call(network, input);
   };
   await onPage(browser, 'fleet-console-retry', DESKTOP, async (page) => {
@@ -249,8 +254,7 @@ test('with the event stream cut the console polls; a line the network refuses fa
     network.control.permanentFailNext = 1;
     await confirmOneLine(page, line.iccid);
     await page.getByTestId('fleet-live').getByText(zh['fleet.progress.polling']).waitFor();
-    held = hold(); // the retry's call is held in its turn
-    release();
+    letThrough();
     await page.locator('[data-testid="fleet-count-failed"][data-value="1"]').waitFor({ timeout: 60_000 });
     await page.locator('[data-testid="fleet-job"][data-status="completed"]').waitFor({ timeout: 30_000 });
     // Only polling can have brought the end: every stream the page opened was cut.
@@ -258,14 +262,15 @@ test('with the event stream cut the console polls; a line the network refuses fa
     const failed = await waitForRows(page, 1);
     assert.deepEqual(failed['1'].slice(0, 2), ['failed', 'refused_by_far_side']);
     assert.equal(failed['1'][2], zh['fleet.reason.refused_by_far_side']);
+    shut(); // the retry's call waits in its turn
     await page.getByTestId('fleet-retry').click();
     await page.getByTestId('fleet-live').getByText(zh['fleet.progress.polling']).waitFor();
-    release();
+    letThrough();
     await page.locator('[data-testid="fleet-count-completed"][data-value="1"]').waitFor({ timeout: 60_000 });
     await page.locator('[data-testid="fleet-job"][data-status="completed"]').waitFor({ timeout: 30_000 });
     await page.locator('[data-testid="fleet-row-1"][data-state="completed"]').waitFor();
   }).finally(() => {
-    release();
+    letThrough();
     network.deprovisionSubscriber = deprovision;
     network.control.permanentFailNext = 0;
   });
