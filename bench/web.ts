@@ -5,7 +5,8 @@
 //   npm run build:web && npm run bench:web
 //
 // Tuning (environment): BENCH_CUSTOMERS (200, demo customers seeded), BENCH_RUNS (1, Lighthouse runs
-// per page; the median performance score is kept), CHROME_PATH (/usr/bin/chromium).
+// per page; the median performance score is kept), CHROME_PATH (/usr/bin/chromium), BENCH_LHR_DIR (a
+// folder to keep each page's full Lighthouse report in, as JSON).
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
@@ -78,6 +79,10 @@ async function runLighthouse(url: string, port: number, headers: Record<string, 
   });
   if (!result) throw new Error(`Lighthouse returned nothing for ${url}`);
   const { lhr } = result;
+  if (process.env.BENCH_LHR_DIR) {
+    await fs.mkdir(process.env.BENCH_LHR_DIR, { recursive: true });
+    await fs.writeFile(path.join(process.env.BENCH_LHR_DIR, `${new URL(url).pathname.replace(/\W+/g, '_') || 'root'}.json`), JSON.stringify(lhr));
+  }
   if (lhr.runtimeError) throw new Error(`Lighthouse on ${url}: ${lhr.runtimeError.code} ${lhr.runtimeError.message}`);
   const num = (id: string) => Number(lhr.audits[id]?.numericValue ?? NaN);
   const failedAudits = Object.values(lhr.categories.accessibility.auditRefs)

@@ -52,7 +52,15 @@ function firstPaint(): Plugin {
       handler(html, ctx) {
         const catalogue = Object.values(ctx.bundle ?? {}).find((c) => c.type === 'chunk' && /locales[\\/]zh-CN\.json$/.test(c.facadeModuleId ?? ''));
         const preload = catalogue ? `<link rel="modulepreload" crossorigin href="/${catalogue.fileName}">\n  </head>` : '</head>';
-        return html.replace('<div id="root"></div>', `<div id="root">${shell}</div>`).replace('</head>', preload);
+        // The stylesheet (antd's, static: the theme runs with zeroRuntime) goes to the end of the body:
+        // in the head it would hold back the painted header above until its ~75 KiB have arrived; below
+        // the root it loads beside the scripts, and React draws nothing before the scripts have run.
+        const sheets: string[] = [];
+        const head = html.replace(/\s*<link rel="stylesheet"[^>]*>/g, (tag) => {
+          sheets.push(tag.trim());
+          return '';
+        });
+        return head.replace('<div id="root"></div>', `<div id="root">${shell}</div>${sheets.length ? `\n    ${sheets.join('\n    ')}` : ''}`).replace('</head>', preload);
       },
     },
   };

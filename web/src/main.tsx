@@ -3,6 +3,8 @@ import { createRoot } from 'react-dom/client';
 import { MutationCache, QueryCache, QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { isApiError } from './api.ts';
 import { I18nProvider } from './i18n.tsx';
+// antd's components' styles, static (the theme runs with zeroRuntime: see App.tsx).
+import 'antd/dist/antd.css';
 import App from './App.tsx';
 
 // A session that ended (expired, signed out elsewhere) or lost its real-name check makes the pages
