@@ -11,6 +11,7 @@ import { clientIp } from '../session.ts';
 import { rootCertificates } from '../../pki/pki-store.ts';
 import { consistencyProofBetween, inclusionProofFor, signedTreeHead } from '../../certificates/transparency-log.ts';
 import { errors } from '../schemas.ts';
+import { CertificateCheckBySerialSchema, type CertificateCheckBySerial } from '../certificate-schemas.ts';
 
 const CodeQuery = Type.Object({ c: Type.Optional(Type.String({ maxLength: 64, description: 'The verification code printed on the certificate (its QR code carries it)' })) });
 
@@ -129,9 +130,9 @@ export async function certificateRoutes(api: FastifyInstance, ctx: AppContext): 
       summary: 'Check a certificate by serial. Without its verification code: only whether it exists. With the code: validity, carrier, masked number, date. The owner and staff: every fact.',
       params: Type.Object({ serial: Type.String({ maxLength: 64 }) }),
       querystring: CodeQuery,
-      response: errors(404),
+      response: { 200: CertificateCheckBySerialSchema, ...errors(404) },
     },
-  }, async (req, reply) => {
+  }, async (req, reply): Promise<CertificateCheckBySerial> => {
     reply.header('cache-control', 'private, no-store');
     return verifyCertificateBySerial(ctx, (req.params as { serial: string }).serial, { code: (req.query as { c?: string }).c, principal: req.principal });
   });
