@@ -15,6 +15,7 @@ import * as m0011 from './migrations/0011_machine_clients.ts';
 import * as m0012 from './migrations/0012_webhooks.ts';
 import * as m0013 from './migrations/0013_fleet.ts';
 import * as m0016 from './migrations/0016_staff_consoles.ts';
+import * as m0017 from './migrations/0017_fleet_end_email.ts';
 
 const migrations: Record<string, Migration> = {
   '0001_core': m0001,
@@ -31,6 +32,7 @@ const migrations: Record<string, Migration> = {
   '0012_webhooks': m0012,
   '0013_fleet': m0013,
   '0016_staff_consoles': m0016,
+  '0017_fleet_end_email': m0017,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -690,6 +690,9 @@ export interface FleetJobsTable {
   created_at: Generated<Date>;
   confirmed_at: Timestamp | null;
   finished_at: Timestamp | null;
+  /** The end e-mail failed every retry: when, and the last error (0017); cleared when it is sent again. */
+  end_email_failed_at: Timestamp | null;
+  end_email_error: string | null;
 }
 
 export type FleetLineState = 'rejected' | 'blocked' | 'ready' | 'queued' | 'executing' | 'completed' | 'failed' | 'stopped';

@@ -43,7 +43,7 @@ export async function recordFleetJobEnd(ctx: AppContext, trx: Transaction<DB>, j
   await ctx.jobs.send(trx, QUEUES.fleetEndEmail, { jobId } satisfies FleetEndEmailJob, { key: endEmailKey(jobId) });
 }
 
-const endEmailKey = (jobId: string) => `fleet:${jobId}:ended`;
+export const endEmailKey = (jobId: string) => `fleet:${jobId}:ended`;
 
 /** Counts per state, and the money of the completed lines. */
 async function summarize(db: Transaction<DB> | Kysely<DB>, jobId: string): Promise<FleetJobSummary> {

@@ -36,6 +36,8 @@ export async function viewFleetJob(ctx: AppContext, companyId: string, jobId: st
     percent: toRun === 0 ? (job.status === 'dry_run' ? 0 : 100) : Math.floor((finished / toRun) * 1000) / 10,
     etaSeconds: remaining === 0 ? 0 : perSecond > 0 ? Math.ceil(remaining / perSecond) : null,
     totals: job.totals as FleetTotals,
+    /** The end e-mail failed every retry (it can be sent again); null otherwise. */
+    endEmailFailure: job.end_email_failed_at ? { at: new Date(job.end_email_failed_at).toISOString(), error: job.end_email_error } : null,
   };
 }
 

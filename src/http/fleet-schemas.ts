@@ -30,6 +30,7 @@ export const FleetJobViewSchema = Type.Object({
   createdAt: Type.String(), confirmedAt: Nullable(Type.String()), finishedAt: Nullable(Type.String()),
   rowsTotal: Type.Integer(), rowsAccepted: Type.Integer(), counts: Type.Record(Type.String(), Type.Integer()),
   percent: Type.Number(), etaSeconds: Nullable(Type.Integer()), totals: FleetTotalsSchema,
+  endEmailFailure: Nullable(Type.Object({ at: Type.String(), error: Nullable(Type.String()) }, { description: 'The end e-mail failed every retry: POST …/resend-end-email sends it again' })),
 });
 
 /** One SSE `progress` / `end` event's data. */

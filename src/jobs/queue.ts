@@ -23,6 +23,8 @@ export const QUEUES = {
   fleetExecute: 'fleet-execute',
   /** E-mails the end of a fleet job to its company (src/fleet/finish-fleet-job.ts). */
   fleetEndEmail: 'fleet-end-email',
+  /** A fleet end e-mail that failed every retry: marked on its job (record-fleet-end-email-failure.ts). */
+  fleetEndEmailDead: 'fleet-end-email-dead',
 } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
@@ -74,10 +76,13 @@ export async function startJobQueue(database: Database, retry: RetryPolicy = DEF
     // createQueue leaves an existing queue as it was: bring its policy up to date too.
     await boss.updateQueue(name, options as never);
   };
-  await ensureQueue(QUEUES.executeDead, policy);
+  const DEAD_LETTERS: Partial<Record<QueueName, QueueName>> = { [QUEUES.execute]: QUEUES.executeDead, [QUEUES.fleetEndEmail]: QUEUES.fleetEndEmailDead };
+  const deadQueues = new Set(Object.values(DEAD_LETTERS));
+  for (const name of deadQueues) await ensureQueue(name, policy);
   for (const name of Object.values(QUEUES)) {
-    if (name === QUEUES.executeDead) continue;
-    await ensureQueue(name, { ...policy, ...(name === QUEUES.execute ? { deadLetter: QUEUES.executeDead } : {}) });
+    if (deadQueues.has(name)) continue;
+    const deadLetter = DEAD_LETTERS[name];
+    await ensureQueue(name, { ...policy, ...(deadLetter ? { deadLetter } : {}) });
   }
   return {
     boss,

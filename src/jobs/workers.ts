@@ -11,6 +11,7 @@ import { statusSmsRecipient, type StatusSmsJob } from '../cancellation/notify-st
 import { QUEUES } from './queue.ts';
 import type { FleetChunkJob } from '../fleet/confirm-fleet-job.ts';
 import { emailFleetJobEnd, type FleetEndEmailJob } from '../fleet/finish-fleet-job.ts';
+import { noteFleetEndEmailError, recordFleetEndEmailFailure } from '../fleet/record-fleet-end-email-failure.ts';
 import { runFleetChunk } from '../fleet/run-fleet-chunk.ts';
 import { sendCertificateEmail } from '../cancellation/send-certificate-email.ts';
 import { scheduleNumberRelease } from '../numbers/schedule-number-release.ts';
@@ -120,6 +121,17 @@ export async function startWorkers(ctx: AppContext, opts: { executionConcurrency
     for (const job of jobs) await throughOutages(ctx, job, () => runFleetChunk(ctx, job.data));
   });
   await boss.work<FleetEndEmailJob>(QUEUES.fleetEndEmail, { batchSize: 5, pollingIntervalSeconds: 1 } as never, async (jobs) => {
-    for (const job of jobs) await throughOutages(ctx, job, () => emailFleetJobEnd(ctx, job.data.jobId));
+    for (const job of jobs) {
+      try {
+        await throughOutages(ctx, job, () => emailFleetJobEnd(ctx, job.data.jobId));
+      } catch (err) {
+        await noteFleetEndEmailError(ctx, job.data.jobId, errorMessage(err)).catch(() => undefined); // the database may be what failed
+        throw err; // the queue retries it
+      }
+    }
+  });
+  // An end e-mail that failed every retry is marked on its job: its administrator sees it and can send it again.
+  await boss.work<FleetEndEmailJob>(QUEUES.fleetEndEmailDead, { batchSize: 5, pollingIntervalSeconds: 2 } as never, async (jobs) => {
+    for (const job of jobs) await throughOutages(ctx, job, () => recordFleetEndEmailFailure(ctx, job.data.jobId));
   });
 }

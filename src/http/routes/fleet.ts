@@ -13,6 +13,7 @@ import { readCsvRows } from '../../fleet/read-csv-rows.ts';
 import { FLEET_LINE_STATES, MAX_LINES_PAGE, fleetResultsCsv, listFleetJobLines, viewFleetJob } from '../../fleet/view-fleet-job.ts';
 import { retryFailedFleetLines } from '../../fleet/retry-failed-fleet-lines.ts';
 import { stopFleetJob } from '../../fleet/stop-fleet-job.ts';
+import { resendFleetEndEmail } from '../../fleet/resend-fleet-end-email.ts';
 import type { FleetLineState } from '../../db/schema.ts';
 import { AppError } from '../../shared/errors.ts';
 import { requireStaff } from '../session.ts';
@@ -125,6 +126,7 @@ export async function fleetRoutes(api: FastifyInstance, ctx: AppContext): Promis
   for (const [path, summary, run] of [
     ['retry-failed', 'Retry the failed lines only (each resumes from its failed step); 202', retryFailedFleetLines],
     ['stop', 'Stop the job: lines whose execution has not started are withdrawn, lines under way finish; 202', stopFleetJob],
+    ['resend-end-email', 'Send the end e-mail again, after it failed every retry (409 otherwise); 202', resendFleetEndEmail],
   ] as const) {
     api.post(`/fleet/jobs/:id/${path}`, {
       ...writeGuard,

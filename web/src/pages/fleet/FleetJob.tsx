@@ -10,7 +10,7 @@ import { formatDateTime, formatFen } from '../../format.ts';
 import { useT } from '../../i18n.tsx';
 import { ScrollRegion } from './ScrollRegion.tsx';
 import {
-  fleetFileUrl, isJobOver, useConfirmFleetJob, useFleetJob, useRetryFailedFleetLines, useStopFleetJob,
+  fleetFileUrl, isJobOver, useConfirmFleetJob, useFleetJob, useResendFleetEndEmail, useRetryFailedFleetLines, useStopFleetJob,
   type FleetJobView, type FleetRowState,
 } from './fleet-hooks.ts';
 import { FleetRows } from './FleetRows.tsx';
@@ -159,10 +159,11 @@ function Running({ job, live }: { job: FleetJobView; live: boolean }) {
   const { message } = AntApp.useApp();
   const retry = useRetryFailedFleetLines();
   const stop = useStopFleetJob();
+  const resend = useResendFleetEndEmail();
   const over = isJobOver(job.status);
   const failed = job.counts.failed ?? 0;
   const scheduled = !over && job.effectiveDate && job.effectiveDate > new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
-  const actionError = retry.error ?? stop.error;
+  const actionError = retry.error ?? stop.error ?? resend.error;
   return (
     <>
       <Card>
@@ -242,6 +243,26 @@ function Running({ job, live }: { job: FleetJobView; live: boolean }) {
           ) : null}
         </Flex>
         {over ? null : <Text type="secondary" style={{ display: 'block', marginTop: 8 }}>{t('fleet.actions.proofAfterEnd')}</Text>}
+        {over && job.endEmailFailure ? (
+          <Alert
+            type="warning"
+            showIcon
+            style={{ marginTop: 12 }}
+            data-testid="fleet-end-email-failed"
+            title={t('fleet.endEmail.failed', { at: formatDateTime(job.endEmailFailure.at, t.lang) })}
+            description={job.endEmailFailure.error ? t('fleet.endEmail.error', { error: job.endEmailFailure.error }) : undefined}
+            action={(
+              <Button
+                size="small"
+                loading={resend.isPending}
+                data-testid="fleet-end-email-resend"
+                onClick={() => resend.mutate(job.id, { onSuccess: () => void message.success(t('fleet.endEmail.resent')) })}
+              >
+                {t('fleet.endEmail.resend')}
+              </Button>
+            )}
+          />
+        ) : null}
         {actionError ? <div style={{ marginTop: 12 }}><ErrorAlert error={actionError} /></div> : null}
       </Card>
       <Card>

@@ -126,8 +126,8 @@ export function useCreateFleetJob() {
   });
 }
 
-/** Confirm, retry the failed, stop: each changes the job, so the job, its rows and the list are read again. */
-function useJobAction<T>(path: 'confirm' | 'retry-failed' | 'stop') {
+/** Confirm, retry the failed, stop, send the end e-mail again: each changes the job, so the job, its rows and the list are read again. */
+function useJobAction<T>(path: 'confirm' | 'retry-failed' | 'stop' | 'resend-end-email') {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: (id: string) => request<T>('POST', `${jobPath(id)}/${path}`, {}),
@@ -138,3 +138,4 @@ function useJobAction<T>(path: 'confirm' | 'retry-failed' | 'stop') {
 export const useConfirmFleetJob = () => useJobAction<FleetConfirmAnswer>('confirm');
 export const useRetryFailedFleetLines = () => useJobAction<{ retried: number }>('retry-failed');
 export const useStopFleetJob = () => useJobAction<{ stopped: number }>('stop');
+export const useResendFleetEndEmail = () => useJobAction<{ queued: number }>('resend-end-email');
