@@ -77,7 +77,7 @@ async function shownRows(page: Page): Promise<Record<string, [string, string, st
 }
 
 async function waitForRows(page: Page, n: number) {
-  for (let i = 0; i < 100 && Object.keys(await shownRows(page)).length !== n; i++) await page.waitForTimeout(100);
+  for (const until = Date.now() + 30_000; Date.now() < until && Object.keys(await shownRows(page)).length !== n;) await page.waitForTimeout(100);
   return shownRows(page);
 }
 
