@@ -3,8 +3,7 @@
 // What comes back grows with the access: 'none' (whether it exists), 'code' (validity, carrier,
 // masked number, date), 'owner' / 'staff' (every fact, money and the signature). Pure.
 import { Type, type Static } from 'typebox';
-
-const Localized = Type.Object({ zh: Type.String(), en: Type.String() });
+import { LocalizedSchema as Localized } from './staff-console-schemas.ts';
 
 export const CertificateAccessSchema = Type.Union([Type.Literal('none'), Type.Literal('code'), Type.Literal('owner'), Type.Literal('staff')]);
 

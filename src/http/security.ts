@@ -17,6 +17,9 @@ export const docsEnabled = (config: Config): boolean => config.docs ?? config.de
 
 const isHttps = (config: Config) => config.publicBaseUrl.startsWith('https:');
 
+/** HSTS on https, the same for pages and for answers: a year, subdomains included. */
+const HSTS_MAX_AGE_SECONDS = 365 * 86_400;
+
 /** Paths answered with data for programs, never a page to render: the API, the standards' APIs, OAuth, health. */
 const DATA_PATHS = ['/api/', '/tmf-api/', '/number-recycling/', '/oauth/', '/healthz', '/metrics'];
 export const isDataPath = (url: string): boolean => DATA_PATHS.some((p) => url.startsWith(p));
@@ -58,7 +61,7 @@ export async function registerSecurityHeaders(app: FastifyInstance, config: Conf
     },
     frameguard: { action: 'deny' },
     referrerPolicy: { policy: 'no-referrer' },
-    hsts: https ? { maxAge: 365 * 86_400, includeSubDomains: true } : false,
+    hsts: https ? { maxAge: HSTS_MAX_AGE_SECONDS, includeSubDomains: true } : false,
     crossOriginEmbedderPolicy: false,
     crossOriginOpenerPolicy: { policy: 'same-origin' },
     crossOriginResourcePolicy: { policy: 'same-origin' },
@@ -69,7 +72,7 @@ export async function registerSecurityHeaders(app: FastifyInstance, config: Conf
     ['referrer-policy', 'no-referrer'],
     ['x-content-type-options', 'nosniff'],
     ['x-frame-options', 'DENY'],
-    ...(https ? [['strict-transport-security', `max-age=${365 * 86_400}; includeSubDomains`] as [string, string]] : []),
+    ...(https ? [['strict-transport-security', `max-age=${HSTS_MAX_AGE_SECONDS}; includeSubDomains`] as [string, string]] : []),
   ];
   app.addHook('onRequest', (req, reply, done) => {
     if (!isDataPath(req.url)) return securityHeaders(req.raw, reply.raw, (err?: unknown) => done(err as Error | undefined));
