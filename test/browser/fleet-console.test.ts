@@ -7,7 +7,8 @@
 // Accessible (axe) in the dry-run and progress states; usable at 390×844. Another company's
 // administrator sees none of it: an empty list, and the job's link gives not found. A job waiting for its
 // effective date is followed live and stopped; with the event stream cut the console polls, and a line
-// the network refuses shows its reason and is retried to the end.
+// the network refuses shows its reason and is retried to the end. A job whose end e-mail the relay
+// refused to the last retry says so with the last error, and the administrator sends it again.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
@@ -24,6 +25,7 @@ import type { NetworkSimulator } from '../../src/adapters/network.ts';
 import argon2 from 'argon2';
 import { DEMO_COMPANY, FLEET_COMPANY, seedDemoCompany } from '../../src/db/seed/companies.ts';
 import { DEMO_STAFF } from '../../src/db/seed/demo-data.ts';
+import { noteFleetEndEmailError, recordFleetEndEmailFailure } from '../../src/fleet/record-fleet-end-email-failure.ts';
 
 const PHONE_390 = { width: 390, height: 844 } as const;
 const catalogue = async (lang: string) => JSON.parse(await readFile(new URL(`../../web/src/locales/${lang}.json`, import.meta.url), 'utf8')) as Record<string, string>;
@@ -303,5 +305,33 @@ test('the carrier\'s admin, who has no company, is told the fleet console is not
     await page.goto(`${url}/staff/fleet`);
     await page.getByText(zh['staff.wrongRole']).waitFor();
     assert.equal(await page.getByTestId('fleet-new').count(), 0, 'no upload form');
+  });
+});
+
+test('a job whose end e-mail was given up shows it, with the last error, and the administrator sends it again', async () => {
+  const [line] = await freshFleetLines(t.ctx, 1);
+  await onPage(browser, 'fleet-console-end-email', DESKTOP, async (page) => {
+    await signIn(page);
+    await confirmOneLine(page, line.iccid);
+    const job = page.locator('[data-testid="fleet-job"][data-status="completed"]');
+    await job.waitFor({ timeout: 60_000 });
+    const id = new URL(page.url()).searchParams.get('job')!;
+    assert.ok(id, 'the job is in the URL');
+    assert.equal(await page.getByTestId('fleet-end-email-failed').count(), 0, 'no warning while nothing failed');
+    // What the queue's dead letter does when the relay refused every retry (dev mode's outbox never refuses).
+    await noteFleetEndEmailError(t.ctx, id, 'email: relay answered 554 mailbox unavailable');
+    await recordFleetEndEmailFailure(t.ctx, id);
+    await page.reload();
+    const warning = page.getByTestId('fleet-end-email-failed');
+    await warning.waitFor();
+    const text = await warning.innerText();
+    assert.ok(text.includes(zh['fleet.endEmail.error'].replace('{error}', 'email: relay answered 554 mailbox unavailable')), text);
+    assert.match(text, /（北京时间）/, 'when it was given up, in Beijing time');
+    await expectAccessible(page, 'fleet job with a failed end e-mail');
+    await page.getByTestId('fleet-end-email-resend').click();
+    await page.getByText(zh['fleet.endEmail.resent']).waitFor();
+    await warning.waitFor({ state: 'detached', timeout: 30_000 });
+    const audit = await t.ctx.db.selectFrom('audit_log').select('action').where('subject', '=', id).where('action', 'like', 'fleet.end_email%').orderBy('seq').execute();
+    assert.deepEqual(audit.map((a) => a.action), ['fleet.end_email_failed', 'fleet.end_email_resend']);
   });
 });
