@@ -6,7 +6,6 @@
 import { createEs2PlusClient, type Es2PlusClient } from '../esim/es2plus-client.ts';
 import { startEs2PlusSimulator, type Es2PlusSimulator, type Es2PlusSimulatorOptions } from '../esim/es2plus-simulator.ts';
 import { createNetworkSimulator, type NetworkAdapter, type NetworkSimulator } from './network.ts';
-import { createPartnerSimulator, type PartnerAdapter, type PartnerSimulator } from './partners.ts';
 import {
   createPaymentSimulator,
   createPayoutSimulator,
@@ -22,7 +21,6 @@ import { createTsaSimulator, type TimestampAuthority, type TsaSimulator } from '
 
 export * from './errors.ts';
 export type { NetworkAdapter } from './network.ts';
-export type { PartnerAdapter } from './partners.ts';
 export type { PaymentAdapter, Payout, PaymentMethod, PayoutRoute } from './payments.ts';
 export type { SmsGateway } from './sms-gateway.ts';
 export type { EmailSender } from './email.ts';
@@ -34,7 +32,6 @@ export interface Adapters {
   network: NetworkAdapter;
   payments: PaymentAdapter;
   payouts: Payout;
-  partners: PartnerAdapter;
   sms: SmsGateway;
   email: EmailSender;
   tsa: TimestampAuthority;
@@ -46,7 +43,6 @@ export interface SimulatedAdapters extends Adapters {
   network: NetworkSimulator;
   payments: PaymentSimulator;
   payouts: PayoutSimulator;
-  partners: PartnerSimulator;
   sms: SmsGatewaySimulator;
   email: EmailSimulator;
   tsa: TsaSimulator;
@@ -63,8 +59,6 @@ export interface SimulatedAdaptersOptions {
     functionRequesterIdentifier?: string;
     timeoutMs?: number;
   };
-  /** Partners simulator: refuse other MVNO codes. */
-  knownMvnoCodes?: readonly string[];
   now?: () => Date;
   rng?: () => number;
 }
@@ -106,10 +100,6 @@ export function createSimulatedAdapters(options: SimulatedAdaptersOptions = {}):
     network: createNetworkSimulator(control('network'), common),
     payments: createPaymentSimulator(control('payments'), common),
     payouts: createPayoutSimulator(control('payouts'), common),
-    partners: createPartnerSimulator(control('partners'), {
-      ...common,
-      ...(options.knownMvnoCodes ? { knownMvnoCodes: options.knownMvnoCodes } : {}),
-    }),
     sms: createSmsGatewaySimulator(control('sms'), common),
     email: createEmailSimulator(control('email'), common),
     tsa: createTsaSimulator(options.now ? { now: options.now } : {}),

@@ -32,7 +32,7 @@ export interface SimulatorControl {
 }
 
 /** The simulators the platform ships with. */
-export const SIMULATOR_NAMES = ['network', 'payments', 'payouts', 'partners', 'sms', 'email', 'es2plus'] as const;
+export const SIMULATOR_NAMES = ['network', 'payments', 'payouts', 'sms', 'email', 'es2plus'] as const;
 export type SimulatorName = (typeof SIMULATOR_NAMES)[number];
 
 export function defaultSimulatorControl(): SimulatorControl {

@@ -11,7 +11,6 @@ describe('createSimulatedAdapters', () => {
         network: defaultSimulatorControl(),
         payments: defaultSimulatorControl(),
         payouts: defaultSimulatorControl(),
-        partners: defaultSimulatorControl(),
         sms: defaultSimulatorControl(),
         es2plus: es2plusControl,
       },
@@ -34,12 +33,10 @@ describe('createSimulatedAdapters', () => {
       await adapters.network.deprovisionSubscriber({ imsi: '460001234567890', msisdn: '+8613800138000', idempotencyKey: 'k' });
       await adapters.payments.charge({ amountFen: 100, reference: 'r', idempotencyKey: 'k', method: 'alipay' });
       await adapters.payouts.payout({ amountFen: 100, route: { type: 'cash', storeCode: 'S1' }, reference: 'r', idempotencyKey: 'k' });
-      await adapters.partners.forwardCancellation({ mvnoCode: 'm', msisdn: '+8617031234567', customerRef: 'c', idempotencyKey: 'k' });
       await adapters.sms.send({ to: '+8613800138000', text: 'hi', idempotencyKey: 'k' });
       assert.equal(adapters.network.deprovisioned.size, 1);
       assert.equal(adapters.payments.charges.length, 1);
       assert.equal(adapters.payouts.payouts.length, 1);
-      assert.equal(adapters.partners.forwarded.length, 1);
       assert.equal(adapters.sms.sent.length, 1);
     } finally {
       await adapters.close();

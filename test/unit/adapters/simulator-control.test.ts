@@ -67,7 +67,7 @@ describe('registry', () => {
 
   it('lists every simulator with its control', () => {
     const names = listSimulators().map((s) => s.name);
-    assert.deepEqual(names, ['email', 'es2plus', 'network', 'partners', 'payments', 'payouts', 'sms']);
+    assert.deepEqual(names, ['email', 'es2plus', 'network', 'payments', 'payouts', 'sms']);
     for (const s of listSimulators()) assert.equal(typeof s.failRate, 'number');
   });
 

@@ -1,32 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { RetryableAdapterError } from '../../../src/adapters/errors.ts';
-import { createPartnerSimulator } from '../../../src/adapters/partners.ts';
 import { defaultSimulatorControl } from '../../../src/adapters/simulator-control.ts';
 import { createSmsGatewaySimulator } from '../../../src/adapters/sms-gateway.ts';
-
-describe('partner simulator', () => {
-  const input = { mvnoCode: 'mvno-a', msisdn: '+8617031234567', customerRef: 'C-1', idempotencyKey: 'req-1:forward_mvno' };
-
-  it('opens one ticket per key', async () => {
-    const partners = createPartnerSimulator(defaultSimulatorControl());
-    const first = await partners.forwardCancellation(input);
-    assert.deepEqual(await partners.forwardCancellation(input), first);
-    assert.match(first.partnerTicket, /^MVNO-A-T\d+$/);
-    assert.equal(partners.forwarded.length, 1);
-  });
-
-  it('refuses an unknown partner when partners are listed', async () => {
-    const partners = createPartnerSimulator(defaultSimulatorControl(), { knownMvnoCodes: ['mvno-b'] });
-    await assert.rejects(partners.forwardCancellation(input), { code: 'unknown_mvno' });
-  });
-
-  it('failNext fails the call without opening a ticket', async () => {
-    const partners = createPartnerSimulator({ ...defaultSimulatorControl(), failNext: 1 });
-    await assert.rejects(partners.forwardCancellation(input), RetryableAdapterError);
-    assert.equal(partners.forwarded.length, 0);
-  });
-});
 
 describe('SMS gateway simulator', () => {
   const message = { to: '+8613800138000', text: '您的注销申请已受理。', idempotencyKey: 'req-1:sms_received' };
