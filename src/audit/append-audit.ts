@@ -16,14 +16,6 @@ export interface AuditEntry {
   ip?: string | null;
 }
 
-/** Canonical JSON: object keys sorted, so the same content always hashes the same. */
-export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value ?? null);
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  const obj = value as Record<string, unknown>;
-  return `{${Object.keys(obj).filter((k) => obj[k] !== undefined).sort().map((k) => `${JSON.stringify(k)}:${canonicalJson(obj[k])}`).join(',')}}`;
-}
-
 /** Appends inside the caller's transaction (or on its own, given the database): one INSERT, no lock. */
 export async function appendAudit(trx: Transaction<DB> | Kysely<DB>, entry: AuditEntry): Promise<void> {
   await trx.insertInto('audit_log').values({

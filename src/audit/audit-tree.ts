@@ -8,7 +8,7 @@
 import type { Selectable } from 'kysely';
 import type { AuditCheckpointsTable, AuditLogTable } from '../db/schema.ts';
 import { signPayload, verifyPayload, type PublicKeys, type SignedPayload } from '../certificates/signing.ts';
-import { canonicalJson } from './append-audit.ts';
+import { canonicalJson } from '../shared/canonical-json.ts';
 import { leafHash, type Hash } from './merkle.ts';
 
 export type AuditRow = Selectable<AuditLogTable>;

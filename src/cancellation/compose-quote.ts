@@ -3,7 +3,7 @@
 import crypto from 'node:crypto';
 import { arrearsDue, chinaDate, earlyTerminationPenalty, outstandingPayment, settle, type MoneyFacts } from '../billing/final-bill.ts';
 import type { BillingAccount, CarrierSettings, Line, MvnoBrand, RequestChannel } from '../db/schema.ts';
-import { canonicalJson } from '../audit/append-audit.ts';
+import { canonicalJson } from '../shared/canonical-json.ts';
 import { availableCashFen, isLastLiveLine, linesKeepingBalance, type AccountShare } from '../billing/account-share.ts';
 import { provinceName } from '../lines/provinces.ts';
 import { ackText, balanceStaysNote, billLabel, blockerText, refundNote, routeLabel, warningText, type Lang } from './messages.ts';

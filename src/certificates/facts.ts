@@ -8,6 +8,7 @@
 
 import { readInfoString } from './pdf-info.ts';
 import type { RequestChannel } from '../db/schema.ts';
+import { canonicalJson } from '../shared/canonical-json.ts';
 
 export type FormFactor = 'physical' | 'esim';
 export type CancellationChannel = RequestChannel;
@@ -100,38 +101,6 @@ export function assertFacts(value: unknown): CertificateFacts {
   const problems = checkFacts(value);
   if (problems.length > 0) throw new TypeError(`invalid certificate facts: ${problems.join('; ')}`);
   return value as CertificateFacts;
-}
-
-/**
- * Canonical JSON: object keys sorted (by UTF-16 code units, as RFC 8785 does), no whitespace.
- * For the values used here (strings, safe integers, booleans, null, arrays, plain objects) this
- * is the RFC 8785 (JCS) serialisation. Rejects values JSON cannot represent faithfully.
- */
-export function canonicalJson(value: unknown): string {
-  return JSON.stringify(sortKeys(value, '$'));
-}
-
-function sortKeys(value: unknown, path: string): unknown {
-  if (value === null || typeof value === 'string' || typeof value === 'boolean') return value;
-  if (typeof value === 'number') {
-    if (!Number.isFinite(value)) throw new TypeError(`${path}: non-finite number cannot be canonicalised`);
-    return value;
-  }
-  if (Array.isArray(value)) return value.map((item, i) => sortKeys(item, `${path}[${i}]`));
-  if (typeof value === 'object') {
-    const proto = Object.getPrototypeOf(value);
-    if (proto !== Object.prototype && proto !== null) {
-      throw new TypeError(`${path}: only plain objects can be canonicalised`);
-    }
-    const out: Record<string, unknown> = {};
-    for (const key of Object.keys(value).sort()) {
-      const item = (value as Record<string, unknown>)[key];
-      if (item === undefined) continue; // as JSON.stringify does
-      out[key] = sortKeys(item, `${path}.${key}`);
-    }
-    return out;
-  }
-  throw new TypeError(`${path}: ${typeof value} cannot be canonicalised`);
 }
 
 /**

@@ -14,7 +14,8 @@
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
-import { canonicalJson, readFactsFromPdf as extractFactsUnverified } from './facts.ts';
+import { readFactsFromPdf as extractFactsUnverified } from './facts.ts';
+import { canonicalJson } from '../shared/canonical-json.ts';
 import type { CertificateFacts } from './facts.ts';
 import { readInfoString } from './pdf-info.ts';
 import type { SignerIdentity } from '../pki/cms.ts';

@@ -12,7 +12,7 @@ import type { DB } from '../db/schema.ts';
 import { consistencyProof, inclusionProof, leafHash, rootOf, verifyConsistency, verifyInclusion } from '../audit/merkle.ts';
 import { activeIdentity } from '../pki/pki-store.ts';
 import { isIssuedBy } from '../pki/x509.ts';
-import { canonicalJson } from './facts.ts';
+import { canonicalJson } from '../shared/canonical-json.ts';
 import { AppError } from '../shared/errors.ts';
 
 export type LogEntry = { serial: string; pdfSha256: string; loggedAt: string };

@@ -4,7 +4,7 @@
  * and the tree head (job, company, size, root, counts) is signed with each involved carrier's
  * certificate key. One line is verified alone with its leaf, its inclusion proof and the signed head.
  */
-import { canonicalJson } from '../audit/append-audit.ts';
+import { canonicalJson } from '../shared/canonical-json.ts';
 import { inclusionProof, leafHash, rootOf, verifyInclusion } from '../audit/merkle.ts';
 import { verifyPayload, type PublicKeys, type SignedPayload } from '../certificates/signing.ts';
 

@@ -5,7 +5,7 @@
 import crypto from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import type { DB } from '../db/schema.ts';
-import { canonicalJson } from '../audit/append-audit.ts';
+import { canonicalJson } from './canonical-json.ts';
 import { AppError } from './errors.ts';
 
 export interface StoredResponse<T> { statusCode: number; body: T; replayed: boolean }

@@ -3,7 +3,7 @@
 // the signature image. The agreement hash is the SHA-256 of its canonical JSON, so anyone holding
 // the stored content and the signature can recompute it. Pure.
 import crypto from 'node:crypto';
-import { canonicalJson } from '../audit/append-audit.ts';
+import { canonicalJson } from '../shared/canonical-json.ts';
 import type { StoreQuote } from './quote-store-cancellation.ts';
 import type { Lang } from '../cancellation/messages.ts';
 import { routeLabel } from '../cancellation/messages.ts';

@@ -12,7 +12,7 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import { dropTemplate, startTestApp, type TestApp } from '../helpers/context.ts';
 import { ApiClient, demoAccounts, staffFor } from '../helpers/api.ts';
-import { canonicalJson } from '../../src/audit/append-audit.ts';
+import { canonicalJson } from '../../src/shared/canonical-json.ts';
 import { readInfoString } from '../../src/certificates/pdf-info.ts';
 
 let t: TestApp;
