@@ -14,7 +14,7 @@ import type { Customer, Line, StoreDocumentKind, StoreDocumentType } from '../db
 import type { MandateType } from './documents.ts';
 import type { StoreInfo } from './clerk-store.ts';
 
-export const AGREEMENT_FORMAT = 'zhuxiao-store-agreement/1';
+export const AGREEMENT_FORMAT = 'zhuxiao-store-agreement/2'; // 2: the applicant's masked name and relationship
 
 export interface AgreementContent {
   format: typeof AGREEMENT_FORMAT;
@@ -29,6 +29,9 @@ export interface AgreementContent {
   mandate: {
     type: MandateType;
     maskedApplicantIdNumber: string | null;
+    /** Who applies for the owner (proxy, heir, company representative): name masked as on screen, and how they relate to the owner. */
+    maskedApplicantName: string | null;
+    relationship: string | null;
     documents: Array<{ kind: StoreDocumentKind; contentType: StoreDocumentType; sizeBytes: number; sha256: string }>;
   };
   checks: { iccidMatched: boolean | null; cardReturned: boolean; esimProfileDeleted: boolean | null; idNumberMatched: true; faceMatched: true };
@@ -58,6 +61,8 @@ export interface AgreementFacts {
   owner: Pick<Customer, 'kind' | 'id_type' | 'deceased'> & { name: string; idNumber: string };
   mandate: MandateType;
   applicantIdNumber: string | null;
+  applicantName: string | null;
+  relationship: string | null;
   documents: Array<{ kind: StoreDocumentKind; contentType: StoreDocumentType; bytes: { length: number }; sha256: string }>;
   checks: { iccidMatched: boolean | null; cardReturned: boolean; esimProfileDeleted: boolean | null };
   quote: StoreQuote;
@@ -99,6 +104,8 @@ export function buildAgreementContent(f: AgreementFacts): AgreementContent {
     mandate: {
       type: f.mandate,
       maskedApplicantIdNumber: f.applicantIdNumber ? maskIdNumber(f.applicantIdNumber) : null,
+      maskedApplicantName: f.applicantName ? maskName(f.applicantName) : null,
+      relationship: f.relationship,
       documents: f.documents.map((d) => ({ kind: d.kind, contentType: d.contentType, sizeBytes: d.bytes.length, sha256: d.sha256 })),
     },
     checks: { iccidMatched: f.checks.iccidMatched, cardReturned: f.checks.cardReturned, esimProfileDeleted: f.checks.esimProfileDeleted, idNumberMatched: true, faceMatched: true },

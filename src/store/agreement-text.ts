@@ -9,7 +9,7 @@ export interface AgreementWords {
   sections: { request: string; line: string; owner: string; applicant: string; checks: string; money: string; acknowledgements: string; signature: string };
   labels: Record<
     | 'requestId' | 'store' | 'clerk' | 'signedAt' | 'carrier' | 'msisdn' | 'iccid' | 'formFactor' | 'plan' | 'homeProvince' | 'lineStatus'
-    | 'ownerName' | 'idType' | 'idNumber' | 'mandate' | 'applicantIdNumber' | 'documents' | 'card' | 'esimProfile' | 'idCheck' | 'faceCheck'
+    | 'ownerName' | 'idType' | 'idNumber' | 'mandate' | 'applicantName' | 'applicantIdNumber' | 'relationship' | 'documents' | 'card' | 'esimProfile' | 'idCheck' | 'faceCheck'
     | 'billTotal' | 'cashBalance' | 'promoCredit' | 'refund' | 'refundRoute' | 'penalty' | 'outOfProvince' | 'hash',
     string
   >;
@@ -35,7 +35,7 @@ const ZH: AgreementWords = {
   labels: {
     requestId: '受理单号', store: '受理营业厅', clerk: '受理员工', signedAt: '签署时间', carrier: '运营商', msisdn: '手机号码', iccid: 'SIM 卡号（ICCID）',
     formFactor: '卡类型', plan: '套餐', homeProvince: '号码归属地', lineStatus: '号码状态', ownerName: '机主姓名', idType: '证件类型', idNumber: '证件号码',
-    mandate: '办理方式', applicantIdNumber: '办理人证件号码', documents: '已提交材料', card: 'SIM 卡', esimProfile: 'eSIM 配置文件', idCheck: '证件核验',
+    mandate: '办理方式', applicantName: '办理人姓名', applicantIdNumber: '办理人证件号码', relationship: '与机主关系', documents: '已提交材料', card: 'SIM 卡', esimProfile: 'eSIM 配置文件', idCheck: '证件核验',
     faceCheck: '人脸核验', billTotal: '最终账单合计', cashBalance: '账户现金余额', promoCredit: '赠送余额（不予退还）', refund: '应退金额', refundRoute: '退款方式',
     penalty: '提前解约违约金', outOfProvince: '异地办理', hash: '协议摘要（SHA-256）',
   },
@@ -67,7 +67,7 @@ const EN: AgreementWords = {
   labels: {
     requestId: 'Request reference', store: 'Store', clerk: 'Clerk', signedAt: 'Signed at', carrier: 'Carrier', msisdn: 'Mobile number', iccid: 'SIM card number (ICCID)',
     formFactor: 'SIM type', plan: 'Plan', homeProvince: 'Home province', lineStatus: 'Line status', ownerName: 'Owner', idType: 'ID document', idNumber: 'ID number',
-    mandate: 'Applies as', applicantIdNumber: 'Applicant\'s ID number', documents: 'Documents provided', card: 'SIM card', esimProfile: 'eSIM profile', idCheck: 'ID check',
+    mandate: 'Applies as', applicantName: 'Applicant\'s name', applicantIdNumber: 'Applicant\'s ID number', relationship: 'Relationship to the owner', documents: 'Documents provided', card: 'SIM card', esimProfile: 'eSIM profile', idCheck: 'ID check',
     faceCheck: 'Face check', billTotal: 'Final bill', cashBalance: 'Cash balance', promoCredit: 'Promotional credit (not refundable)', refund: 'Refund', refundRoute: 'Refund method',
     penalty: 'Early-termination penalty', outOfProvince: 'Out of province', hash: 'Agreement digest (SHA-256)',
   },

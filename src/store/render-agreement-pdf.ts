@@ -136,7 +136,9 @@ export async function renderAgreementPdf(content: AgreementContent, hash: string
 
   section(w.sections.applicant);
   row(w.labels.mandate, w.mandates[content.mandate.type]);
+  if (content.mandate.maskedApplicantName) row(w.labels.applicantName, content.mandate.maskedApplicantName);
   if (content.mandate.maskedApplicantIdNumber) row(w.labels.applicantIdNumber, content.mandate.maskedApplicantIdNumber);
+  if (content.mandate.relationship) row(w.labels.relationship, content.mandate.relationship);
   row(w.labels.documents, content.mandate.documents.length
     ? content.mandate.documents.map((d) => w.documentKinds[d.kind] ?? d.kind).join(en ? '; ' : '；')
     : w.results.none);

@@ -160,6 +160,8 @@ export async function submitStoreCancellation(
       owner: { ...customer, name: ctx.vault.decrypt(customer.name_enc), idNumber: normaliseIdNumber(ctx.vault.decrypt(customer.id_number_enc)) },
       mandate: checks.mandate,
       applicantIdNumber: checks.applicantIdNumber,
+      applicantName: checks.applicantName,
+      relationship: checks.relationship,
       documents: checks.documents,
       checks,
       quote,

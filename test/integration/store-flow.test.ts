@@ -210,8 +210,18 @@ describe('store cancellation', () => {
       mandate: { type: 'proxy', applicantIdNumber: s.applicant.idNumber, applicantName: '王代办', relationship: '朋友', documents: [doc('agent_id', agentId), doc('authorisation_letter', letter)] },
       lang: 'en',
     });
-    const { done, agreement } = await assertCompleted(r.submit.id, r.line.id, r.s);
+    const { done, agreement, pdf } = await assertCompleted(r.submit.id, r.line.id, r.s);
     assert.equal(done.mandate, 'proxy');
+    // The agreement names who signed for the owner: masked as on screen, with how they relate.
+    assert.equal(agreement.format, 'zhuxiao-store-agreement/2');
+    assert.equal(agreement.mandate.maskedApplicantName, '王**');
+    assert.equal(agreement.mandate.relationship, '朋友');
+    const text = pdfText(pdf);
+    if (text !== null) {
+      assert.match(text, /Applicant's name\s+王\*\*/);
+      assert.match(text, /Relationship to the owner\s+朋友/);
+      assert.ok(!text.includes('王代办'), 'the agent\'s full name is not printed');
+    }
     assert.deepEqual(done.documents.map((d: any) => [d.kind, d.contentType]).sort(), [['agent_id', 'image/jpeg'], ['authorisation_letter', 'application/pdf']]);
     assert.match(agreement.mandate.maskedApplicantIdNumber, /^\d{4}\*+\d{3}[\dX]$/);
     assert.deepEqual(agreement.mandate.documents.map((d: any) => d.sha256).sort(), [agentId, letter].map((b) => crypto.createHash('sha256').update(b).digest('hex')).sort());
@@ -240,6 +250,7 @@ describe('store cancellation', () => {
     assert.deepEqual(done.refundRoute, { type: 'bank', bankName: '中国工商银行', maskedAccount: '****0123' });
     assert.equal(agreement.money.refundRoute.detail, '中国工商银行 ****0123');
     assert.equal(agreement.owner.deceased, true);
+    assert.deepEqual([agreement.mandate.maskedApplicantName, agreement.mandate.relationship], ['钱*', '女儿']);
   });
 
   test('company line: the representative brings the company letter; the ID checked is the business licence', async () => {
