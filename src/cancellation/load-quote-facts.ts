@@ -33,6 +33,8 @@ type FactsRow = Line & AccountShareColumns & {
   same_carrier_lines: Array<{ id: string; msisdn: string }>;
   forwarded_ticket: string | null;
   owned: boolean;
+  /** The billing account row's version (its xmin), for openRequestIfAccountUnchanged. */
+  account_token: string;
   /** The session's customer and real-name flag (the statement that checks a session only; null: no live subscriber session). */
   session__customer_id?: string | null;
   session__real_name_verified?: boolean | null;
@@ -96,6 +98,7 @@ function factsQuery(db: Kysely<DB> | Transaction<DB>, bySession: boolean) {
         .whereRef('x.account_id', '<>', 'l.account_id').orderBy('x.msisdn')).as('same_carrier_lines'),
       ...accountShareColumns(eb, { accountId: eb.ref('l.account_id'), lineId: eb.ref('l.id') }),
       ownedBy(eb, bySession ? sql.ref<string | null>('ses.customer_id') : OWNER_ID).as('owned'),
+      sql<string>`a.xmin::text`.as('account_token'),
     ])
     .$if(bySession, (qb) => qb
       .leftJoin('sessions as ses', (j) => j.on('ses.id_hash', '=', SESSION_HASH).on('ses.kind', '=', 'subscriber')
@@ -136,12 +139,14 @@ export async function loadQuoteFacts(
     /** The same for the customer of this subscriber session, which is itself checked (admitted) in the same statement (with lockAccount: the lock's). */
     ownerSession?: OwnerSession;
   },
-): Promise<QuoteFacts> {
+): Promise<LoadedFacts> {
   // A submission holds the account until it commits, so two requests on one account are weighed one
   // after the other and never promise the same money. The facts are read after the lock, in a
   // statement of their own: its snapshot then includes what the request before us committed. The
   // owner is checked before the lock is taken: nobody holds an account that is not theirs.
   // A subscriber session is read in the lock's statement too, and must be real-name verified there.
+  // The online submission tries first without the lock: the facts carry the account's row version
+  // (xmin), and openRequestIfAccountUnchanged writes only if the account is still that version.
   if (q.lockAccount) {
     const owner = q.ownerCustomerId;
     const session = q.ownerSession;
@@ -181,8 +186,16 @@ export async function loadQuoteFacts(
     ...factsFromRow(found, q),
     sameCarrierLines: found.same_carrier_lines.map((l) => ({ id: l.id, msisdn: l.msisdn })),
     share: accountShareFromRow(found),
+    accountToken: found.account_token,
   };
 }
+
+/**
+ * The facts with the row version of the billing account they were read with: a request opened from
+ * them without the account's lock is written only if the account is still that version
+ * (openRequestIfAccountUnchanged).
+ */
+export type LoadedFacts = QuoteFacts & { accountToken: string };
 
 /**
  * The facts of many lines in one statement per thousand, for a fleet job (src/fleet/quote-fleet-lines.ts):
@@ -226,4 +239,4 @@ function factsFromRow(row: FactsRow, q: { channel: Channel; acceptPenalty: boole
 }
 
 /** The columns of the statement that are not the line's own. */
-const EXTRA_KEY = /^(account__|mvno__|carrier__|owner__|share_|active_secondaries$|companions$|live_request_id$|same_carrier_lines$|forwarded_ticket$|owned$|session__)/;
+const EXTRA_KEY = /^(account__|mvno__|carrier__|owner__|share_|active_secondaries$|companions$|live_request_id$|same_carrier_lines$|forwarded_ticket$|owned$|account_token$|session__)/;

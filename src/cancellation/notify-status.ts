@@ -14,8 +14,13 @@ import { checkMsisdn } from '../identifiers/index.ts';
  * fleet job instead (progress, the end e-mail or webhook). Every other number is sent them.
  */
 export function receivesStatusSms(msisdn: string): boolean {
+  // A stored number in E.164 with an 11-digit national number is no IoT number (those have 13):
+  // answered without parsing it again (libphonenumber's parse is most of the cost of an SMS job here).
+  if (E164_11_DIGITS.test(msisdn)) return true;
   return checkMsisdn(msisdn).iot !== true;
 }
+
+const E164_11_DIGITS = /^\+861[0-9]{10}$/;
 
 const TEXT: Record<RequestStatus, (p: { tail: string; reason?: string; serial?: string }) => string> = {
   pending_review: (p) => `【注销服务】尾号${p.tail}的注销申请已受理，正在审核。Your cancellation request for the line ending ${p.tail} was received and is under review.`,
@@ -30,17 +35,24 @@ const TEXT: Record<RequestStatus, (p: { tail: string; reason?: string; serial?: 
 export async function notifyStatus(
   ctx: AppContext,
   trx: Transaction<DB>,
-  n: { requestId: string; msisdn: string; status: RequestStatus; reason?: string; serial?: string },
+  n: StatusNotice,
 ): Promise<void> {
-  if (n.status === 'executing') return; // the 'approved' message already says it is being carried out
+  const job = statusSmsJob(n);
+  if (job) await ctx.jobs.send(trx, QUEUES.sms, job.data, { key: job.key });
+}
+
+export interface StatusNotice { requestId: string; msisdn: string; status: RequestStatus; reason?: string; serial?: string }
+
+/** Pure: the SMS job a change of status enqueues (null: that change sends none), for a caller that writes it itself (openRequest, in its statement). */
+export function statusSmsJob(n: StatusNotice): { data: StatusSmsJob; key: string } | null {
+  if (n.status === 'executing') return null; // the 'approved' message already says it is being carried out
   // A cancelled number receives nothing: its last notice went out before the network step, with the
   // reference and the retrieval link; the certificate itself goes by e-mail when an address was left.
-  if (n.status === 'completed') return;
-  if (!receivesStatusSms(n.msisdn)) return;
+  if (n.status === 'completed') return null;
+  if (!receivesStatusSms(n.msisdn)) return null;
   const text = TEXT[n.status]({ tail: n.msisdn.slice(-4), reason: n.reason, serial: n.serial });
   const key = `${n.requestId}:${n.status}`;
-  const job: StatusSmsJob = { requestId: n.requestId, text, idempotencyKey: key, queuedAt: Date.now() };
-  await ctx.jobs.send(trx, QUEUES.sms, job, { key });
+  return { data: { requestId: n.requestId, text, idempotencyKey: key, queuedAt: Date.now() }, key };
 }
 
 /** The SMS job's payload; jobs queued by earlier versions carry `to` instead of `requestId`. */

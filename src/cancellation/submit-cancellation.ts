@@ -5,10 +5,10 @@ import type { AppContext } from '../context.ts';
 import type { Kysely, Transaction } from 'kysely';
 import type { CarrierSettings, DB } from '../db/schema.ts';
 import { AppError } from '../shared/errors.ts';
-import { isUniqueViolation, withIdempotency, type IdempotencyRecord } from '../shared/idempotency.ts';
+import { idempotencyRecord, isUniqueViolation, storedResponse, withIdempotency, type IdempotencyRecord } from '../shared/idempotency.ts';
 import { composeQuote, type Quote } from './compose-quote.ts';
 import { loadQuoteFacts, type OwnerSession } from './load-quote-facts.ts';
-import { openRequest } from './open-request.ts';
+import { openRequest, openRequestIfAccountUnchanged, type NewRequest } from './open-request.ts';
 import { acceptRefundRoute, type RefundRouteInput } from './refund-route.ts';
 import { LIVE_STATUSES, type Actor } from './transitions.ts';
 import type { Lang } from './messages.ts';
@@ -73,9 +73,9 @@ export async function submitCancellation(
   idempotencyKey: string,
   lang: Lang,
 ): Promise<{ statusCode: number; body: Submitted; replayed: boolean }> {
-  // Whose submission this is comes from the session, read in the account lock's statement (no
-  // statement of its own). Stored answers are kept per customer, so their scope is known only once
-  // that statement has run: the answer is written under it, and looked up under it when the run fails.
+  // Whose submission this is comes from the session, read in the facts' statement (no statement of
+  // its own). Stored answers are kept per customer, so their scope is known only once that statement
+  // has run: the answer is written under it, and looked up under it when the run fails.
   let customerId: string | null = null;
   const session: OwnerSession = {
     ...who.session,
@@ -84,16 +84,24 @@ export async function submitCancellation(
       customerId = s!.customerId;
     },
   };
+  const unresolved = idempotencyRecord(UNRESOLVED_SCOPE, idempotencyKey, input);
+  const run = (db: Kysely<DB> | Transaction<DB>, lock: boolean) =>
+    submitOnce(ctx, db, { session, ip: who.ip, customerId: () => customerId!, lock }, input, unresolved, lang);
   try {
-    // One transaction of four or five statements between BEGIN and COMMIT: the account lock (with
-    // the session, and only on a line of the customer's own: the owner is checked in the same
-    // statement), the facts, the request with its event, audit entry and stored answer, and the jobs
-    // (the SMS; the execution too when it starts approved). Every effect is in the transaction, so
-    // the stored answer is looked up only when this fails: a replay fails (the line is taken, or the
-    // stored answer's key is) and then gets the answer stored under its key.
-    return await withIdempotency(ctx.db, UNRESOLVED_SCOPE, idempotencyKey, input, async (trx, unresolved) => {
+    // First without a transaction or a lock: the facts with the session (one statement, as the
+    // quote's), then one statement that writes the request with its event, audit entry, stored
+    // answer and jobs, only if the billing account is still the row version the facts were read
+    // with. Two statements in all. Every effect is in that one statement, so the stored answer is
+    // looked up only when this fails: a replay fails (the line is taken, or the stored answer's key
+    // is) and then gets the answer stored under its key.
+    const optimistic = await run(ctx.db, false);
+    if (optimistic) return { ...optimistic, replayed: false };
+    // The account moved meanwhile (another request on it, a payment): again, holding the account
+    // (FOR UPDATE), so that a busy account cannot keep this submission retrying. Four statements
+    // between BEGIN and COMMIT: the lock (with the session and the ownership check), the facts, the write.
+    return await withIdempotency(ctx.db, UNRESOLVED_SCOPE, idempotencyKey, input, async (trx) => {
       try {
-        return await submitInTransaction(ctx, trx, { session, ip: who.ip, customerId: () => customerId! }, input, unresolved, lang);
+        return (await run(trx, true))!;
       } catch (e) {
         throw new Refusal(e); // past withIdempotency's own lookup, which knows only UNRESOLVED_SCOPE
       }
@@ -103,9 +111,7 @@ export async function submitCancellation(
     // Another request holds the line, or this key's answer is stored: if it was this very submission
     // (a double click, a client retrying after a timeout), its stored answer; otherwise the refusal.
     if (customerId && (isUniqueViolation(e) || e instanceof AppError)) {
-      const stored = await withIdempotency<Submitted>(ctx.db, scopeOf(customerId), idempotencyKey, input, async () => {
-        throw e;
-      }).catch((again: unknown) => (again === e ? null : Promise.reject(again)));
+      const stored = await storedResponse<Submitted>(ctx.db, { ...unresolved, scope: scopeOf(customerId) });
       if (stored) return stored;
     }
     throw isUniqueViolation(e) ? await alreadyRequested(ctx.db, input.lineId) : e;
@@ -123,19 +129,23 @@ class Refusal extends Error {
   }
 }
 
-async function submitInTransaction(
+/**
+ * One attempt: `lock` in a transaction holding the account, otherwise without either (null: the
+ * account changed after its facts were read, nothing was written).
+ */
+async function submitOnce(
   ctx: AppContext,
-  trx: Transaction<DB>,
-  who: { session: OwnerSession; ip: string; customerId: () => string },
+  db: Kysely<DB> | Transaction<DB>,
+  who: { session: OwnerSession; ip: string; customerId: () => string; lock: boolean },
   input: SubmitInput,
   unresolved: IdempotencyRecord,
   lang: Lang,
-): Promise<{ statusCode: number; body: Submitted; stored: true }> {
+): Promise<{ statusCode: number; body: Submitted; stored: true } | null> {
   const now = ctx.now();
-  const facts = await loadQuoteFacts(trx, { lineId: input.lineId, channel: 'online', acceptPenalty: false, now, lockAccount: true, ownerSession: who.session });
-  const customerId = who.customerId(); // admitted with the lock
+  const facts = await loadQuoteFacts(db, { lineId: input.lineId, channel: 'online', acceptPenalty: false, now, lockAccount: who.lock, ownerSession: who.session });
+  const customerId = who.customerId(); // admitted with the facts (or the lock)
   const record: IdempotencyRecord = { ...unresolved, scope: scopeOf(customerId) };
-  if (facts.liveRequestId) throw await alreadyRequested(trx, input.lineId);
+  if (facts.liveRequestId) throw await alreadyRequested(db, input.lineId);
   // The quote the user says they saw first; the other one only when that one has changed.
   const seen = composeQuote({ ...facts, acceptPenalty: !!input.acceptPenalty }, lang);
   const quote = seen.version === input.quoteVersion ? seen
@@ -147,7 +157,7 @@ async function submitInTransaction(
   const actor: Actor = { kind: 'subscriber', id: customerId, ip: who.ip };
   const email = acceptContactEmail(input.email);
   const status = autoApprove ? 'approved' : 'pending_review';
-  const { id, reference } = await openRequest(ctx, trx, {
+  const request: NewRequest = {
     lineId: facts.line.id,
     customerId: facts.line.customer_id,
     carrier: facts.line.carrier,
@@ -163,6 +173,8 @@ async function submitInTransaction(
     note: autoApprove ? 'auto-approved by carrier rule' : undefined,
     contactEmail: email,
     response: { record, statusCode: 201, body: (r) => ({ id: r.id, status, reference: r.reference }) },
-  });
-  return { statusCode: 201, body: { id, status, reference }, stored: true };
+  };
+  const opened = db.isTransaction ? await openRequest(ctx, db as Transaction<DB>, request) : await openRequestIfAccountUnchanged(ctx, db, request, facts.accountToken);
+  if (!opened) return null;
+  return { statusCode: 201, body: { id: opened.id, status, reference: opened.reference }, stored: true };
 }

@@ -21,6 +21,28 @@ export const idempotencyRow = (record: IdempotencyRecord, statusCode: number, bo
   scope: record.scope, key: record.key, request_hash: record.requestHash, status_code: statusCode, body: JSON.stringify(body),
 });
 
+/** The record for (scope, key) and this request's body; refuses a malformed key (validation_failed). */
+export function idempotencyRecord(scope: string, key: string, requestBody: unknown): IdempotencyRecord {
+  if (!/^[\w.:-]{8,128}$/.test(key)) {
+    throw new AppError('validation_failed', 'The Idempotency-Key header must be 8 to 128 letters, digits, or . _ : - (a UUID is ideal).');
+  }
+  return { scope, key, requestHash: crypto.createHash('sha256').update(canonicalJson(requestBody)).digest('hex') };
+}
+
+/**
+ * The answer stored for the record's (scope, key), as a replay (null: none); the same key with a
+ * different body is refused (idempotency_key_reused). For a caller that writes the row itself
+ * without withIdempotency's transaction.
+ */
+export async function storedResponse<T>(db: Kysely<DB>, record: IdempotencyRecord): Promise<StoredResponse<T> | null> {
+  const hit = await db.selectFrom('idempotency_keys').selectAll().where('scope', '=', record.scope).where('key', '=', record.key).executeTakeFirst();
+  if (!hit) return null;
+  if (hit.request_hash !== record.requestHash) {
+    throw new AppError('idempotency_key_reused', 'This Idempotency-Key was already used for a different request.');
+  }
+  return { statusCode: hit.status_code, body: hit.body as T, replayed: true };
+}
+
 const isUniqueViolation = (e: unknown) => typeof e === 'object' && e !== null && (e as { code?: string }).code === '23505';
 
 export async function withIdempotency<T>(
@@ -37,18 +59,8 @@ export async function withIdempotency<T>(
    */
   opts: { lookup?: 'first' | 'on_failure' } = {},
 ): Promise<StoredResponse<T>> {
-  if (!/^[\w.:-]{8,128}$/.test(key)) {
-    throw new AppError('validation_failed', 'The Idempotency-Key header must be 8 to 128 letters, digits, or . _ : - (a UUID is ideal).');
-  }
-  const requestHash = crypto.createHash('sha256').update(canonicalJson(requestBody)).digest('hex');
-  const replay = async (): Promise<StoredResponse<T> | null> => {
-    const hit = await db.selectFrom('idempotency_keys').selectAll().where('scope', '=', scope).where('key', '=', key).executeTakeFirst();
-    if (!hit) return null;
-    if (hit.request_hash !== requestHash) {
-      throw new AppError('idempotency_key_reused', 'This Idempotency-Key was already used for a different request.');
-    }
-    return { statusCode: hit.status_code, body: hit.body as T, replayed: true };
-  };
+  const { requestHash } = idempotencyRecord(scope, key, requestBody);
+  const replay = () => storedResponse<T>(db, { scope, key, requestHash });
   if (opts.lookup !== 'on_failure') {
     const earlier = await replay();
     if (earlier) return earlier;
