@@ -1,7 +1,7 @@
-// The API's types for the staff consoles, taken from the server's own TypeBox schemas
-// (src/http/staff-console-schemas.ts, src/http/webhook-schemas.ts, src/http/ops-schemas.ts, src/http/fleet-schemas.ts): the same schemas validate and serialise the answers and
-// write the OpenAPI document, so the web client cannot drift from them. Type-only: nothing of
-// the server is bundled.
+// The API's types, taken from the server's own TypeBox schemas (src/http/*-schemas.ts: the portal,
+// the review, the store counter, administration, the staff consoles, webhooks, ops, fleet): the same
+// schemas serialise the answers and write the OpenAPI document, so the web client cannot drift from
+// them. Type-only: nothing of the server is bundled.
 export type {
   AuditEntry,
   CashHandOver,
@@ -33,4 +33,60 @@ export type {
   FleetRowState,
   FleetTotals,
 } from '../../src/http/fleet-schemas.ts';
+export type {
+  Bill,
+  BillItem,
+  Blocker,
+  CancellationRequest,
+  CancellationSummary,
+  ForwardedRequest,
+  FormFactor,
+  Line,
+  Localized,
+  Forwarded,
+  Me,
+  OutstandingPayment,
+  PaidOnline,
+  RecoveredLine,
+  RecoveryCodeSent,
+  Penalty,
+  Quote,
+  QuoteRefund,
+  RefundRouteOption,
+  RefundRouteType,
+  RefundState,
+  RequestReference,
+  RequestStatus,
+  StaffUser,
+  StoreNearby,
+  StoredRefundRoute,
+  Submitted,
+  TimelineEntry,
+  Warning,
+} from '../../src/http/portal-schemas.ts';
+export type { ReviewDetail } from '../../src/http/review-schemas.ts';
+export type {
+  DocumentKind,
+  MandateType,
+  CounterPaid,
+  StoreCancellation,
+  StoreCustomer,
+  StoreHistoryItem,
+  StoreLine,
+  StoreLookup,
+  StoreQuote,
+  StoreSubmitted,
+} from '../../src/http/store-schemas.ts';
+export type {
+  CarrierAdmin,
+  MvnoBrandAdmin,
+  NumberPool,
+  PoolNumber,
+  PoolState,
+  StaffAccount,
+  StaffRole,
+  StaffListItem,
+  StaffUnlocked,
+  StaffWithPassword,
+} from '../../src/http/admin-schemas.ts';
 export type { CarrierSettings } from '../../src/db/schema.ts';

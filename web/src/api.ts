@@ -1,6 +1,16 @@
-import type { CarrierSettings, NeedsAttentionItem, OpsStats } from './api-types.ts';
+import type {
+  CancellationRequest, CancellationSummary, CarrierAdmin, CarrierSettings, CounterPaid, DocumentKind, FormFactor, Forwarded, Line, Localized,
+  MandateType, Me, MvnoBrandAdmin, NeedsAttentionItem, NumberPool, OpsStats, PaidOnline, Quote, RecoveredLine, RecoveryCodeSent, RequestStatus,
+  StaffAccount, StaffListItem, StaffRole as ServerStaffRole, StaffUnlocked, StaffUser, StaffWithPassword, StoreCancellation,
+  StoreHistoryItem, StoreLookup, StoreNearby, StoreQuote, StoreSubmitted, Submitted,
+} from './api-types.ts';
 
-export type { CarrierSettings } from './api-types.ts';
+// The answers' types, re-exported for the pages (their source: web/src/api-types.ts).
+export type {
+  BillItem, Blocker, CancellationRequest, CarrierAdmin, CarrierSettings, DocumentKind, Line, Localized, MandateType, Me, MvnoBrandAdmin, PoolNumber, PoolState, Quote,
+  QuoteRefund, RefundRouteType, RequestStatus, StaffListItem, StoreCancellation, StoreCustomer, StoredRefundRoute, StoreHistoryItem,
+  StoreLine, StoreLookup, StoreQuote, TimelineEntry,
+} from './api-types.ts';
 
 // API client for /api/v1. Every call sends cookies (same origin), JSON, and the UI language as
 // Accept-Language so the server answers messages in the user's language where it can.
@@ -89,236 +99,19 @@ const enc = encodeURIComponent;
 
 // ---------------------------------------------------------------- types
 
-export type Localized = { zh: string; en: string };
+// The answers' types (lines, the quote, a request, the reviewer's screen) come from the server's
+// schemas: web/src/api-types.ts. What stays here is the client's own: sign-in, the bodies it sends.
 export type CarrierCode = 'cmcc' | 'cucc' | 'ctcc' | 'cbn' | (string & {});
-export type LineStatus = 'active' | 'suspended' | 'lost' | 'cancelled';
-export type FormFactor = 'physical' | 'esim';
-export type RequestStatus =
-  | 'pending_review'
-  | 'approved'
-  | 'executing'
-  | 'completed'
-  | 'rejected'
-  | 'withdrawn'
-  | 'needs_attention';
 
-export type Me =
-  | { kind: 'subscriber'; msisdn: string; realNameVerified: boolean; maskedName?: string | null }
-  | { kind: 'staff'; username: string; role: StaffRole; storeId?: string | null; storeName?: { zh: string; en: string } | null; displayName?: string }
-  | { kind: null };
+/** A staff role as the web shows it: the server's roles, and any role a newer server adds. */
+export type StaffRole = ServerStaffRole | (string & {});
 
-export type StaffRole = 'reviewer' | 'clerk' | 'ops' | 'admin' | (string & {});
-
-export interface Mvno {
-  code: string;
-  name: Localized;
-  hotline: string;
-  acceptsForwarded: boolean;
-}
-
-export interface Line {
-  id: string;
-  msisdn: string;
-  carrier: CarrierCode;
-  carrierName: Localized;
-  mvno: Mvno | null;
-  formFactor: FormFactor;
-  status: LineStatus;
-  maskedIccid: string;
-  maskedImsi: string;
-  maskedEid?: string | null;
-  deviceLabel?: string | null;
-  homeProvince?: string | null;
-  homeProvinceName?: Localized | null;
-  planName?: string | null;
-  monthlyFeeFen?: number | null;
-  bundleRole?: string | null;
-  companions: { deviceLabel: string; formFactor: FormFactor }[];
-  liveRequest: null | { id: string; status: RequestStatus };
-  /** A cancelled number's freeze: until then its former owner may recover it. */
-  frozenUntil?: string | null;
-  /** An MVNO line whose cancellation was forwarded to the MVNO: the partner's ticket. */
-  forwarded?: ForwardedRequest | null;
-}
-
-/** A cancellation handed to an MVNO: our ticket, where it stands, and the MVNO's answers in order. */
-export type PartnerAnswer = 'accepted' | 'completed' | 'rejected';
-export interface ForwardedRequest {
-  ticket: string;
-  createdAt: string;
-  status?: 'forwarded' | PartnerAnswer;
-  partnerReference?: string | null;
-  answers?: { answer: PartnerAnswer; partnerReference: string | null; reason: string | null; at: string }[];
-}
-
-// The server names the payment remedy 'pay_outstanding' (arrears or a final-bill shortfall); 'pay_arrears' is accepted too.
-export type RemedyAction = 'pay_arrears' | 'pay_outstanding' | 'accept_penalty' | 'forward_to_mvno' | 'visit_store';
-
-export interface Blocker {
-  code: string;
-  message: string;
-  remedy: string;
-  remedyAction?: RemedyAction | null;
-}
-
-export interface Warning {
-  code: string;
-  message: string;
-}
-
-export interface BillItem {
-  code: string;
-  label: string;
-  amountFen: number;
-}
-
-export interface Bill {
-  items: BillItem[];
-  totalFen: number;
-}
-
-export interface Refund {
-  cashBalanceFen: number;
-  promotionalCreditFen: number;
-  owedFen: number;
-  refundableFen: number;
-  shortfallFen?: number;
-  note?: string | null;
-  /** What other live requests on the same (shared) account hold of the cash. */
-  reservedByOtherRequestsFen?: number;
-  /** True when this line is the last on its account and its cancellation settles it. */
-  settlesAccount?: boolean;
-}
-
-export type RefundRouteType = 'original' | 'bank' | 'line' | 'cash';
-
-export interface RefundRouteOption {
-  type: RefundRouteType;
-  label: string;
-  lines?: { id: string; msisdn: string }[];
-}
-
-export interface Quote {
-  version: string | number;
-  eligible: boolean;
-  blockers: Blocker[];
-  warnings: Warning[];
-  requiredAcknowledgements: string[];
-  /** Reminder texts in the request's language, by acknowledgement code. */
-  acknowledgementTexts?: Record<string, string>;
-  bill: Bill;
-  refund: Refund;
-  penalty?: { applies: boolean; amountFen: number; accepted: boolean };
-  refundRoutes: RefundRouteOption[];
-  seller?: {
-    code: string;
-    name: string | Localized;
-    hotline: string;
-    acceptsForwarded: boolean;
-    forwardedTicket?: string | null;
-  } | null;
-  freezeDays?: number;
-  /** What "pay now" charges: online, or with the cash balance offset first; null when nothing is owed. */
-  payment?: null | { online: OutstandingPayment; balanceOffset: OutstandingPayment | null };
-}
-
-export interface OutstandingPayment { dueFen: number; offsetFen: number; shortfallFen: number; chargeFen: number }
-
+/** A refund route as the subscriber chooses it (the body of a submission). */
 export type RefundRoute =
   | { type: 'original' }
   | { type: 'cash' }
   | { type: 'bank'; bankAccount: string; accountName: string; bankName: string }
   | { type: 'line'; lineId: string };
-
-/** A refund route as stored on a request (account numbers masked). */
-export interface StoredRefundRoute {
-  type: RefundRouteType;
-  bankName?: string;
-  maskedAccount?: string;
-  lineId?: string;
-  msisdn?: string;
-}
-
-export interface TimelineEntry {
-  status: RequestStatus | (string & {});
-  at: string;
-  note?: string | null;
-}
-
-export interface CancellationRequest {
-  id: string;
-  status: RequestStatus;
-  channel: string;
-  lineId: string;
-  msisdn: string;
-  carrier: CarrierCode;
-  carrierName?: Localized;
-  createdAt: string;
-  completedAt?: string | null;
-  slaDueAt?: string | null;
-  timeline: TimelineEntry[];
-  certificateSerial?: string | null;
-  rejectionReason?: string | null;
-  refundFen?: number | null;
-  /** The refund as the ledger records it (the promise alone is refundFen). */
-  refund?: RefundState;
-  /** 受理编号: `value` as stored (ZX + 12 digits), `display` grouped for reading aloud. */
-  reference?: RequestReference | null;
-  steps?: { step: string; status: string; attempts: number }[];
-}
-
-export interface RefundState { promisedFen: number; paidFen: number; status: 'none' | 'pending' | 'paid' | 'not_recorded' }
-export interface RequestReference { value: string; display: string }
-
-export interface CancellationSummary {
-  id: string;
-  lineId: string;
-  msisdn: string;
-  carrier: CarrierCode;
-  status: RequestStatus;
-  createdAt: string;
-  certificateSerial?: string | null;
-  /** 受理编号, grouped for reading aloud. */
-  reference?: string;
-}
-
-export interface StaffUser {
-  username: string;
-  role: StaffRole;
-  storeId?: string | null;
-  displayName?: string;
-}
-
-export interface ReviewItem {
-  id: string;
-  channel: string;
-  carrier: CarrierCode;
-  carrierName: Localized;
-  maskedMsisdn: string;
-  formFactor: FormFactor;
-  submittedAt: string;
-  slaDueAt: string | null;
-  overdue: boolean;
-  refundFen: number;
-  billTotalFen: number;
-  warnings: string[];
-}
-
-export interface ReviewDetail extends ReviewItem {
-  status?: RequestStatus;
-  timeline: TimelineEntry[];
-  quote: { bill: Bill; refund: Refund; warnings: Warning[] };
-  acknowledgements: string[];
-  /** The wording the subscriber ticked (the quote's ackText, freeze days included), in the reader's language. */
-  acknowledgementTexts?: Record<string, string>;
-  refundRoute: StoredRefundRoute | null;
-  maskedIccid?: string;
-  ownerLiveLines?: number;
-  rejectionReason?: string | null;
-  refund?: RefundState;
-  reference?: RequestReference | null;
-  attentionReason?: string;
-}
 
 /**
  * The public check of a certificate by serial (or of an uploaded file). `access` says how much it
@@ -442,17 +235,16 @@ export const getQuote = (lineId: string, acceptPenalty: boolean) =>
 export type OnlineWallet = 'wechat_pay' | 'alipay' | 'unionpay';
 export const ONLINE_WALLETS: readonly OnlineWallet[] = ['wechat_pay', 'alipay', 'unionpay'];
 export const payArrears = (lineId: string, acceptPenalty: boolean, how: { method: 'online' | 'balance'; wallet?: OnlineWallet }) =>
-  post<{ paidFen: number; offsetFen: number; paymentId: string | null }>('/billing/pay-arrears', {
+  post<PaidOnline>('/billing/pay-arrears', {
     lineId, method: how.method, ...(how.wallet ? { wallet: how.wallet } : {}), ...(acceptPenalty ? { acceptPenalty: true } : {}),
   });
-export interface Store { id: string; carrier: CarrierCode; name: Localized; province: string }
 export const getStores = (carrier: string, province?: string | null) =>
-  get<{ stores: Store[] }>(`/stores?carrier=${enc(carrier)}${province ? `&province=${enc(province)}` : ''}`);
+  get<{ stores: StoreNearby[] }>(`/stores?carrier=${enc(carrier)}${province ? `&province=${enc(province)}` : ''}`);
 export const requestRecoveryCode = (msisdn: string) =>
-  post<{ sentTo: string; expiresInSeconds: number; frozenUntil: string }>('/numbers/recover/code', { msisdn });
+  post<RecoveryCodeSent>('/numbers/recover/code', { msisdn });
 export const recoverNumber = (body: { msisdn: string; code: string; idLast6: string; iccid: string }) =>
-  post<{ lineId: string; msisdn: string; carrier: string; status: string; maskedIccid: string }>('/numbers/recover', body);
-export const forwardToMvno = (lineId: string) => post<{ ticket: unknown }>('/partners/forward', { lineId });
+  post<RecoveredLine>('/numbers/recover', body);
+export const forwardToMvno = (lineId: string) => post<Forwarded>('/partners/forward', { lineId });
 
 export interface SubmitCancellation {
   lineId: string;
@@ -466,7 +258,7 @@ export interface SubmitCancellation {
 }
 
 export const submitCancellation = (body: SubmitCancellation, idempotencyKey: string) =>
-  post<{ id: string; status: RequestStatus; reference: string }>('/cancellations', body, { 'Idempotency-Key': idempotencyKey });
+  post<Submitted>('/cancellations', body, { 'Idempotency-Key': idempotencyKey });
 export const getCancellation = (id: string) => get<CancellationRequest>(`/cancellations/${enc(id)}`);
 export const withdrawCancellation = (id: string) => post<unknown>(`/cancellations/${enc(id)}/withdraw`);
 export const getMyCancellations = () => get<{ items: CancellationSummary[] }>('/me/cancellations');
@@ -483,16 +275,9 @@ export const TERMINAL_STATUSES: readonly RequestStatus[] = ['completed', 'reject
 
 // ================================================================ store console (role clerk)
 
-export type MandateType = 'owner' | 'proxy' | 'deceased_owner' | 'company';
-export type DocumentKind =
-  | 'agent_id'
-  | 'authorisation_letter'
-  | 'death_certificate'
-  | 'relationship_proof'
-  | 'company_letter'
-  | 'applicant_id'
-  | 'other';
-export type IdType = 'resident_id' | 'passport' | 'hk_macao_permit' | 'taiwan_permit' | 'business_licence';
+// The counter's answers (lookup, quote, a store request, the clerk's day) come from the server's
+// schemas: web/src/api-types.ts.
+
 
 /** The documents each mandate must bring (same table as the server's REQUIRED_DOCUMENTS). */
 export const REQUIRED_DOCUMENTS: Record<MandateType, DocumentKind[]> = {
@@ -504,36 +289,6 @@ export const REQUIRED_DOCUMENTS: Record<MandateType, DocumentKind[]> = {
 export const MANDATE_TYPES: readonly MandateType[] = ['owner', 'proxy', 'deceased_owner', 'company'];
 /** Documents larger than this are refused by the server (5 MB each). */
 export const MAX_DOCUMENT_BYTES = 5 * 1024 * 1024;
-
-export interface StoreCustomer {
-  id: string;
-  maskedName: string;
-  maskedIdNumber: string;
-  idType: IdType;
-  kind: 'person' | 'company';
-  deceased: boolean;
-}
-
-/** A line as a clerk sees it: the number masked, plus whether this store can cancel it. */
-export interface StoreLine extends Omit<Line, 'msisdn'> {
-  maskedMsisdn: string;
-  soldBy?: string;
-  outOfProvince: boolean;
-  cancellableHere: boolean;
-  contractEnd?: string | null;
-  hasBroadband?: boolean;
-}
-
-export interface StoreLookup {
-  customer: StoreCustomer;
-  lines: StoreLine[];
-}
-
-export interface StoreQuote extends Quote {
-  lineId?: string;
-  store?: { id: string; province: string; outOfProvince: boolean };
-  forwarding?: null | { province: string; provinceName: string; slaDays: number; message: string; remedy: string };
-}
 
 export interface StoreDocumentUpload {
   kind: DocumentKind;
@@ -557,67 +312,17 @@ export interface StoreSubmit {
   email?: string;
 }
 
-export interface StoreCancellation {
-  id: string;
-  status: RequestStatus;
-  refund?: RefundState;
-  reference?: RequestReference | null;
-  channel: string;
-  storeId?: string | null;
-  carrier: CarrierCode;
-  carrierName?: Localized;
-  maskedMsisdn: string;
-  maskedIccid?: string;
-  formFactor?: FormFactor;
-  createdAt: string;
-  completedAt?: string | null;
-  slaDueAt?: string | null;
-  refundFen?: number | null;
-  billTotalFen?: number | null;
-  refundRoute?: StoredRefundRoute | null;
-  mandate?: MandateType | null;
-  checks?: {
-    iccidMatched?: boolean | null;
-    cardReturned?: boolean;
-    esimProfileDeleted?: boolean | null;
-    idNumberMatched?: boolean;
-    faceMatched?: boolean;
-  } | null;
-  penalty?: { applies: boolean; amountFen: number; accepted: boolean } | null;
-  outOfProvince?: { homeProvince: string; storeProvince: string; forwarded: boolean } | null;
-  cardReturn?: { returned: boolean; storeId?: string; at?: string };
-  agreement?: { hash: string; lang: string; signedAt: string; pdf: string } | null;
-  documents?: { id: string; kind: DocumentKind; contentType: string; sizeBytes: number; sha256: string }[];
-  timeline: TimelineEntry[];
-  steps?: { step: string; status: string; attempts: number }[];
-  certificateSerial?: string | null;
-  rejectionReason?: string | null;
-}
-
-export interface StoreHistoryItem {
-  id: string;
-  status: RequestStatus;
-  carrier: CarrierCode;
-  maskedMsisdn: string;
-  formFactor?: FormFactor;
-  createdAt: string;
-  billTotalFen?: number | null;
-  refundFen?: number | null;
-  refundRoute?: string;
-  certificateSerial?: string | null;
-}
-
 export const storeLookup = (q: { idNumber: string } | { msisdn: string }) =>
   post<StoreLookup>('/store/customers/lookup', q);
 export const getStoreQuote = (lineId: string, acceptPenalty: boolean) =>
   post<StoreQuote>('/store/quote', acceptPenalty ? { lineId, acceptPenalty: true } : { lineId });
 export const payAtCounter = (lineId: string, method: 'store_cash' | 'store_pos', acceptPenalty: boolean) =>
-  post<{ paidFen: number; paymentId: string | null; method: string }>(
+  post<CounterPaid>(
     '/store/pay',
     acceptPenalty ? { lineId, method, acceptPenalty: true } : { lineId, method },
   );
 export const submitStoreCancellation = (body: StoreSubmit, idempotencyKey: string) =>
-  post<{ id: string; status: RequestStatus; agreementHash?: string }>('/store/cancellations', body, {
+  post<StoreSubmitted>('/store/cancellations', body, {
     'Idempotency-Key': idempotencyKey,
   });
 export const getStoreCancellation = (id: string) => get<StoreCancellation>(`/store/cancellations/${enc(id)}`);
@@ -658,20 +363,7 @@ export async function getDemoCustomers(): Promise<DemoCustomer[] | null> {
 
 // ================================================================ staff administration (role admin)
 
-export interface StaffAccount {
-  id: string;
-  username: string;
-  displayName: string;
-  role: StaffRole;
-  storeId: string | null;
-  storeName?: Localized | null;
-  disabled: boolean;
-  locked: boolean;
-  lockedUntil: string | null;
-  /** How many client addresses are locked out (too many wrong passwords from there). */
-  lockedAddresses?: number;
-  createdAt: string;
-}
+// The accounts' answers come from the server's schemas: web/src/api-types.ts.
 
 export interface CreateStaff {
   username: string;
@@ -681,14 +373,12 @@ export interface CreateStaff {
   password?: string;
 }
 
-export const listStaffAccounts = () => get<{ items: StaffAccount[] }>('/admin/staff');
-export const createStaffAccount = (body: CreateStaff) =>
-  post<{ staff: StaffAccount; password?: string }>('/admin/staff', body);
+export const listStaffAccounts = () => get<{ items: StaffListItem[] }>('/admin/staff');
+export const createStaffAccount = (body: CreateStaff) => post<StaffWithPassword>('/admin/staff', body);
 export const disableStaffAccount = (id: string) => post<{ staff: StaffAccount }>(`/admin/staff/${enc(id)}/disable`);
 export const enableStaffAccount = (id: string) => post<{ staff: StaffAccount }>(`/admin/staff/${enc(id)}/enable`);
-export const unlockStaffAccount = (id: string) => post<{ staff: StaffAccount; unlockedAddresses: number }>(`/admin/staff/${enc(id)}/unlock`);
-export const resetStaffAccountPassword = (id: string) =>
-  post<{ staff: StaffAccount; password?: string }>(`/admin/staff/${enc(id)}/reset-password`);
+export const unlockStaffAccount = (id: string) => post<StaffUnlocked>(`/admin/staff/${enc(id)}/unlock`);
+export const resetStaffAccountPassword = (id: string) => post<StaffWithPassword>(`/admin/staff/${enc(id)}/reset-password`);
 
 // ================================================================ operations dashboard (roles ops, admin)
 
@@ -719,62 +409,24 @@ export const resolveNeedsAttention = (id: string, note: string) =>
 
 // The audit trail's types come from the server's schemas: web/src/api-types.ts.
 
-// A carrier's settings: the server's own type (src/db/schema.ts, checked against its schema), via web/src/api-types.ts.
+// A carrier's settings: the server's own type (src/db/schema.ts, checked against its schema), and the carriers' and MVNO
+// brands' rows: the server's schemas (src/http/admin-schemas.ts), via web/src/api-types.ts.
 
-export interface CarrierAdmin {
-  code: string;
-  nameZh: string;
-  nameEn: string;
-  hotline: string;
-  settings: CarrierSettings;
-  updatedAt?: string;
-}
-
-export interface MvnoBrandAdmin {
-  code: string;
-  nameZh: string;
-  nameEn: string;
-  hostCarrier: string;
-  hotline: string;
-  acceptsForwarded: boolean;
-}
-
-/** A list answer, whatever the key it comes under ({items}, {carriers}, a bare array…). */
-function listOf<T>(raw: unknown, ...keys: string[]): T[] {
-  if (Array.isArray(raw)) return raw as T[];
-  const o = (raw ?? {}) as Record<string, unknown>;
-  for (const k of [...keys, 'items']) if (Array.isArray(o[k])) return o[k] as T[];
-  return [];
-}
-
-export const getCarriersAdmin = async () => listOf<CarrierAdmin>(await get<unknown>('/admin/carriers'), 'carriers');
+export const getCarriersAdmin = async () => (await get<{ carriers: CarrierAdmin[] }>('/admin/carriers')).carriers;
 export const updateCarrierSettings = (code: string, settings: CarrierSettings) =>
   request<unknown>('PUT', `/admin/carriers/${enc(code)}/settings`, settings);
-export const getMvnoBrandsAdmin = async () => listOf<MvnoBrandAdmin>(await get<unknown>('/admin/mvno-brands'), 'brands');
+export const getMvnoBrandsAdmin = async () => (await get<{ brands: MvnoBrandAdmin[] }>('/admin/mvno-brands')).brands;
 export const updateMvnoBrand = (code: string, body: { acceptsForwarded: boolean; hotline: string }) =>
   request<unknown>('PUT', `/admin/mvno-brands/${enc(code)}`, body);
 
-export type PoolState = 'assigned' | 'frozen' | 'recovered' | 'available';
-
-export interface PoolNumber {
-  maskedMsisdn: string;
-  carrier: string;
-  state: PoolState;
-  frozenUntil: string | null;
-  recoverable: boolean;
-  releaseDue: boolean;
-  updatedAt: string;
-}
-
 export function getNumberPool(f: { state?: string; msisdn?: string; carrier?: string }) {
-  type Pool = { items: PoolNumber[]; counts?: Partial<Record<PoolState, number>> };
   // A number to look for travels in a POST body, never in the URL.
-  if (f.msisdn) return post<Pool>('/ops/numbers/search', { msisdn: f.msisdn, state: f.state || undefined, carrier: f.carrier || undefined });
+  if (f.msisdn) return post<NumberPool>('/ops/numbers/search', { msisdn: f.msisdn, state: f.state || undefined, carrier: f.carrier || undefined });
   const p = new URLSearchParams();
   if (f.state) p.set('state', f.state);
   if (f.carrier) p.set('carrier', f.carrier);
   const s = p.toString();
-  return get<Pool>(`/ops/numbers${s ? `?${s}` : ''}`);
+  return get<NumberPool>(`/ops/numbers${s ? `?${s}` : ''}`);
 }
 
 export interface AuditChainCheck {

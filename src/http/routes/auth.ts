@@ -8,6 +8,7 @@ import { signInStaff } from '../../identity/sign-in-staff.ts';
 import { STAFF_SESSION_MINUTES, SUBSCRIBER_SESSION_MINUTES, endSession } from '../../identity/sessions.ts';
 import { clearSessionCookie, requireSubscriber, setSessionCookie } from '../session.ts';
 import { errors } from '../schemas.ts';
+import { MeSchema, StaffUserSchema, type Me } from '../portal-schemas.ts';
 
 export async function authRoutes(api: FastifyInstance, ctx: AppContext): Promise<void> {
   const secure = ctx.config.publicBaseUrl.startsWith('https:');
@@ -49,7 +50,7 @@ export async function authRoutes(api: FastifyInstance, ctx: AppContext): Promise
     return { realNameVerified: true, maskedName: r.maskedName };
   });
 
-  api.get('/auth/me', { schema: { tags, summary: 'Who is signed in' } }, async (req) => {
+  api.get('/auth/me', { schema: { tags, summary: 'Who is signed in', response: { 200: MeSchema } } }, async (req): Promise<Me> => {
     const p = req.principal;
     if (!p) return { kind: null };
     if (p.kind === 'staff') {
@@ -78,7 +79,7 @@ export async function authRoutes(api: FastifyInstance, ctx: AppContext): Promise
       tags: ['staff'], summary: 'Staff sign-in; sets the session cookie',
       body: Type.Object({ username: Type.String({ minLength: 1, maxLength: 64 }), password: Type.String({ minLength: 1, maxLength: 256 }) }),
       response: {
-        200: Type.Object({ staff: Type.Object({ username: Type.String(), role: Type.String(), storeId: Type.Union([Type.String(), Type.Null()]), displayName: Type.String() }) }),
+        200: Type.Object({ staff: StaffUserSchema }),
         ...errors(400, 401, 423),
       },
     },

@@ -8,12 +8,14 @@ import { requestRecoveryCode } from '../../numbers/request-recovery-code.ts';
 import { recoverNumber } from '../../numbers/recover-number.ts';
 import { requireStaff, requireSubscriber } from '../session.ts';
 import { errors } from '../schemas.ts';
+import { NumberPoolSchema, PoolStateSchema, type NumberPool } from '../admin-schemas.ts';
+import { RecoveredLineSchema, RecoveryCodeSentSchema } from '../portal-schemas.ts';
 import { staffOnly } from './ops.ts';
 
 export async function numberRoutes(api: FastifyInstance, ctx: AppContext): Promise<void> {
   // A number to look for goes in a POST body, never in the URL (URLs end up in proxies' and browsers' logs).
   const poolFilter = {
-    state: Type.Optional(Type.Union([Type.Literal('assigned'), Type.Literal('frozen'), Type.Literal('recovered'), Type.Literal('available')])),
+    state: Type.Optional(PoolStateSchema),
     carrier: Type.Optional(Type.Union([Type.Literal('cmcc'), Type.Literal('cucc'), Type.Literal('ctcc'), Type.Literal('cbn')])),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
   };
@@ -22,9 +24,9 @@ export async function numberRoutes(api: FastifyInstance, ctx: AppContext): Promi
     schema: {
       tags: ['ops'], summary: 'The number pool: each number with its state (assigned, frozen until, recovered, available again)',
       querystring: Type.Object(poolFilter),
-      response: errors(400, 401, 403),
+      response: { 200: NumberPoolSchema, ...errors(400, 401, 403) },
     },
-  }, async (req) => {
+  }, async (req): Promise<NumberPool> => {
     requireStaff(req, ['ops', 'admin']);
     return listNumberPool(ctx, req.query as { state?: PoolState; carrier?: CarrierCode; limit?: number });
   });
@@ -33,9 +35,9 @@ export async function numberRoutes(api: FastifyInstance, ctx: AppContext): Promi
     schema: {
       tags: ['ops'], summary: 'The number pool filtered by one number (in the body, so it stays out of URLs), state and carrier',
       body: Type.Object({ msisdn: Type.Optional(Type.String({ minLength: 1, maxLength: 32 })), ...poolFilter }, { additionalProperties: false }),
-      response: errors(400, 401, 403),
+      response: { 200: NumberPoolSchema, ...errors(400, 401, 403) },
     },
-  }, async (req) => {
+  }, async (req): Promise<NumberPool> => {
     requireStaff(req, ['ops', 'admin']);
     return listNumberPool(ctx, req.body as { state?: PoolState; msisdn?: string; carrier?: CarrierCode; limit?: number });
   });
@@ -44,7 +46,7 @@ export async function numberRoutes(api: FastifyInstance, ctx: AppContext): Promi
     schema: {
       tags: ['subscriber'], summary: 'Recovering a frozen number of mine, step 1: a code by SMS to the line I am signed in with',
       body: Type.Object({ msisdn: Type.String({ minLength: 1, maxLength: 32 }) }),
-      response: { 202: Type.Object({ sentTo: Type.String(), expiresInSeconds: Type.Integer(), frozenUntil: Type.String() }), ...errors(400, 401, 403, 404, 429) },
+      response: { 202: RecoveryCodeSentSchema, ...errors(400, 401, 403, 404, 429) },
     },
   }, async (req, reply) => {
     const who = requireSubscriber(req);
@@ -62,7 +64,7 @@ export async function numberRoutes(api: FastifyInstance, ctx: AppContext): Promi
         iccid: Type.String({ minLength: 1, maxLength: 40 }),
       }),
       response: {
-        201: Type.Object({ lineId: Type.String(), msisdn: Type.String(), carrier: Type.String(), status: Type.String(), maskedIccid: Type.String() }),
+        201: RecoveredLineSchema,
         ...errors(400, 401, 403, 404, 409, 422, 429),
       },
     },

@@ -20,6 +20,7 @@ import { resolveNeedsAttention } from '../../cancellation/resolve-needs-attentio
 import { listAuditEntries, listAuditFacets, type AuditFilter } from '../../audit/list-audit-entries.ts';
 import { AuditFacetsSchema, AuditPageSchema } from '../staff-console-schemas.ts';
 import { NeedsAttentionListSchema, OpsStatsSchema } from '../ops-schemas.ts';
+import { CarrierListSchema, MvnoBrandListSchema, type MvnoBrandAdmin } from '../admin-schemas.ts';
 import { verifyAuditChain } from '../../audit/verify-chain.ts';
 import { requireStaff } from '../session.ts';
 import { IdParams, Uuid, errors } from '../schemas.ts';
@@ -117,7 +118,7 @@ export async function opsRoutes(api: FastifyInstance, ctx: AppContext): Promise<
     return r.ok ? r : { ok: false, firstBrokenSeq: r.firstBrokenSeq, reason: r.reason, detail: r.detail, entriesChecked: r.entriesChecked };
   });
 
-  api.get('/admin/carriers', { ...staffOnly([...readers]), schema: { tags: ['admin'], summary: 'The carriers and their settings', response: errors(401, 403) } }, async (req) => {
+  api.get('/admin/carriers', { ...staffOnly([...readers]), schema: { tags: ['admin'], summary: 'The carriers and their settings', response: { 200: CarrierListSchema, ...errors(401, 403) } } }, async (req) => {
     requireStaff(req, [...readers]);
     return { carriers: await listCarriers(ctx) };
   });
@@ -133,7 +134,7 @@ export async function opsRoutes(api: FastifyInstance, ctx: AppContext): Promise<
     return updateCarrierSettings(ctx, { staffId: who.staffId, ip: req.ip }, (req.params as { code: string }).code, req.body);
   });
 
-  api.get('/admin/mvno-brands', { ...staffOnly([...readers]), schema: { tags: ['admin'], summary: 'The MVNO brands', response: errors(401, 403) } }, async (req) => {
+  api.get('/admin/mvno-brands', { ...staffOnly([...readers]), schema: { tags: ['admin'], summary: 'The MVNO brands', response: { 200: MvnoBrandListSchema, ...errors(401, 403) } } }, async (req): Promise<{ brands: MvnoBrandAdmin[] }> => {
     requireStaff(req, [...readers]);
     return { brands: await listMvnoBrands(ctx) };
   });

@@ -8,6 +8,8 @@ import { claimReview, MAX_CLAIM_MINUTES, readClaim, releaseReview } from '../../
 import { pickLang } from '../../shared/lang.ts';
 import { requireStaff } from '../session.ts';
 import { IdParams, errors } from '../schemas.ts';
+import { ReviewDetailSchema, type ReviewDetail } from '../review-schemas.ts';
+import { storedRefundRoute } from '../portal-schemas.ts';
 import { CarrierCodeSchema as Carrier, ChannelSchema as Channel, RequestStatusSchema as Status, ReviewClaimSchema, ReviewQueuePageSchema } from '../staff-console-schemas.ts';
 
 const QueueFilters = {
@@ -45,11 +47,11 @@ export async function reviewRoutes(api: FastifyInstance, ctx: AppContext): Promi
     return listReviewQueue(ctx, req.body as ReviewQueueFilter);
   });
 
-  api.get('/review/:id', { schema: { tags, summary: 'One request, for the decision screen', params: IdParams, response: errors(401, 403, 404) } }, async (req) => {
+  api.get('/review/:id', { schema: { tags, summary: 'One request, for the decision screen', params: IdParams, response: { 200: ReviewDetailSchema, ...errors(401, 403, 404) } } }, async (req): Promise<ReviewDetail> => {
     requireStaff(req, [...reviewers, 'ops']);
     const id = (req.params as { id: string }).id;
     const view = await viewForReviewer(ctx, id, pickLang(req.headers['accept-language'])); // texts in the reader's language
-    return { ...view, claim: view.status === 'pending_review' ? await readClaim(ctx.db, id, ctx.now()) : null };
+    return { ...view, refundRoute: storedRefundRoute(view.refundRoute), claim: view.status === 'pending_review' ? await readClaim(ctx.db, id, ctx.now()) : null };
   });
 
   api.post('/review/:id/claim', {

@@ -9,6 +9,10 @@ import { listStaff } from '../../staff/list-staff.ts';
 import { unlockStaff } from '../../staff/unlock-staff.ts';
 import { listStoreChoices } from '../../staff/list-store-choices.ts';
 import { StoreChoicesSchema } from '../staff-console-schemas.ts';
+import {
+  StaffAnswerSchema, StaffListSchema, StaffUnlockedSchema, StaffWithPasswordSchema,
+  type StaffAccount, type StaffListItem, type StaffUnlocked, type StaffWithPassword,
+} from '../admin-schemas.ts';
 import { MAX_PASSWORD_LENGTH, type StaffAdminActor } from '../../staff/staff-rules.ts';
 import { requireStaff } from '../session.ts';
 import { IdParams, errors } from '../schemas.ts';
@@ -21,7 +25,7 @@ export async function staffAdminRoutes(api: FastifyInstance, ctx: AppContext): P
   const adminOnly = { onRequest: async (req: FastifyRequest) => void requireStaff(req, ['admin']) };
   const noStore = (reply: FastifyReply) => reply.header('cache-control', 'no-store');
 
-  api.get('/admin/staff', { ...adminOnly, schema: { tags, summary: 'Every staff account (admin)', response: errors(401, 403) } }, async (req) => {
+  api.get('/admin/staff', { ...adminOnly, schema: { tags, summary: 'Every staff account (admin)', response: { 200: StaffListSchema, ...errors(401, 403) } } }, async (req): Promise<{ items: StaffListItem[] }> => {
     admin(req);
     return { items: await listStaff(ctx) };
   });
@@ -42,39 +46,40 @@ export async function staffAdminRoutes(api: FastifyInstance, ctx: AppContext): P
         displayName: Type.Optional(Type.String({ maxLength: 100 })),
         password: Type.Optional(Type.String({ maxLength: MAX_PASSWORD_LENGTH })),
       }),
-      response: errors(400, 401, 403, 409),
+      response: { 201: StaffWithPasswordSchema, ...errors(400, 401, 403, 409) },
     },
   }, async (req, reply) => {
     const r = await createStaff(ctx, admin(req), req.body as CreateStaffInput);
     noStore(reply);
-    return reply.status(201).send({ staff: r.staff, ...(r.generatedPassword ? { password: r.generatedPassword } : {}) });
+    const answer: StaffWithPassword = { staff: r.staff, ...(r.generatedPassword ? { password: r.generatedPassword } : {}) };
+    return reply.status(201).send(answer);
   });
 
   api.post('/admin/staff/:id/disable', {
     ...adminOnly,
-    schema: { tags, summary: 'Disable a staff account: no sign-in, sessions end (admin)', params: IdParams, response: errors(401, 403, 404, 409) },
-  }, async (req) => ({ staff: await disableStaff(ctx, admin(req), { id: (req.params as { id: string }).id }) }));
+    schema: { tags, summary: 'Disable a staff account: no sign-in, sessions end (admin)', params: IdParams, response: { 200: StaffAnswerSchema, ...errors(401, 403, 404, 409) } },
+  }, async (req): Promise<{ staff: StaffAccount }> => ({ staff: await disableStaff(ctx, admin(req), { id: (req.params as { id: string }).id }) }));
 
   api.post('/admin/staff/:id/enable', {
     ...adminOnly,
-    schema: { tags, summary: 'Enable a disabled staff account again (admin)', params: IdParams, response: errors(401, 403, 404) },
-  }, async (req) => ({ staff: await enableStaff(ctx, admin(req), { id: (req.params as { id: string }).id }) }));
+    schema: { tags, summary: 'Enable a disabled staff account again (admin)', params: IdParams, response: { 200: StaffAnswerSchema, ...errors(401, 403, 404) } },
+  }, async (req): Promise<{ staff: StaffAccount }> => ({ staff: await enableStaff(ctx, admin(req), { id: (req.params as { id: string }).id }) }));
 
   api.post('/admin/staff/:id/unlock', {
     ...adminOnly,
     schema: {
       tags, summary: 'Lift the sign-in locks on a staff account, from every client address (admin)',
-      params: IdParams, response: errors(401, 403, 404),
+      params: IdParams, response: { 200: StaffUnlockedSchema, ...errors(401, 403, 404) },
     },
-  }, async (req) => unlockStaff(ctx, admin(req), { id: (req.params as { id: string }).id }));
+  }, async (req): Promise<StaffUnlocked> => unlockStaff(ctx, admin(req), { id: (req.params as { id: string }).id }));
 
   api.post('/admin/staff/:id/reset-password', {
     ...adminOnly,
     schema: {
       tags, summary: 'Set a new password (given, or generated and returned once); lifts a lockout, ends sessions (admin)',
-      params: IdParams, response: errors(400, 401, 403, 404),
+      params: IdParams, response: { 200: StaffWithPasswordSchema, ...errors(400, 401, 403, 404) },
     },
-  }, async (req, reply) => {
+  }, async (req, reply): Promise<StaffWithPassword> => {
     const who = admin(req);
     const password = (req.body as { password?: unknown } | undefined | null)?.password;
     if (password !== undefined && typeof password !== 'string') throw new AppError('validation_failed', 'The password must be a string.');

@@ -15,7 +15,13 @@ import type { StaffViewer } from '../../store/store-access.ts';
 import { listClerkHistory } from '../../store/list-clerk-history.ts';
 import { confirmCashHandedOver } from '../../store/confirm-cash-handed-over.ts';
 import { CashHandOverAnswerSchema } from '../staff-console-schemas.ts';
-import { DOCUMENT_KINDS, MANDATE_TYPES, MAX_DOCUMENTS, MAX_DOCUMENT_BYTES } from '../../store/documents.ts';
+import { storedRefundRoute } from '../portal-schemas.ts';
+import {
+  CounterPaidSchema, CounterPaymentMethodSchema, DocumentKindSchema, IdTypeSchema, MandateTypeSchema, StoreCancellationSchema, StoreHistorySchema,
+  StoreLookupSchema, StoreQuoteSchema, StoreSubmittedSchema,
+  type CounterPaid, type StoreCancellation, type StoreHistoryItem, type StoreLookup, type StoreQuote,
+} from '../store-schemas.ts';
+import { MAX_DOCUMENTS, MAX_DOCUMENT_BYTES } from '../../store/documents.ts';
 import { MAX_SIGNATURE_BYTES } from '../../store/signature-png.ts';
 import { requireStaff } from '../session.ts';
 import { createUploadBudget } from '../upload-budget.ts';
@@ -54,21 +60,21 @@ export async function storeRoutes(api: FastifyInstance, ctx: AppContext): Promis
       tags, summary: 'Find the customer by ID document number or mobile number: masked real-name record and every line under that ID, at every carrier',
       body: Type.Object({
         idNumber: Type.Optional(Type.String({ minLength: 1, maxLength: 40 })),
-        idType: Type.Optional(literals(['resident_id', 'passport', 'hk_macao_permit', 'taiwan_permit', 'business_licence'] as const)),
+        idType: Type.Optional(IdTypeSchema),
         msisdn: Type.Optional(Type.String({ minLength: 1, maxLength: 32 })),
       }),
-      response: errors(400, 401, 403, 404),
+      response: { 200: StoreLookupSchema, ...errors(400, 401, 403, 404) },
     },
-  }, async (req) => lookupCustomer(ctx, clerk(req), req.body as LookupQuery));
+  }, async (req): Promise<StoreLookup> => lookupCustomer(ctx, clerk(req), req.body as LookupQuery));
 
   api.post('/store/quote', {
     ...only(['clerk']),
     schema: {
       tags, summary: 'The quote at the counter: conditions, bill, refund (cash at the counter offered), out-of-province handling',
       body: Type.Object({ lineId: Uuid, acceptPenalty: Type.Optional(Type.Boolean()) }),
-      response: errors(400, 401, 403, 404),
+      response: { 200: StoreQuoteSchema, ...errors(400, 401, 403, 404) },
     },
-  }, async (req) => {
+  }, async (req): Promise<StoreQuote> => {
     const body = req.body as { lineId: string; acceptPenalty?: boolean };
     const quote = await quoteStoreCancellation(ctx, clerk(req), { lineId: body.lineId, acceptPenalty: !!body.acceptPenalty, lang: langOf(req) });
     await recordQuoteBlockers(ctx, quote);
@@ -79,10 +85,10 @@ export async function storeRoutes(api: FastifyInstance, ctx: AppContext): Promis
     ...only(['clerk']),
     schema: {
       tags, summary: 'Take payment of arrears (and any final-bill shortfall) at the counter, in cash or by card',
-      body: Type.Object({ lineId: Uuid, method: literals(['store_cash', 'store_pos'] as const), acceptPenalty: Type.Optional(Type.Boolean()) }),
-      response: errors(400, 401, 403, 404, 409, 422, 502),
+      body: Type.Object({ lineId: Uuid, method: CounterPaymentMethodSchema, acceptPenalty: Type.Optional(Type.Boolean()) }),
+      response: { 200: CounterPaidSchema, ...errors(400, 401, 403, 404, 409, 422, 502) },
     },
-  }, async (req) => payAtCounter(ctx, clerk(req), req.body as { lineId: string; method: 'store_cash' | 'store_pos'; acceptPenalty?: boolean }));
+  }, async (req): Promise<CounterPaid> => payAtCounter(ctx, clerk(req), req.body as { lineId: string; method: 'store_cash' | 'store_pos'; acceptPenalty?: boolean }));
 
   api.post('/store/cancellations', {
     // The role first, then a share of the upload budget: both before the body is read.
@@ -100,9 +106,9 @@ export async function storeRoutes(api: FastifyInstance, ctx: AppContext): Promis
         esimProfileDeleted: Type.Optional(Type.Boolean()),
         identityCheck: Type.Object({ idNumber: Type.String({ minLength: 1, maxLength: 40 }), faceMatched: Type.Boolean() }),
         mandate: Type.Object({
-          type: literals(MANDATE_TYPES),
+          type: MandateTypeSchema,
           documents: Type.Optional(Type.Array(Type.Object({
-            kind: literals(DOCUMENT_KINDS),
+            kind: DocumentKindSchema,
             name: Type.Optional(Type.String({ maxLength: 200 })),
             contentBase64: Type.String({ minLength: 1, maxLength: base64Length(MAX_DOCUMENT_BYTES) + 1024 }),
           }), { maxItems: MAX_DOCUMENTS })),
@@ -118,7 +124,7 @@ export async function storeRoutes(api: FastifyInstance, ctx: AppContext): Promis
         email: Type.Optional(Type.String({ maxLength: 254, description: 'Optional: the certificate is e-mailed here' })),
       }),
       response: {
-        201: Type.Object({ id: Type.String(), status: Type.String(), agreementHash: Type.String(), reference: Type.String() }),
+        201: StoreSubmittedSchema,
         ...errors(400, 401, 403, 404, 409, 422),
       },
     },
@@ -132,8 +138,20 @@ export async function storeRoutes(api: FastifyInstance, ctx: AppContext): Promis
 
   api.get('/store/cancellations/:id', {
     ...only(VIEWERS),
-    schema: { tags, summary: 'A store request: status, steps, timeline, checks, returned card, agreement, documents (masked)', params: IdParams, response: errors(401, 403, 404) },
-  }, async (req) => viewStoreCancellation(ctx, viewer(req), (req.params as { id: string }).id));
+    schema: { tags, summary: 'A store request: status, steps, timeline, checks, returned card, agreement, documents (masked)', params: IdParams, response: { 200: StoreCancellationSchema, ...errors(401, 403, 404) } },
+  }, async (req): Promise<StoreCancellation> => {
+    const view = await viewStoreCancellation(ctx, viewer(req), (req.params as { id: string }).id);
+    // The request's details and refund route are JSON columns (records to the database types), written
+    // by submit-store-cancellation.ts and refund-route.ts in the shapes the schema gives.
+    return {
+      ...view,
+      refundRoute: storedRefundRoute(view.refundRoute),
+      mandate: view.mandate as StoreCancellation['mandate'],
+      checks: view.checks as StoreCancellation['checks'],
+      penalty: view.penalty as StoreCancellation['penalty'],
+      outOfProvince: view.outOfProvince as StoreCancellation['outOfProvince'],
+    };
+  });
 
   api.post('/store/cancellations/:id/cash-handed-over', {
     ...only(['clerk']),
@@ -165,7 +183,7 @@ export async function storeRoutes(api: FastifyInstance, ctx: AppContext): Promis
     return reply.type(doc.contentType).header('cache-control', 'no-store').send(doc.bytes);
   });
 
-  api.get('/store/history', { ...only(['clerk']), schema: { tags, summary: 'The requests this clerk opened today', response: errors(401, 403) } }, async (req) => ({
+  api.get('/store/history', { ...only(['clerk']), schema: { tags, summary: 'The requests this clerk opened today', response: { 200: StoreHistorySchema, ...errors(401, 403) } } }, async (req): Promise<{ items: StoreHistoryItem[] }> => ({
     items: await listClerkHistory(ctx, clerk(req)),
   }));
 }

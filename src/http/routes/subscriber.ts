@@ -17,11 +17,16 @@ import { AppError } from '../../shared/errors.ts';
 import { maskMsisdn } from '../../lines/mask.ts';
 import { requireSubscriber, subscriberSession } from '../session.ts';
 import { IdParams, Uuid, errors } from '../schemas.ts';
+import {
+  CancellationListSchema, CancellationRequestSchema, FoundLineSchema, ForwardedSchema, LineListSchema, PaidOnlineSchema, QuoteSchema, RefundRouteTypeSchema,
+  StoreListSchema, SubmittedSchema, storedRefundRoute,
+  type CancellationRequest, type CancellationSummary, type Forwarded, type Line, type PaidOnline, type Quote,
+} from '../portal-schemas.ts';
 
 export const langOf = (req: FastifyRequest) => pickLang(req.headers['accept-language']);
 
 export const RefundRouteBody = Type.Object({
-  type: Type.Union([Type.Literal('original'), Type.Literal('bank'), Type.Literal('line'), Type.Literal('cash')]),
+  type: RefundRouteTypeSchema,
   bankAccount: Type.Optional(Type.String({ maxLength: 40 })),
   accountName: Type.Optional(Type.String({ maxLength: 100 })),
   bankName: Type.Optional(Type.String({ maxLength: 100 })),
@@ -31,7 +36,7 @@ export const RefundRouteBody = Type.Object({
 export async function subscriberRoutes(api: FastifyInstance, ctx: AppContext): Promise<void> {
   const tags = ['subscriber'];
 
-  api.get('/me/lines', { schema: { tags, summary: 'Every line registered under my ID document, at every carrier and MVNO' } }, async (req) => {
+  api.get('/me/lines', { schema: { tags, summary: 'Every line registered under my ID document, at every carrier and MVNO', response: { 200: LineListSchema, ...errors(401, 403) } } }, async (req): Promise<{ lines: Line[] }> => {
     const who = requireSubscriber(req);
     return { lines: await listMyLines(ctx, who.customerId) };
   });
@@ -39,13 +44,13 @@ export async function subscriberRoutes(api: FastifyInstance, ctx: AppContext): P
   // A POST, so the number, IMSI or ICCID travels in the body: never in a URL that logs, proxies and
   // browser history keep.
   api.post('/me/lines/find', {
-    schema: { tags, summary: 'Find one of my lines by number, IMSI or ICCID', body: Type.Object({ q: Type.String({ minLength: 1, maxLength: 40 }) }), response: errors(400, 401, 403, 404) },
-  }, async (req) => {
+    schema: { tags, summary: 'Find one of my lines by number, IMSI or ICCID', body: Type.Object({ q: Type.String({ minLength: 1, maxLength: 40 }) }), response: { 200: FoundLineSchema, ...errors(400, 401, 403, 404) } },
+  }, async (req): Promise<{ line: Line }> => {
     const who = requireSubscriber(req);
     return { line: await findMyLine(ctx, who.customerId, (req.body as { q: string }).q) };
   });
 
-  api.get('/me/cancellations', { schema: { tags, summary: 'My cancellation requests' } }, async (req) => {
+  api.get('/me/cancellations', { schema: { tags, summary: 'My cancellation requests', response: { 200: CancellationListSchema, ...errors(401, 403) } } }, async (req): Promise<{ items: CancellationSummary[] }> => {
     const who = requireSubscriber(req);
     return { items: await listMyCancellations(ctx, await sameIdCustomerIds(ctx.db, who.customerId)) };
   });
@@ -55,9 +60,9 @@ export async function subscriberRoutes(api: FastifyInstance, ctx: AppContext): P
     schema: {
       tags, summary: 'Conditions, warnings, final bill and refund for cancelling a line',
       body: Type.Object({ lineId: Uuid, acceptPenalty: Type.Optional(Type.Boolean()) }),
-      response: errors(400, 401, 403, 404),
+      response: { 200: QuoteSchema, ...errors(400, 401, 403, 404) },
     },
-  }, async (req) => {
+  }, async (req): Promise<Quote> => {
     const body = req.body as { lineId: string; acceptPenalty?: boolean };
     const quote = await quoteCancellation(ctx, { lineId: body.lineId, channel: 'online', acceptPenalty: !!body.acceptPenalty, lang: langOf(req), ownerSession: subscriberSession(req) });
     await recordQuoteBlockers(ctx, quote);
@@ -79,7 +84,7 @@ export async function subscriberRoutes(api: FastifyInstance, ctx: AppContext): P
         email: Type.Optional(Type.String({ maxLength: 254, description: 'Optional: the certificate is e-mailed here once the line is cancelled' })),
       }),
       response: {
-        201: Type.Object({ id: Type.String(), status: Type.String(), reference: Type.String({ description: '受理编号, e.g. ZX482109376152 (shown as ZX 4821 0937 6152)' }) }),
+        201: SubmittedSchema,
         ...errors(400, 401, 403, 404, 409, 422),
       },
     },
@@ -90,17 +95,18 @@ export async function subscriberRoutes(api: FastifyInstance, ctx: AppContext): P
     return reply.status(r.statusCode as 201).send(r.body);
   });
 
-  api.get('/cancellations/:id', { schema: { tags, summary: 'A request with its timeline', params: IdParams, response: errors(401, 404) } }, async (req) => {
+  api.get('/cancellations/:id', { schema: { tags, summary: 'A request with its timeline', params: IdParams, response: { 200: CancellationRequestSchema, ...errors(401, 404) } } }, async (req): Promise<CancellationRequest> => {
     const p = req.principal;
     const { id } = req.params as { id: string };
     if (p?.kind === 'staff') {
       const owner = await ctx.db.selectFrom('cancellation_requests').select('customer_id').where('id', '=', id).executeTakeFirst();
       if (!owner) throw new AppError('not_found', 'The request was not found.');
       const view = await viewCancellationForOwner(ctx, [owner.customer_id], id);
-      return { ...view, msisdn: maskMsisdn(view.msisdn) }; // staff see masked identifiers
+      return { ...view, msisdn: maskMsisdn(view.msisdn), refundRoute: storedRefundRoute(view.refundRoute) }; // staff see masked identifiers
     }
     const who = requireSubscriber(req);
-    return viewCancellationForOwner(ctx, await sameIdCustomerIds(ctx.db, who.customerId), id);
+    const view = await viewCancellationForOwner(ctx, await sameIdCustomerIds(ctx.db, who.customerId), id);
+    return { ...view, refundRoute: storedRefundRoute(view.refundRoute) };
   });
 
   api.post('/cancellations/:id/withdraw', { schema: { tags, summary: 'Withdraw a request still waiting for review', params: IdParams, response: errors(401, 404, 409) } }, async (req) => {
@@ -117,9 +123,9 @@ export async function subscriberRoutes(api: FastifyInstance, ctx: AppContext): P
         wallet: Type.Optional(Type.Union(ONLINE_WALLETS.map((w) => Type.Literal(w)), { description: 'What pays the (rest of the) amount; the account\'s own channel when left out' })),
         acceptPenalty: Type.Optional(Type.Boolean()),
       }, { additionalProperties: false }),
-      response: errors(400, 401, 404, 409, 422, 502),
+      response: { 200: PaidOnlineSchema, ...errors(400, 401, 404, 409, 422, 502) },
     },
-  }, async (req) => {
+  }, async (req): Promise<PaidOnline> => {
     const who = requireSubscriber(req);
     const body = req.body as { lineId: string; method?: 'online' | 'balance'; wallet?: OnlineWallet; acceptPenalty?: boolean };
     await assertOwnsLine(ctx, who.customerId, body.lineId);
@@ -133,12 +139,7 @@ export async function subscriberRoutes(api: FastifyInstance, ctx: AppContext): P
         carrier: Type.Union([Type.Literal('cmcc'), Type.Literal('cucc'), Type.Literal('ctcc'), Type.Literal('cbn')]),
         province: Type.Optional(Type.String({ pattern: '^[0-9]{2}$', maxLength: 2 })),
       }, { additionalProperties: false }),
-      response: {
-        200: Type.Object({
-          stores: Type.Array(Type.Object({ id: Type.String(), carrier: Type.String(), name: Type.Object({ zh: Type.String(), en: Type.String() }), province: Type.String() })),
-        }),
-        ...errors(400),
-      },
+      response: { 200: StoreListSchema, ...errors(400) },
     },
   }, async (req) => {
     const q = req.query as { carrier: CarrierCode; province?: string };
@@ -146,8 +147,8 @@ export async function subscriberRoutes(api: FastifyInstance, ctx: AppContext): P
   });
 
   api.post('/partners/forward', {
-    schema: { tags, summary: 'Forward the cancellation of an MVNO line to the MVNO', body: Type.Object({ lineId: Uuid }), response: errors(400, 401, 404, 422, 502) },
-  }, async (req) => {
+    schema: { tags, summary: 'Forward the cancellation of an MVNO line to the MVNO', body: Type.Object({ lineId: Uuid }), response: { 200: ForwardedSchema, ...errors(400, 401, 404, 422, 502) } },
+  }, async (req): Promise<Forwarded> => {
     const who = requireSubscriber(req);
     const { lineId } = req.body as { lineId: string };
     await assertOwnsLine(ctx, who.customerId, lineId);

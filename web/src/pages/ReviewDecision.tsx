@@ -27,7 +27,8 @@ import { RequireStaff } from '../components/RequireStaff.tsx';
 import { formatDateTime, formatFen, formatMsisdn, pickName } from '../format.ts';
 import { useT, type MessageKey, type TFunction } from '../i18n.tsx';
 import { Countdown } from './review/Countdown.tsx';
-import { useClaimReview, useDecideReview, useReleaseReview, useReviewDetail, type ReviewDetailWithClaim } from './review/review-hooks.ts';
+import { useClaimReview, useDecideReview, useReleaseReview, useReviewDetail } from './review/review-hooks.ts';
+import type { ReviewDetail } from '../api-types.ts';
 
 /** Reasons a reviewer picks from (the subscriber reads them), plus their own words. */
 export const REJECTION_PRESETS: readonly MessageKey[] = [
@@ -117,7 +118,7 @@ function ReviewDecision() {
       <ErrorAlert error={detail.error} />
     );
   }
-  const d: ReviewDetailWithClaim = detail.data;
+  const d: ReviewDetail = detail.data;
   const decided = d.status !== undefined && d.status !== 'pending_review';
   const refusal = [approve.error, reject.error].find((e) => isApiError(e) && e.status === 409);
   const conflictError = refusal && isApiError(refusal) && refusal.code !== 'claimed_by_other' ? refusal : null;

@@ -484,7 +484,6 @@ function Checks(p: ChecksProps) {
 
   const action = (b: Blocker) => {
     switch (b.remedyAction) {
-      case 'pay_arrears':
       case 'pay_outstanding':
         return (
           <Button type="primary" size="small" onClick={p.onPay} loading={p.paying} data-testid="remedy-pay_arrears">

@@ -29,7 +29,7 @@ import {
   resetStaffAccountPassword,
   unlockStaffAccount,
   type CreateStaff,
-  type StaffAccount,
+  type StaffListItem,
 } from '../../api.ts';
 import type { StoreChoices } from '../../api-types.ts';
 import { ErrorAlert, errorText, Loading, roleLabel, useMe } from '../../common.tsx';
@@ -61,7 +61,7 @@ function StaffAdmin() {
 
   const refresh = () => qc.invalidateQueries({ queryKey: ['admin-staff'] });
   const toggle = useMutation({
-    mutationFn: (s: StaffAccount) => (s.disabled ? enableStaffAccount(s.id) : disableStaffAccount(s.id)),
+    mutationFn: (s: StaffListItem) => (s.disabled ? enableStaffAccount(s.id) : disableStaffAccount(s.id)),
     onSuccess: async () => {
       message.success(t('admin.saved'));
       await refresh();
@@ -69,7 +69,7 @@ function StaffAdmin() {
     onError: (err) => message.error(errorText(err, t).title),
   });
   const unlock = useMutation({
-    mutationFn: (s: StaffAccount) => unlockStaffAccount(s.id),
+    mutationFn: (s: StaffListItem) => unlockStaffAccount(s.id),
     onSuccess: async () => {
       message.success(t('admin.unlocked'));
       await refresh();
@@ -77,7 +77,7 @@ function StaffAdmin() {
     onError: (err) => message.error(errorText(err, t).title),
   });
   const reset = useMutation({
-    mutationFn: (s: StaffAccount) => resetStaffAccountPassword(s.id),
+    mutationFn: (s: StaffListItem) => resetStaffAccountPassword(s.id),
     onSuccess: async (res, s) => {
       if (res.password) setShown({ username: s.username, password: res.password });
       await refresh();
@@ -89,7 +89,7 @@ function StaffAdmin() {
   if (list.isError) return <ErrorAlert error={list.error} />;
   const items = list.data.items;
 
-  const state = (s: StaffAccount) => (
+  const state = (s: StaffListItem) => (
     <Flex gap={4} wrap>
       {s.disabled ? <Tag color="default">{t('admin.disabled')}</Tag> : <Tag color="green">{t('admin.active')}</Tag>}
       {s.locked ? (
@@ -99,7 +99,7 @@ function StaffAdmin() {
       ) : null}
     </Flex>
   );
-  const actions = (s: StaffAccount) => (
+  const actions = (s: StaffListItem) => (
     <Flex gap={6} wrap>
       <Popconfirm
         title={s.disabled ? t('admin.enableConfirm', { name: s.username }) : t('admin.disableConfirm', { name: s.username })}
@@ -131,7 +131,7 @@ function StaffAdmin() {
       </Popconfirm>
     </Flex>
   );
-  const store = (s: StaffAccount) => (s.storeName ? pickName(s.storeName, t.lang) : (s.storeId ?? '—'));
+  const store = (s: StaffListItem) => (s.storeName ? pickName(s.storeName, t.lang) : (s.storeId ?? '—'));
 
   return (
     <Flex vertical gap={16} data-testid="staff-admin">
@@ -150,7 +150,7 @@ function StaffAdmin() {
         </Flex>
       </div>
       {screens.md ? (
-        <Table<StaffAccount>
+        <Table<StaffListItem>
           size="small"
           rowKey="id"
           pagination={false}

@@ -1,8 +1,8 @@
 // The review resource: the queue (filtered, searched, paged on the server), one request, claiming,
 // and the decisions. One query-key factory, so a mutation refreshes exactly what it changed.
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { request, type ReviewDetail } from '../../api.ts';
-import type { ReviewClaim, ReviewQueuePage } from '../../api-types.ts';
+import { request } from '../../api.ts';
+import type { ReviewClaim, ReviewDetail, ReviewQueuePage } from '../../api-types.ts';
 
 export interface QueueFilter {
   carrier?: string;
@@ -23,7 +23,6 @@ export const reviewKeys = {
   details: (id: string) => [...reviewKeys.all, 'detail', id] as const,
 };
 
-export type ReviewDetailWithClaim = ReviewDetail & { claim: ReviewClaim | null };
 
 const enc = encodeURIComponent;
 
@@ -59,7 +58,7 @@ export function useReviewQueue(f: QueueFilter, msisdn: string) {
 
 export function useReviewDetail(id: string, lang: string) {
   // texts come in the reader's language
-  return useQuery({ queryKey: reviewKeys.detail(id, lang), queryFn: () => request<ReviewDetailWithClaim>('GET', `/review/${enc(id)}`), refetchInterval: 30_000 });
+  return useQuery({ queryKey: reviewKeys.detail(id, lang), queryFn: () => request<ReviewDetail>('GET', `/review/${enc(id)}`), refetchInterval: 30_000 });
 }
 
 function useRefresh(id?: string) {

@@ -610,7 +610,7 @@ interface QuoteStepProps {
 function QuoteStep(p: QuoteStepProps) {
   const t = useT();
   const { quote } = p;
-  const payable = quote.blockers.some((b) => b.remedyAction === 'pay_outstanding' || b.remedyAction === 'pay_arrears');
+  const payable = quote.blockers.some((b) => b.remedyAction === 'pay_outstanding');
   const due = amountToPay(quote);
   const shortfall = Math.max(0, quote.refund.shortfallFen ?? 0);
   const arrears = due - shortfall;
@@ -634,7 +634,7 @@ function QuoteStep(p: QuoteStepProps) {
       ) : null}
 
       {quote.blockers.map((b) => {
-        const storeAction = b.remedyAction === 'pay_outstanding' || b.remedyAction === 'pay_arrears' || b.remedyAction === 'accept_penalty';
+        const storeAction = b.remedyAction === 'pay_outstanding' || b.remedyAction === 'accept_penalty';
         return (
           <Card key={b.code} size="small" data-testid={`blocker-${b.code}`} style={{ borderColor: '#ffccc7' }}>
             <Flex vertical gap={8}>

@@ -29,7 +29,6 @@ import { RequireStaff } from '../../components/RequireStaff.tsx';
 import { colon, formatDateTime, formatFen, pickName } from '../../format.ts';
 import { useT, type TFunction } from '../../i18n.tsx';
 import { printPdf } from './print-pdf.ts';
-import type { CashHandOver } from '../../api-types.ts';
 import { CashHandOverCard } from './CashHandOver.tsx';
 
 const { Title, Text } = Typography;
@@ -49,8 +48,6 @@ function pollInterval(status: string | undefined): number | false {
   return status === 'pending_review' ? 10_000 : 1500;
 }
 
-type StoreRequestView = StoreCancellation & { cashHandOver?: CashHandOver | null };
-
 function StoreRequest() {
   const t = useT();
   const { id = '' } = useParams();
@@ -68,7 +65,7 @@ function StoreRequest() {
       <ErrorAlert error={req.error} />
     );
   }
-  const r: StoreRequestView = req.data;
+  const r: StoreCancellation = req.data;
   const terminal = TERMINAL_STATUSES.includes(r.status);
 
   return (
@@ -235,7 +232,7 @@ function PrintButton({ url, testId, label }: { url: string; testId: string; labe
   );
 }
 
-function Documents({ r }: { r: StoreRequestView }) {
+function Documents({ r }: { r: StoreCancellation }) {
   const t = useT();
   const serial = r.certificateSerial;
   return (

@@ -1,6 +1,6 @@
 // Pure helpers of the store console: early checks a clerk sees while typing (the server makes the
 // real ones at submit), the refund route built from the form, documents read from files.
-import type { DocumentKind, MandateType, StoreCustomer, StoreQuote } from '../../api.ts';
+import type { Blocker, DocumentKind, MandateType, QuoteRefund, StoreCustomer } from '../../api.ts';
 import { MAX_DOCUMENT_BYTES, REQUIRED_DOCUMENTS } from '../../api.ts';
 
 /** What a scanned or typed identifier becomes before comparing: no spaces or dashes, upper case. */
@@ -83,10 +83,10 @@ export { buildRefundRoute, validBankAccount, type RouteDraft } from '../../refun
  * What taking payment at the counter charges: the arrears with their overdue charge, plus whatever the
  * final bill exceeds the cash balance by (the server's payOutstanding charges both at once).
  */
-export function amountToPay(quote: Pick<StoreQuote, 'blockers' | 'refund'>): number {
+export function amountToPay(quote: { blockers: Pick<Blocker, 'code' | 'params'>[]; refund: Pick<QuoteRefund, 'shortfallFen'> }): number {
   let arrears = 0;
   for (const b of quote.blockers) {
-    const p = (b as { params?: Record<string, unknown> }).params ?? {};
+    const p = b.params;
     if (b.code === 'arrears' && typeof p.totalFen === 'number') arrears = p.totalFen;
   }
   return arrears + Math.max(0, quote.refund.shortfallFen ?? 0);
