@@ -33,6 +33,7 @@ export function ensureWebBuilt(): void {
     newestMtime(join(WEB, 'src')),
     newestMtime(join(WEB, 'index.html')),
     newestMtime(join(WEB, 'vite.config.ts')),
+    newestMtime(join(WEB, 'prerender.tsx')),
   );
   if (existsSync(index) && statSync(index).mtimeMs >= sources) return;
   const r = spawnSync('npx', ['vite', 'build', '--config', 'web/vite.config.ts', '--logLevel', 'warn'], {

@@ -49,7 +49,8 @@ test('landing page is in Chinese by default and switches to English, remembering
     await expectAccessible(page, 'landing (en, phone)');
 
     await page.reload();
-    await page.locator('h1').first().waitFor();
+    // (the Chinese page pre-rendered in the HTML, hidden from the accessibility tree, is replaced)
+    await page.getByRole('heading', { level: 1, name: 'Zhuxiao: cancel a mobile line' }).waitFor();
     assert.equal(await h1Text(page), 'Zhuxiao: cancel a mobile line');
 
     await page.getByTestId('lang-switch').click();
@@ -96,18 +97,66 @@ test('the app is sent compressed; hashed assets are cached for good, the page it
   assert.equal(page.headers.get('content-encoding'), 'br', 'the page is compressed');
   const etag = page.headers.get('etag');
   assert.ok(etag, 'the page can be revalidated');
-  const again = await fetch(`${app.url}/verify/ZX2026ABCDEFGH?c=123456`, { headers: { 'accept-encoding': 'gzip', 'if-none-match': etag } });
-  assert.equal(again.status, 304, 'an app route answers the same shell: unchanged since the build');
-  const plain = await fetch(`${app.url}/portal`, { headers: { 'accept-encoding': 'identity' } });
+  const again = await fetch(`${app.url}/`, { headers: { 'accept-encoding': 'gzip', 'if-none-match': etag } });
+  assert.equal(again.status, 304, 'unchanged since the build');
+  const shell = await fetch(`${app.url}/verify/ZX2026ABCDEFGH?c=123456`, { headers: { 'accept-encoding': 'br, gzip' } });
+  const shellTag = shell.headers.get('etag');
+  assert.ok(shellTag && shellTag !== etag, 'an app route answers the shell, not the pre-rendered landing page');
+  const same = await fetch(`${app.url}/portal/requests`, { headers: { 'accept-encoding': 'gzip', 'if-none-match': shellTag } });
+  assert.equal(same.status, 304, 'every app route answers the same shell');
+  const plain = await fetch(`${app.url}/`, { headers: { 'accept-encoding': 'identity' } });
   assert.equal(plain.headers.get('content-encoding'), null);
   const html = await page.text();
   assert.equal(await plain.text(), html, 'the same page in every encoding');
-  const script = /<script type="module" crossorigin src="(\/assets\/[^"]+\.js)"/.exec(html)?.[1];
-  assert.ok(script, 'index.html loads a hashed script');
+  const shellHtml = await shell.text();
+  const script = /<script type="module" crossorigin src="(\/assets\/[^"]+\.js)"/.exec(shellHtml)?.[1];
+  assert.ok(script, 'the shell loads a hashed script');
+  assert.ok(html.includes(`data-entry="${script}"`), 'the landing page starts the same script');
   const asset = await fetch(`${app.url}${script}`, { headers: { 'accept-encoding': 'br, gzip' } });
   assert.equal(asset.status, 200);
   assert.equal(asset.headers.get('cache-control'), 'public, max-age=31536000, immutable');
   assert.match(asset.headers.get('content-encoding') ?? '', /^(br|gzip)$/, 'the script is compressed');
   const api = await fetch(`${app.url}/api/v1/dev/demo-accounts`, { headers: { 'accept-encoding': 'gzip' } });
   assert.equal(api.headers.get('content-encoding'), 'gzip', 'API answers are compressed too');
+});
+
+test('the landing page, verify and the portal sign-in come painted in their HTML, before any script runs', async (t) => {
+  if (!app.real) return t.skip('needs the API server');
+  const text = (html: string) => html.replace(/<script[\s\S]*?<\/script>|<style[\s\S]*?<\/style>/g, '').replace(/<[^>]+>/g, ' ');
+  for (const [path, heading] of [
+    ['/', /<h1[^>]*>注销 Zhuxiao<\/h1>/],
+    ['/verify', /<h2[^>]*>验证注销证明<\/h2>/],
+    ['/portal', /<h2[^>]*>登录自助注销<\/h2>/],
+  ] as const) {
+    const res = await fetch(`${app.url}${path}`, { headers: { 'accept-encoding': 'br, gzip' } });
+    assert.equal(res.status, 200, path);
+    const html = await res.text();
+    const root = html.slice(html.indexOf('<div id="root">'));
+    assert.match(root, heading, `${path} carries its heading`);
+    assert.match(root, /^<div id="root"><div inert aria-hidden="true">/, `${path}: the pre-rendered page is inert until React draws it`);
+    assert.ok(!root.includes('data-testid='), `${path}: tests find React's elements, not the pre-rendered ones`);
+    assert.ok(!/<script type="module"/.test(html), `${path}: its scripts start once it has been painted`);
+    assert.match(html, /<style>[^<]*\.ant-card[^<]*<\/style>/, `${path}: its styles are in the page`);
+    assert.ok(text(root).includes('注销 Zhuxiao'), `${path}: the header`);
+  }
+  // A path without a page of its own answers the shell, which has no content.
+  const shell = await (await fetch(`${app.url}/verify/ZX2026ABCDEFGH`)).text();
+  assert.ok(!shell.includes('<div inert'), 'the shell is not pre-rendered');
+  // The sign-in card is not shown, even for a moment, to a browser with a session.
+  const signedIn = await fetch(`${app.url}/portal`, { headers: { cookie: 'zx_session=anything' } });
+  assert.equal(await signedIn.text(), shell, 'with a session the portal answers the shell');
+  assert.match(signedIn.headers.get('vary') ?? '', /cookie/);
+});
+
+test('with English chosen, the pre-rendered Chinese page is replaced by the English one', async () => {
+  await withPage('landing-prerender-en', PHONE, async (page) => {
+    await page.addInitScript("localStorage.setItem('zhuxiao.lang', 'en')");
+    await page.goto(`${app.url}/verify`);
+    await page.getByRole('heading', { level: 2, name: 'Verify a cancellation certificate' }).waitFor();
+    assert.equal(await page.locator('[inert]').count(), 0, 'the inert markup is gone');
+    assert.equal(await page.getAttribute('html', 'lang'), 'en');
+    await page.goto(`${app.url}/`);
+    await page.getByRole('heading', { level: 1, name: 'Zhuxiao: cancel a mobile line' }).waitFor();
+    assert.equal(await horizontalOverflow(page), 0);
+  });
 });

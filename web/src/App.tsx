@@ -1,29 +1,49 @@
-import { lazy, Suspense, type CSSProperties } from 'react';
+import { createElement, lazy, Suspense, useState, type ComponentType, type CSSProperties } from 'react';
 import { App as AntApp, Button, ConfigProvider, Flex, Grid, Layout, Typography, type ThemeConfig } from 'antd';
 import { LogoutOutlined } from '@ant-design/icons';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { createBrowserRouter, Link, NavLink, Outlet, RouterProvider, useLocation, useNavigate } from 'react-router';
+import { Link, matchRoutes, NavLink, Outlet, RouterProvider, useLocation, useNavigate, type RouteObject } from 'react-router';
 import { signOut } from './api.ts';
 import { LangSwitch, Loading, ME_KEY, NotFound, useMe } from './common.tsx';
 import { useT } from './i18n.tsx';
 
-// One chunk per page.
-const Landing = lazy(() => import('./pages/Landing.tsx'));
-const Portal = lazy(() => import('./pages/Portal.tsx'));
-const Wizard = lazy(() => import('./pages/Wizard.tsx'));
-const RequestStatus = lazy(() => import('./pages/RequestStatus.tsx'));
-const StaffSignIn = lazy(() => import('./pages/StaffSignIn.tsx'));
-const ReviewQueue = lazy(() => import('./pages/ReviewQueue.tsx'));
-const ReviewDecision = lazy(() => import('./pages/ReviewDecision.tsx'));
-const StoreConsole = lazy(() => import('./pages/store/StoreConsole.tsx'));
-const StoreRequest = lazy(() => import('./pages/store/StoreRequest.tsx'));
-const OpsDashboard = lazy(() => import('./pages/ops/OpsDashboard.tsx'));
-const StaffAdmin = lazy(() => import('./pages/ops/StaffAdmin.tsx'));
-const MachineClients = lazy(() => import('./pages/admin/MachineClients.tsx'));
-const FleetConsole = lazy(() => import('./pages/fleet/FleetConsole.tsx'));
-const Verify = lazy(() => import('./pages/Verify.tsx'));
-const RetrieveCertificate = lazy(() => import('./pages/RetrieveCertificate.tsx'));
-const RecoverNumber = lazy(() => import('./pages/RecoverNumber.tsx'));
+// One chunk per page. A page can be loaded before it is first drawn (`preloadRoute`, main.tsx: the
+// first render then draws the page at once instead of a spinner, over the page pre-rendered into the
+// HTML) or by React.lazy when a navigation needs it.
+type Page<P> = ComponentType<P> & { preload: () => Promise<void> };
+function page<P extends object>(load: () => Promise<{ default: ComponentType<P> }>): Page<P> {
+  let loaded: ComponentType<P> | undefined;
+  let pending: Promise<void> | undefined;
+  const preload = () =>
+    (pending ??= load().then(
+      (m) => { loaded = m.default; },
+      (err: unknown) => { pending = undefined; throw err; }, // a failed fetch is tried again next time
+    ));
+  const Lazy = lazy(() => preload().then(() => ({ default: loaded! })));
+  function Page(props: P) {
+    // Chosen once per mount, so a page drawn through Lazy is not remounted once its module is in.
+    const [C] = useState<ComponentType<P>>(() => loaded ?? Lazy);
+    return createElement(C, props);
+  }
+  return Object.assign(Page, { preload });
+}
+
+const Landing = page(() => import('./pages/Landing.tsx'));
+const Portal = page(() => import('./pages/Portal.tsx'));
+const Wizard = page(() => import('./pages/Wizard.tsx'));
+const RequestStatus = page(() => import('./pages/RequestStatus.tsx'));
+const StaffSignIn = page(() => import('./pages/StaffSignIn.tsx'));
+const ReviewQueue = page(() => import('./pages/ReviewQueue.tsx'));
+const ReviewDecision = page(() => import('./pages/ReviewDecision.tsx'));
+const StoreConsole = page(() => import('./pages/store/StoreConsole.tsx'));
+const StoreRequest = page(() => import('./pages/store/StoreRequest.tsx'));
+const OpsDashboard = page(() => import('./pages/ops/OpsDashboard.tsx'));
+const StaffAdmin = page(() => import('./pages/ops/StaffAdmin.tsx'));
+const MachineClients = page(() => import('./pages/admin/MachineClients.tsx'));
+const FleetConsole = page(() => import('./pages/fleet/FleetConsole.tsx'));
+const Verify = page(() => import('./pages/Verify.tsx'));
+const RetrieveCertificate = page(() => import('./pages/RetrieveCertificate.tsx'));
+const RecoverNumber = page(() => import('./pages/RecoverNumber.tsx'));
 
 const { Header, Content, Footer } = Layout;
 
@@ -185,7 +205,8 @@ function Shell() {
   );
 }
 
-const router = createBrowserRouter([
+/** The app's routes: main.tsx runs them in a browser router, web/prerender.tsx in a memory router. */
+export const routes: RouteObject[] = [
   {
     element: <Shell />,
     children: [
@@ -210,9 +231,15 @@ const router = createBrowserRouter([
       { path: '*', element: <NotFound /> },
     ],
   },
-]);
+];
 
-export default function App() {
+/** Loads the page a path shows (its chunk), so that the first render can draw it. */
+export async function preloadRoute(pathname: string): Promise<void> {
+  const matches = matchRoutes(routes, pathname) ?? [];
+  await Promise.all(matches.map((m) => (m.route.element as { type?: { preload?: () => Promise<void> } } | undefined)?.type?.preload?.()));
+}
+
+export default function App({ router }: { router: Parameters<typeof RouterProvider>[0]['router'] }) {
   return (
     <ConfigProvider theme={THEME}>
       <AntApp>

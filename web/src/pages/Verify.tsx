@@ -19,6 +19,8 @@ export default function Verify() {
   const { serial = '' } = useParams();
   const [params] = useSearchParams();
   const code = params.get('c') ?? '';
+  // Pre-rendered at build time (web/prerender.tsx) there is no window: the address is the browser's.
+  const origin = typeof window === 'undefined' ? '' : window.location.origin;
 
   return (
     <Flex vertical gap={16} style={{ maxWidth: 760 }}>
@@ -46,16 +48,19 @@ export default function Verify() {
       <Card size="small">
         <Paragraph style={{ marginBottom: 8 }}>{t('verify.pdfHint')}</Paragraph>
         <pre
+          tabIndex={0} // scrollable: reachable by keyboard
           style={{
             background: '#f5f5f5',
             padding: '8px 12px',
             borderRadius: 6,
             margin: '0 0 8px',
-            whiteSpace: 'pre-wrap',
-            wordBreak: 'break-all',
+            // One line, scrolled sideways on a phone: its size does not depend on the address (unknown
+            // when the page is pre-rendered), so the page paints at its final size from its HTML.
+            whiteSpace: 'pre',
+            overflowX: 'auto',
           }}
         >
-          <code>zhuxiao verify file.pdf --keys-url {`${window.location.origin}${publicKeyUrl}`}</code>
+          <code>zhuxiao verify file.pdf --keys-url {`${origin}${publicKeyUrl}`}</code>
         </pre>
         <Flex vertical gap={8}>
           <a href={publicKeyUrl} data-testid="public-key-link">
