@@ -54,7 +54,13 @@ export function applicableSteps(r: Pick<ExecRequest, 'line' | 'refundFen' | 'com
 type LocalEffect = (trx: Transaction<DB>) => Promise<unknown>;
 /** What a step's outside call returned, and its local effects to apply with the step's mark. */
 export interface StepCall { result: unknown; local?: LocalEffect }
-type Step = (ctx: AppContext, r: ExecRequest, key: string) => Promise<StepCall>;
+/**
+ * What a caller running many requests together has done for a step already: a fleet chunk writes
+ * the chunk's last notices in one statement (sendLastNotices) before the network calls. The single
+ * path passes none.
+ */
+export interface StepOptions { lastNoticeSent?: boolean }
+type Step = (ctx: AppContext, r: ExecRequest, key: string, opts?: StepOptions) => Promise<StepCall>;
 
 const ledger = (trx: Transaction<DB>, e: { accountId: string; requestId: string; kind: 'final_bill' | 'refund'; amountFen: number; key: string; reference?: string }) =>
   trx.insertInto('ledger_entries').values({
@@ -114,10 +120,8 @@ export const STEPS: Record<StepName, Step> = {
   // The subscriber record leaves the HLR/HSS: from here on the line is cancelled. The number hears
   // from us one last time first, with the reference and where to fetch the certificate later.
   // A data-only IoT SIM is sent no last notice (nobody reads it: receivesStatusSms).
-  async network_deprovision(ctx, r, key) {
-    if (receivesStatusSms(r.line.msisdn)) {
-      await sendSms(ctx, { to: r.line.msisdn, text: lastNoticeText(ctx.config.publicBaseUrl, r), idempotencyKey: `${r.id}:last_notice` });
-    }
+  async network_deprovision(ctx, r, key, opts) {
+    if (!opts?.lastNoticeSent && receivesStatusSms(r.line.msisdn)) await sendSms(ctx, lastNotice(ctx, r));
     const result = await ctx.adapters.network.deprovisionSubscriber({ imsi: r.line.imsi, msisdn: r.line.msisdn, idempotencyKey: key });
     return {
       result,
@@ -235,12 +239,12 @@ export const BULK_LOCAL: Partial<Record<StepName, BulkLocalEffect>> = {
     const outcomes = done.map(({ r, result }) => ({ r, outcome: result as Awaited<ReturnType<typeof cancelEsimProfile>> }));
     await bulkInsert(trx, 'esim_events', outcomes.map(({ r, outcome }) => ({ line_id: r.line.id, iccid: r.line.iccid, event: outcome.outcome, details: JSON.stringify(outcome) })));
     const unavailable = outcomes.filter(({ outcome }) => outcome.outcome !== 'installed_profile_dead_on_device').map(({ r }) => r.line.id);
-    if (unavailable.length) await trx.updateTable('lines').set({ esim_profile_state: 'unavailable' }).where('id', 'in', unavailable).execute();
+    if (unavailable.length) await trx.updateTable('lines').set({ esim_profile_state: 'unavailable' }).where('id', '=', sql<string>`any(${unavailable}::uuid[])`).execute();
   },
 
   async network_deprovision(trx, done) {
     await trx.updateTable('lines').set((eb) => ({ status: 'cancelled', cancelled_at: new Date(), version: eb('version', '+', 1), updated_at: new Date() }))
-      .where('id', 'in', done.map(({ r }) => r.line.id)).execute();
+      .where('id', '=', sql<string>`any(${done.map(({ r }) => r.line.id)}::uuid[])`).execute();
   },
 
   async number_freeze(trx, done) {
@@ -278,6 +282,27 @@ async function assertRefundPayable(ctx: AppContext, r: ExecRequest): Promise<voi
       `Another line on this account (ending ${tails}) is in use again, so the refund of ${formatYuan(r.refundFen)} would take the balance it draws on. Nothing was paid. Retry once that line is cancelled too, or resolve by hand.`);
   }
   if (account.cash_balance_fen - share.reservedFen < r.refundFen) throw refundExceedsBalance(r);
+}
+
+/** The last notice of network_deprovision (the same key whoever sends it: a repeat sends once). */
+const lastNotice = (ctx: AppContext, r: ExecRequest) => ({ to: r.line.msisdn, text: lastNoticeText(ctx.config.publicBaseUrl, r), idempotencyKey: `${r.id}:last_notice` });
+
+/**
+ * The last notices of many requests before their network step (a fleet chunk), as
+ * network_deprovision sends each: the same messages and keys, none to an IoT number. In dev mode
+ * they land in the dev outbox in ONE statement (instead of one INSERT and commit per line), and
+ * true is returned: the step is then run with `lastNoticeSent`. Otherwise nothing is done and false
+ * is returned: each goes through the SMS adapter inside its step, an outside call per line.
+ */
+export async function sendLastNotices(ctx: AppContext, rs: readonly ExecRequest[]): Promise<boolean> {
+  if (!ctx.config.dev) return false;
+  const notices = rs.filter((r) => receivesStatusSms(r.line.msisdn)).map((r) => lastNotice(ctx, r));
+  if (notices.length) {
+    await sql`INSERT INTO sms_outbox (to_msisdn, text, idempotency_key)
+      SELECT * FROM unnest(${notices.map((n) => n.to)}::text[], ${notices.map((n) => n.text)}::text[], ${notices.map((n) => n.idempotencyKey)}::text[])
+      ON CONFLICT (idempotency_key) DO NOTHING`.execute(ctx.db);
+  }
+  return true;
 }
 
 /** The last SMS the number receives: it stops receiving anything once the network forgets it. */

@@ -53,7 +53,7 @@ export async function moveRequests(
   const byId = new Map(t.rows.map((r) => [r.requestId, r]));
   const returned = await trx.updateTable('cancellation_requests').set({ ...t.patch, status: t.to, updated_at: new Date() })
     .where('id', '=', sql<string>`any(${[...byId.keys()]}::uuid[])`).where('status', '=', t.from)
-    .returning(['id', 'certificate_serial']).execute();
+    .returning(['id', 'certificate_serial', sql<boolean>`contact_email_enc IS NOT NULL`.as('has_email')]).execute();
   if (returned.length === 0) return [];
   const moved = returned.map((m) => ({ ...byId.get(m.id)!, certificateSerial: m.certificate_serial }));
   const note = t.note ?? null;
@@ -67,8 +67,7 @@ export async function moveRequests(
     details: JSON.stringify({ from: t.from, to: t.to, ...(note ? { note } : {}), ...t.auditDetails?.(m) }),
   })));
   if (t.to === 'completed') {
-    const withEmail = await trx.selectFrom('cancellation_requests').select('id').where('id', 'in', moved.map((m) => m.requestId)).where('contact_email_enc', 'is not', null).execute();
-    for (const r of withEmail) await queueCertificateEmail(ctx, trx, r.id);
+    for (const r of returned) if (r.has_email) await queueCertificateEmail(ctx, trx, r.id);
   }
   for (const m of moved) {
     await notifyStatus(ctx, trx, { requestId: m.requestId, msisdn: m.msisdn, status: t.to, serial: m.certificateSerial ?? undefined });

@@ -12,7 +12,9 @@
  *     step has BULK_LOCAL, else each line's own `local`). Should that transaction fail (a line's
  *     money check stops it), the step is committed line by line as the single path does, so one
  *     line's stop does not hold the others. A line whose step fails leaves the chunk through
- *     recordStepFailure (needs_attention via escalate, or retry later);
+ *     recordStepFailure (needs_attention via escalate, or retry later). Before the network calls,
+ *     the chunk's last notices (the same texts and keys) are written in one statement where they
+ *     are rows (the dev outbox: sendLastNotices); through the SMS adapter each is its line's call;
  *  3. executing → completed for the lines left, in one conditional statement.
  */
 import { sql } from 'kysely';
@@ -21,7 +23,9 @@ import { bulkInsert } from '../db/bulk-insert.ts';
 import {
   commitStep, executionStepRows, loadExecRequests, recordStepFailure, type ExecutionOutcome, type LoadedExecRequest,
 } from '../cancellation/execute-cancellation.ts';
-import { BULK_LOCAL, OUTSIDE_STEPS, STEPS, STEP_ORDER, stepKey, type StepCall, type StepName } from '../cancellation/execution-steps.ts';
+import {
+  BULK_LOCAL, OUTSIDE_STEPS, STEPS, STEP_ORDER, sendLastNotices, stepKey, type StepCall, type StepName, type StepOptions,
+} from '../cancellation/execution-steps.ts';
 import { moveRequests, type BulkMoveRow } from '../cancellation/move-request.ts';
 import { carrierBucket } from './carrier-throttle.ts';
 
@@ -57,12 +61,13 @@ export async function executeFleetChunk(ctx: AppContext, requestIds: readonly st
   }
 
   // Who is executing now (started here, by someone else, or retried by ops), and where their steps are.
-  const executing = (await ctx.db.selectFrom('cancellation_requests').select('id').where('id', 'in', [...loaded.keys()]).where('status', '=', 'executing').execute())
-    .map((r) => r.id);
-  if (executing.length === 0) return outcomes;
-  const stepRows = await ctx.db.selectFrom('execution_steps').select(['request_id', 'step', 'status', 'attempts']).where('request_id', 'in', executing).execute();
+  // One statement; the ids as one array parameter (not 500 of them to parse and plan).
+  const stepRows = await ctx.db.selectFrom('execution_steps as s').innerJoin('cancellation_requests as r', 'r.id', 's.request_id')
+    .select(['s.request_id', 's.step', 's.status', 's.attempts'])
+    .where('r.id', '=', sql<string>`any(${[...loaded.keys()]}::uuid[])`).where('r.status', '=', 'executing').execute();
+  if (stepRows.length === 0) return outcomes;
   const stepOf = new Map(stepRows.map((s) => [`${s.request_id}:${s.step}`, s]));
-  const active = new Set(executing);
+  const active = new Set(stepRows.map((s) => s.request_id));
 
   // 2. Step by step for the chunk.
   for (const step of STEP_ORDER) {
@@ -73,9 +78,12 @@ export async function executeFleetChunk(ctx: AppContext, requestIds: readonly st
     if (todo.length === 0) continue;
     const calls = new Map<string, StepCall>();
     const failures: Array<{ id: string; err: unknown }> = [];
+    // The network step's last notices, for the chunk at once where they are rows (the dev outbox).
+    const opts: StepOptions | undefined = step === 'network_deprovision'
+      ? { lastNoticeSent: await sendLastNotices(ctx, todo.map((id) => loaded.get(id)!.req)) } : undefined;
     await eachLimited(todo, FLEET_CHUNK_CALLS_IN_FLIGHT, async (id) => {
       const { req } = loaded.get(id)!;
-      const call = () => STEPS[step](ctx, req, stepKey(id, step));
+      const call = () => STEPS[step](ctx, req, stepKey(id, step), opts);
       try {
         calls.set(id, OUTSIDE_STEPS.has(step) ? await carrierBucket(ctx, req.line.carrier, req.settings).run(call) : await call());
       } catch (err) {

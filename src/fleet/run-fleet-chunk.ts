@@ -12,11 +12,12 @@ import type { AppContext } from '../context.ts';
 import type { FleetChunkJob } from './confirm-fleet-job.ts';
 import { executeFleetChunk } from './execute-fleet-chunk.ts';
 import { finishFleetJobIfDone } from './finish-fleet-job.ts';
+import { rowIn, stateIn } from './fleet-line-filters.ts';
 import { withdrawUnstartedLines } from './stop-fleet-job.ts';
 
 export async function runFleetChunk(ctx: AppContext, chunk: FleetChunkJob): Promise<{ completed: number; failed: number; retryLater: number }> {
   const linesLeft = () => ctx.db.selectFrom('fleet_job_lines').select(['row_no', 'request_id'])
-    .where('job_id', '=', chunk.jobId).where('row_no', 'in', chunk.rowNos).where('state', 'in', ['queued', 'executing'])
+    .where('job_id', '=', chunk.jobId).where(rowIn('row_no', chunk.rowNos)).where(stateIn('state', ['queued', 'executing']))
     .where('request_id', 'is not', null).orderBy('row_no').execute();
   let lines = await linesLeft();
   const tally = { completed: 0, failed: 0, retryLater: 0 };
@@ -28,7 +29,7 @@ export async function runFleetChunk(ctx: AppContext, chunk: FleetChunkJob): Prom
   }
   if (lines.length) {
     await ctx.db.updateTable('fleet_job_lines').set({ state: 'executing', updated_at: new Date() })
-      .where('job_id', '=', chunk.jobId).where('row_no', 'in', lines.map((l) => l.row_no)).where('state', '=', 'queued').execute();
+      .where('job_id', '=', chunk.jobId).where(rowIn('row_no', lines.map((l) => l.row_no))).where(stateIn('state', ['queued'])).execute();
     const outcomes = await executeFleetChunk(ctx, lines.map((l) => l.request_id!));
     const settled = lines.filter((l) => outcomes.get(l.request_id!) !== 'retry_later');
     tally.retryLater = lines.length - settled.length;
@@ -41,7 +42,7 @@ export async function runFleetChunk(ctx: AppContext, chunk: FleetChunkJob): Prom
             reason = CASE WHEN r.status = 'completed' THEN NULL ELSE coalesce(r.attention_reason, r.status) END,
             updated_at = now()
         FROM cancellation_requests r
-        WHERE f.job_id = ${chunk.jobId} AND f.row_no = ANY(${settled.map((l) => l.row_no)}::integer[]) AND f.state IN ('queued', 'executing') AND r.id = f.request_id
+        WHERE f.job_id = ${chunk.jobId} AND ${rowIn('f.row_no', settled.map((l) => l.row_no))} AND ${stateIn('f.state', ['queued', 'executing'])} AND r.id = f.request_id
         RETURNING f.state`.execute(ctx.db);
       for (const u of updated.rows) {
         if (u.state === 'completed') tally.completed++;

@@ -13,6 +13,7 @@ import { moveRequests } from '../cancellation/move-request.ts';
 import type { Actor } from '../cancellation/transitions.ts';
 import type { FleetActor } from './plan-fleet-job.ts';
 import { finishFleetJobIfDone } from './finish-fleet-job.ts';
+import { rowIn, stateIn } from './fleet-line-filters.ts';
 
 const WITHDRAW_BATCH = 1000;
 
@@ -42,8 +43,9 @@ export async function withdrawUnstartedLines(
   rowNos?: readonly number[],
 ): Promise<number> {
   let q = ctx.db.selectFrom('fleet_job_lines as f').innerJoin('cancellation_requests as r', 'r.id', 'f.request_id').innerJoin('lines as l', 'l.id', 'r.line_id')
-    .select(['r.id as requestId', 'r.channel', 'l.msisdn']).where('f.job_id', '=', jobId).where('f.state', 'in', ['queued', 'executing']).where('r.status', '=', 'approved');
-  if (rowNos) q = q.where('f.row_no', '=', sql<number>`any(${[...rowNos]}::integer[])`);
+    .select(['r.id as requestId', 'r.channel', 'l.msisdn']).where('f.job_id', '=', jobId).where('r.status', '=', 'approved');
+  // A chunk's rows by their row numbers (fleet-line-filters.ts); the whole job's by the state index.
+  q = rowNos ? q.where(rowIn('f.row_no', rowNos)).where(stateIn('f.state', ['queued', 'executing'])) : q.where('f.state', 'in', ['queued', 'executing']);
   const waiting = await q.orderBy('f.row_no').execute();
   let stopped = 0;
   for (let i = 0; i < waiting.length; i += WITHDRAW_BATCH) {

@@ -5,6 +5,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { executeCancellation } from '../../src/cancellation/execute-cancellation.ts';
+import { lastNoticeText } from '../../src/cancellation/execution-steps.ts';
+import { receivesStatusSms } from '../../src/cancellation/notify-status.ts';
 import { executeFleetChunk } from '../../src/fleet/execute-fleet-chunk.ts';
 import { withFleetAdmin } from '../helpers/fleet-admin.ts';
 import { freshFleetLines } from '../helpers/fleet.ts';
@@ -33,9 +35,13 @@ async function snapshot(requestId: string) {
   const events = await db().selectFrom('request_events').select(['from_status', 'to_status', 'actor_kind', 'note']).where('request_id', '=', requestId).orderBy('id').execute();
   const audit = await db().selectFrom('audit_log').select(['action', 'actor_kind', 'details']).where('request_id', '=', requestId).orderBy('seq').execute();
   const esim = await db().selectFrom('esim_events').select('event').where('line_id', '=', line.id).execute();
+  // The last notice before the network step (the bulk path writes a chunk's in one statement).
+  const notices = await db().selectFrom('sms_outbox').select(['text', 'idempotency_key']).where('to_msisdn', '=', line.msisdn)
+    .where('idempotency_key', 'like', '%:last_notice').execute();
+  const noticeText = lastNoticeText(s.t.ctx.config.publicBaseUrl, { line, reference: r.reference, hasContactEmail: r.contact_email_enc !== null });
   const days = (d: Date | null) => (d && r.completed_at ? Math.round((new Date(d).getTime() - new Date(r.completed_at).getTime()) / 86_400_000) : null);
   return {
-    kind: { esim: line.form_factor === 'esim', bill: r.bill_total_fen > 0, refund: r.refund_fen > 0 },
+    kind: { esim: line.form_factor === 'esim', bill: r.bill_total_fen > 0, refund: r.refund_fen > 0, sms: receivesStatusSms(line.msisdn) },
     request: { status: r.status, completed: r.completed_at !== null, certificate: r.certificate_serial, attention: r.attention_reason },
     line: { status: line.status, cancelled: line.cancelled_at !== null, version: line.version, esim: line.esim_profile_state },
     pool: { state: pool.state, sameLine: pool.line_id === line.id, formerOwner: pool.former_customer_id === line.customer_id, frozenDays: days(pool.frozen_until) },
@@ -45,6 +51,7 @@ async function snapshot(requestId: string) {
     // The opening entry carries the line's own quote; the worker's entries are the execution's.
     audit: audit.map((a) => ({ action: a.action, actor: a.actor_kind, ...(a.actor_kind === 'worker' ? { details: a.details } : {}) })),
     esim: esim.map((e) => e.event),
+    lastNotices: notices.map((n) => ({ key: (n.idempotency_key ?? '').replace(requestId, 'R'), text: n.text === noticeText ? 'the line\'s own' : n.text })),
   };
 }
 
@@ -109,6 +116,7 @@ test('a chunk in bulk writes for each line what the single path writes', async (
     assert.equal(snap.request.status, 'completed');
     assert.equal(snap.line.status, 'cancelled');
     assert.equal(snap.pool.state, 'frozen');
+    assert.deepEqual(snap.lastNotices, snap.kind.sms ? [{ key: 'R:last_notice', text: 'the line\'s own' }] : [], 'the last notice, once, to a number that reads SMS');
     const twin = bySingle.get(JSON.stringify(snap.kind));
     if (!twin) continue;
     assert.deepEqual(snap, twin, 'the bulk line and a single-path line of the same kind are left alike');

@@ -326,3 +326,28 @@ describe('machine clients', () => {
     assert.equal((await api.call('GET', `fleet/jobs/${made.body.id}`, undefined, { authorization: 'Bearer nonsense' })).status, 401);
   });
 });
+
+describe('a line blocked between the dry run and the confirmation', () => {
+  test('stays out: its row says blocked since the dry run with the blockers, the other lines run', async () => {
+    const { db } = t.ctx;
+    const [stays, goes] = await freshFleetLines(t.ctx, 2);
+    const plan = await admin.post('fleet/jobs', { rows: [stays.iccid, goes.iccid] });
+    assert.equal(plan.status, 201, JSON.stringify(plan.body));
+    assert.equal(plan.body.counts.ready, 2, JSON.stringify(plan.body.counts));
+    await db.updateTable('lines').set({ port_out_status: 'pending' }).where('id', '=', stays.id).execute();
+    try {
+      const confirmed = await admin.post(`fleet/jobs/${plan.body.id}/confirm`, {});
+      assert.equal(confirmed.status, 202, JSON.stringify(confirmed.body));
+      assert.equal(confirmed.body.queued, 1);
+    } finally {
+      await db.updateTable('lines').set({ port_out_status: 'none' }).where('id', '=', stays.id).execute();
+    }
+    const job = await waitForFleetJob(admin, plan.body.id, ['completed']);
+    assert.equal(job.status, 'completed', JSON.stringify(job.counts));
+    const rows = await db.selectFrom('fleet_job_lines').select(['row_no', 'state', 'reason', 'blockers', 'request_id']).where('job_id', '=', plan.body.id).orderBy('row_no').execute();
+    assert.deepEqual(rows.map((r) => [r.state, r.reason, r.blockers, r.request_id === null]), [
+      ['blocked', 'blocked_since_dry_run', ['port_out_pending'], true],
+      ['completed', null, [], false],
+    ]);
+  });
+});
