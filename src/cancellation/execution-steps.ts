@@ -12,7 +12,7 @@ import type { PayoutRoute } from '../adapters/index.ts';
 import { formatYuan } from '../billing/final-bill.ts';
 import { isLastLiveLine, linesKeepingBalance, loadAccountShare } from '../billing/account-share.ts';
 import { AttentionError } from './attention.ts';
-import { sendSms } from '../notifications/send-sms.ts';
+import { sendSms, sendSmsInBulk } from '../notifications/send-sms.ts';
 import { receivesStatusSms } from './notify-status.ts';
 import { formatRequestReference, requestLink } from './request-reference.ts';
 
@@ -295,14 +295,7 @@ const lastNotice = (ctx: AppContext, r: ExecRequest) => ({ to: r.line.msisdn, te
  * is returned: each goes through the SMS adapter inside its step, an outside call per line.
  */
 export async function sendLastNotices(ctx: AppContext, rs: readonly ExecRequest[]): Promise<boolean> {
-  if (!ctx.config.dev) return false;
-  const notices = rs.filter((r) => receivesStatusSms(r.line.msisdn)).map((r) => lastNotice(ctx, r));
-  if (notices.length) {
-    await sql`INSERT INTO sms_outbox (to_msisdn, text, idempotency_key)
-      SELECT * FROM unnest(${notices.map((n) => n.to)}::text[], ${notices.map((n) => n.text)}::text[], ${notices.map((n) => n.idempotencyKey)}::text[])
-      ON CONFLICT (idempotency_key) DO NOTHING`.execute(ctx.db);
-  }
-  return true;
+  return sendSmsInBulk(ctx, rs.filter((r) => receivesStatusSms(r.line.msisdn)).map((r) => lastNotice(ctx, r)));
 }
 
 /** The last SMS the number receives: it stops receiving anything once the network forgets it. */
