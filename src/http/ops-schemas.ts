@@ -41,6 +41,27 @@ export const NeedsAttentionItemSchema = Type.Object({
 
 export const NeedsAttentionListSchema = Type.Object({ items: Type.Array(NeedsAttentionItemSchema) });
 
+/** GET /ops/audit/verify: the hash tree checked against its signed checkpoints (as `zhuxiao audit verify`). */
+export const AuditChainCheckSchema = Type.Union([
+  Type.Object({
+    ok: Type.Literal(true),
+    entries: Count,
+    unsealed: Type.Integer({ minimum: 0, description: 'Committed entries the sealer has not sealed yet' }),
+    treeSize: Count,
+    rootHash: Type.String(),
+    checkpoint: Nullable(Type.Object({ log: Type.String(), treeSize: Count, rootHash: Type.String(), timestamp: Type.String(), keyId: Type.String() })),
+    checkpointsChecked: Count,
+  }),
+  Type.Object({
+    ok: Type.Literal(false),
+    reason: Type.String({ description: 'missing_entry, entry_altered, checkpoint_mismatch, bad_checkpoint, truncated, unsigned_entries, not_consistent' }),
+    detail: Type.String(),
+    firstBrokenSeq: Nullable(Type.Integer()),
+    entriesChecked: Count,
+  }),
+]);
+
 export type Outcome = Static<typeof OutcomeSchema>;
+export type AuditChainCheck = Static<typeof AuditChainCheckSchema>;
 export type OpsStats = Static<typeof OpsStatsSchema>;
 export type NeedsAttentionItem = Static<typeof NeedsAttentionItemSchema>;

@@ -58,7 +58,7 @@ class CheckingClient extends ApiClient {
   override async call<T = any>(method: string, url: string, body?: unknown, headers: Record<string, string> = {}): Promise<Res<T>> {
     sent = undefined;
     const res = await super.call<T>(method, url, body, headers);
-    const payload = sent?.payload;
+    const payload = (sent as { payload: unknown } | undefined)?.payload; // set by the channel's subscriber meanwhile
     if (isPlain(payload) && String(res.headers['content-type'] ?? '').includes('json')) {
       // As JSON.stringify would write it (Dates as strings, undefined left out): what a schema-less route answers.
       const meant = JSON.parse(JSON.stringify(payload));

@@ -20,7 +20,7 @@ export type {
   WebhookDeliveryDetail,
   WebhookSubscription,
 } from '../../src/http/webhook-schemas.ts';
-export type { NeedsAttentionItem, OpsStats, Outcome } from '../../src/http/ops-schemas.ts';
+export type { AuditChainCheck, NeedsAttentionItem, OpsStats, Outcome } from '../../src/http/ops-schemas.ts';
 export type {
   FleetConfirmAnswer,
   FleetJobList,

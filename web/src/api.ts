@@ -1,5 +1,5 @@
 import type {
-  CancellationRequest, CancellationSummary, CarrierAdmin, CarrierSettings, CounterPaid, DocumentKind, FormFactor, Forwarded, Line, Localized,
+  AuditChainCheck, CancellationRequest, CancellationSummary, CarrierAdmin, CarrierSettings, CounterPaid, DocumentKind, FormFactor, Forwarded, Line, Localized,
   MandateType, Me, MvnoBrandAdmin, NeedsAttentionItem, NumberPool, OpsStats, PaidOnline, Quote, RecoveredLine, RecoveryCodeSent, RequestStatus,
   StaffAccount, StaffListItem, StaffRole as ServerStaffRole, StaffUnlocked, StaffUser, StaffWithPassword, StoreCancellation,
   StoreHistoryItem, StoreLookup, StoreNearby, StoreQuote, StoreSubmitted, Submitted,
@@ -427,15 +427,6 @@ export function getNumberPool(f: { state?: string; msisdn?: string; carrier?: st
   if (f.carrier) p.set('carrier', f.carrier);
   const s = p.toString();
   return get<NumberPool>(`/ops/numbers${s ? `?${s}` : ''}`);
-}
-
-export interface AuditChainCheck {
-  ok: boolean;
-  entries?: number;
-  entriesChecked?: number;
-  firstBrokenSeq?: number;
-  reason?: string;
-  detail?: string;
 }
 
 export const verifyAuditChain = () => get<AuditChainCheck>('/ops/audit/verify');

@@ -19,7 +19,7 @@ import { retryNeedsAttention } from '../../cancellation/retry-needs-attention.ts
 import { resolveNeedsAttention } from '../../cancellation/resolve-needs-attention.ts';
 import { listAuditEntries, listAuditFacets, type AuditFilter } from '../../audit/list-audit-entries.ts';
 import { AuditFacetsSchema, AuditPageSchema } from '../staff-console-schemas.ts';
-import { NeedsAttentionListSchema, OpsStatsSchema } from '../ops-schemas.ts';
+import { AuditChainCheckSchema, NeedsAttentionListSchema, OpsStatsSchema } from '../ops-schemas.ts';
 import { CarrierListSchema, MvnoBrandListSchema, type MvnoBrandAdmin } from '../admin-schemas.ts';
 import { verifyAuditChain } from '../../audit/verify-chain.ts';
 import { requireStaff } from '../session.ts';
@@ -111,11 +111,13 @@ export async function opsRoutes(api: FastifyInstance, ctx: AppContext): Promise<
 
   api.get('/ops/audit/verify', {
     ...staffOnly([...readers]),
-    schema: { tags, summary: 'Check the audit log hash chain (as `zhuxiao audit verify` does)', response: errors(401, 403) },
+    schema: { tags, summary: 'Check the audit log hash chain (as `zhuxiao audit verify` does)', response: { 200: AuditChainCheckSchema, ...errors(401, 403) } },
   }, async (req) => {
     requireStaff(req, [...readers]);
     const r = await verifyAuditChain(ctx.db);
-    return r.ok ? r : { ok: false, firstBrokenSeq: r.firstBrokenSeq, reason: r.reason, detail: r.detail, entriesChecked: r.entriesChecked };
+    return r.ok
+      ? { ok: true as const, entries: r.entries, unsealed: r.unsealed, treeSize: r.treeSize, rootHash: r.rootHash, checkpoint: r.checkpoint, checkpointsChecked: r.checkpointsChecked }
+      : { ok: false as const, firstBrokenSeq: r.firstBrokenSeq, reason: r.reason, detail: r.detail, entriesChecked: r.entriesChecked };
   });
 
   api.get('/admin/carriers', { ...staffOnly([...readers]), schema: { tags: ['admin'], summary: 'The carriers and their settings', response: { 200: CarrierListSchema, ...errors(401, 403) } } }, async (req) => {

@@ -133,7 +133,7 @@ export function AuditView({ initialRequestId }: { initialRequestId: string }) {
             data-testid="audit-verify-result"
             title={
               verify.data.ok
-                ? t('ops.audit.intact', { n: verify.data.entries ?? verify.data.entriesChecked ?? 0 })
+                ? t('ops.audit.intact', { n: verify.data.entries })
                 : t('ops.audit.broken', { seq: verify.data.firstBrokenSeq ?? '?' })
             }
             description={verify.data.ok ? undefined : [verify.data.reason, verify.data.detail].filter(Boolean).join(' · ')}
