@@ -30,13 +30,13 @@ const LINES = [
 
 const DEMO = {
   subscribers: [
-    { msisdn: '13800138000', label: { zh: '正常可注销', en: 'Ready to cancel' }, description: { zh: '两张卡，一张带手表', en: 'Two lines, one with a watch' }, idLast6: '12345X' },
-    { msisdn: '13700137000', label: { zh: '有欠费', en: 'Arrears' }, description: { zh: '需先缴清欠费', en: 'Must pay arrears first' } },
+    { scenario: 'companion_devices', msisdn: '13800138000', idLast6: '12345X', idNumber: '11010519491231245X', carrier: 'cmcc', description: { zh: '两张卡，一张带手表', en: 'Two lines, one with a watch' }, lines: [] },
+    { scenario: 'arrears', msisdn: '13700137000', idLast6: '000011', idNumber: '110105199001000011', carrier: 'cmcc', description: { zh: '需先缴清欠费', en: 'Must pay arrears first' }, lines: [] },
   ],
   staff: [
-    { username: 'reviewer1', password: 'demo-pass-1', role: 'reviewer' },
-    { username: 'clerk1', password: 'demo-pass-2', role: 'clerk' },
-    { username: 'ops1', password: 'demo-pass-3', role: 'ops' },
+    { username: 'reviewer1', password: 'demo-pass-1', role: 'reviewer', storeId: null },
+    { username: 'clerk1', password: 'demo-pass-2', role: 'clerk', storeId: 'cmcc-bj-001' },
+    { username: 'ops1', password: 'demo-pass-3', role: 'ops', storeId: null },
   ],
 };
 
@@ -71,7 +71,7 @@ export function createMockApi(opts: { signedIn?: 'subscriber' | 'staff' | null }
 
     if (m === 'GET' && p === '/dev/demo-accounts') return send(res, 200, DEMO), true;
     if (m === 'GET' && p === '/dev/outbox') {
-      return send(res, 200, { messages: [{ to: url.searchParams.get('to'), text: '【注销】您的验证码是 482913，5 分钟内有效。', at: new Date().toISOString() }] }), true;
+      return send(res, 200, { messages: [{ to: url.searchParams.get('to'), text: '【注销】您的验证码是 482913，5 分钟内有效。', sentAt: new Date().toISOString() }] }), true;
     }
     if (m === 'GET' && p === '/auth/me') {
       if (session === 'subscriber') return send(res, 200, { kind: 'subscriber', msisdn: '13800138000', realNameVerified: realName, maskedName: '张*三' }), true;

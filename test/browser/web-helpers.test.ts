@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { formatFen, last4, newUuid, pickName } from '../../web/src/format.ts';
-import { extractSmsCode, normalizeDemoAccounts } from '../../web/src/api.ts';
+import { extractSmsCode, toDemoAccounts } from '../../web/src/api.ts';
 
 test('money in fen is shown as yuan with two decimals', () => {
   assert.equal(formatFen(1234), '¥12.34');
@@ -36,17 +36,16 @@ test('idempotency keys are distinct v4 UUIDs', () => {
 });
 
 test("the server's demo-accounts payload becomes scenarios and staff", () => {
-  const demo = normalizeDemoAccounts({
+  const demo = toDemoAccounts({
     subscribers: [
-      { scenario: 'arrears', msisdn: '+8613800138003', idLast6: '12345X', description: { zh: '欠费', en: 'Arrears' }, lines: [] },
-      { scenario: 'broken' },
+      { scenario: 'arrears', msisdn: '+8613800138003', idLast6: '12345X', idNumber: '11010519491231002X', carrier: 'cmcc', description: { zh: '欠费', en: 'Arrears' }, lines: [] },
     ],
     staff: [{ username: 'reviewer', password: 'reviewer-demo-1', role: 'reviewer', storeId: null }],
   });
   assert.deepEqual(demo.subscribers, [
     { msisdn: '+8613800138003', label: 'arrears', description: { zh: '欠费', en: 'Arrears' }, idLast6: '12345X' },
   ]);
-  assert.deepEqual(demo.staff, [{ username: 'reviewer', password: 'reviewer-demo-1', role: 'reviewer' }]);
+  assert.deepEqual(demo.staff, [{ username: 'reviewer', password: 'reviewer-demo-1', role: 'reviewer', storeId: null }]);
 });
 
 test('phone numbers are grouped as carriers write them, masked ones too; others are left alone', async () => {

@@ -20,6 +20,7 @@ export type {
   WebhookDeliveryDetail,
   WebhookSubscription,
 } from '../../src/http/webhook-schemas.ts';
+export type { DemoAccountsAnswer, EmailOutbox, SmsOutbox } from '../../src/http/dev-schemas.ts';
 export type { AuditChainCheck, NeedsAttentionItem, OpsStats, Outcome } from '../../src/http/ops-schemas.ts';
 export type {
   FleetConfirmAnswer,

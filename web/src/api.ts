@@ -1,5 +1,5 @@
 import type {
-  AuditChainCheck, CancellationRequest, CancellationSummary, CarrierAdmin, CarrierSettings, CounterPaid, DocumentKind, FormFactor, Forwarded, Line, Localized,
+  AuditChainCheck, CancellationRequest, DemoAccountsAnswer, SmsOutbox, CancellationSummary, CarrierAdmin, CarrierSettings, CounterPaid, DocumentKind, FormFactor, Forwarded, Line, Localized,
   MandateType, Me, MvnoBrandAdmin, NeedsAttentionItem, NumberPool, OpsStats, PaidOnline, Quote, RecoveredLine, RecoveryCodeSent, RequestStatus,
   StaffAccount, StaffListItem, StaffRole as ServerStaffRole, StaffUnlocked, StaffUser, StaffWithPassword, StoreCancellation,
   StoreHistoryItem, StoreLookup, StoreNearby, StoreQuote, StoreSubmitted, Submitted,
@@ -139,6 +139,7 @@ export interface CertificateCheck {
   reason?: string;
 }
 
+/** A demo subscriber as the sign-in page offers it (dev mode): the scenario is its label. */
 export interface DemoSubscriber {
   msisdn: string;
   label: string | Localized;
@@ -146,22 +147,12 @@ export interface DemoSubscriber {
   idLast6?: string;
 }
 
-export interface DemoStaff {
-  username: string;
-  password: string;
-  role: StaffRole;
-}
-
 export interface DemoAccounts {
   subscribers: DemoSubscriber[];
-  staff: DemoStaff[];
+  staff: DemoAccountsAnswer['staff'];
 }
 
-export interface OutboxMessage {
-  to: string;
-  text: string;
-  at?: string;
-}
+export type OutboxMessage = SmsOutbox['messages'][number];
 
 // ---------------------------------------------------------------- endpoints
 
@@ -173,51 +164,30 @@ export const signOut = () => post<unknown>('/auth/sign-out');
 
 /** Dev mode only: resolves to null when the server is not in dev mode (404). */
 export async function getDemoAccounts(): Promise<DemoAccounts | null> {
+  const raw = await getDemoAccountsAnswer();
+  return raw && toDemoAccounts(raw);
+}
+
+/** The server's demo accounts as the sign-in pages list them: a subscriber per scenario, and the staff. */
+export function toDemoAccounts(raw: DemoAccountsAnswer): DemoAccounts {
+  return {
+    subscribers: raw.subscribers.map((s) => ({ msisdn: s.msisdn, label: s.scenario, description: s.description, idLast6: s.idLast6 })),
+    staff: raw.staff,
+  };
+}
+
+async function getDemoAccountsAnswer(): Promise<DemoAccountsAnswer | null> {
   try {
-    const raw = await get<unknown>('/dev/demo-accounts');
-    return normalizeDemoAccounts(raw);
+    return await get<DemoAccountsAnswer>('/dev/demo-accounts');
   } catch (err) {
     if (isApiError(err) && (err.status === 404 || err.status === 403)) return null;
     throw err;
   }
 }
 
-/** Accepts a few plausible shapes of the demo-accounts payload. */
-export function normalizeDemoAccounts(raw: unknown): DemoAccounts {
-  const obj = (raw ?? {}) as Record<string, unknown>;
-  const subsRaw = (obj.subscribers ?? obj.scenarios ?? obj.accounts ?? []) as unknown[];
-  const subscribers: DemoSubscriber[] = Array.isArray(subsRaw)
-    ? subsRaw.flatMap((s) => {
-        const o = (s ?? {}) as Record<string, unknown>;
-        const msisdn = o.msisdn ?? o.phone ?? o.number;
-        if (typeof msisdn !== 'string') return [];
-        const label = (o.label ?? o.scenario ?? o.name ?? o.title ?? msisdn) as string | Localized;
-        const description = (o.description ?? o.summary) as string | Localized | undefined;
-        return [{ msisdn, label, description, idLast6: typeof o.idLast6 === 'string' ? o.idLast6 : undefined }];
-      })
-    : [];
-  const staffRaw = (obj.staff ?? []) as unknown[];
-  const staff: DemoStaff[] = Array.isArray(staffRaw)
-    ? staffRaw.flatMap((s) => {
-        const o = (s ?? {}) as Record<string, unknown>;
-        return typeof o.username === 'string' && typeof o.password === 'string'
-          ? [{ username: o.username, password: o.password, role: String(o.role ?? '') }]
-          : [];
-      })
-    : [];
-  return { subscribers, staff };
-}
-
 /** Dev mode only: SMS messages sent to a number, newest first. */
 export async function getOutbox(to: string): Promise<OutboxMessage[]> {
-  const raw = await get<unknown>(`/dev/outbox?to=${enc(to)}`);
-  const list = Array.isArray(raw) ? raw : ((raw as { messages?: unknown[]; items?: unknown[] })?.messages ??
-    (raw as { items?: unknown[] })?.items ?? []);
-  return (list as Record<string, unknown>[]).map((m) => ({
-    to: String(m.to ?? ''),
-    text: String(m.text ?? m.body ?? ''),
-    at: typeof m.at === 'string' ? m.at : typeof m.sentAt === 'string' ? m.sentAt : undefined,
-  }));
+  return (await get<SmsOutbox>(`/dev/outbox?to=${enc(to)}`)).messages;
 }
 
 /** The 6-digit verification code in an SMS text, if any. */
@@ -330,35 +300,10 @@ export const storeAgreementPdfUrl = (id: string) => `${API_BASE}/store/cancellat
 export const getStoreHistory = () => get<{ items: StoreHistoryItem[] }>('/store/history');
 
 /** Dev mode only: the demo customers with their ID numbers and lines (null when dev mode is off). */
-export interface DemoCustomer {
-  scenario: string;
-  msisdn: string;
-  idNumber: string;
-  carrier?: string;
-  description?: Localized | string;
-  applicant?: { relation: string; idNumber: string };
-  lines: { id: string; msisdn: string; iccid: string; homeProvince: string; carrier?: string }[];
-}
+export type DemoCustomer = DemoAccountsAnswer['subscribers'][number];
 
 export async function getDemoCustomers(): Promise<DemoCustomer[] | null> {
-  try {
-    const raw = await get<{ subscribers?: unknown }>('/dev/demo-accounts');
-    const list = Array.isArray(raw?.subscribers) ? (raw.subscribers as Record<string, unknown>[]) : [];
-    return list
-      .filter((s) => typeof s.idNumber === 'string' && typeof s.msisdn === 'string')
-      .map((s) => ({
-        scenario: String(s.scenario ?? s.msisdn),
-        msisdn: s.msisdn as string,
-        idNumber: s.idNumber as string,
-        carrier: typeof s.carrier === 'string' ? s.carrier : undefined,
-        description: s.description as Localized | string | undefined,
-        applicant: s.applicant as DemoCustomer['applicant'],
-        lines: Array.isArray(s.lines) ? (s.lines as DemoCustomer['lines']) : [],
-      }));
-  } catch (err) {
-    if (isApiError(err) && (err.status === 404 || err.status === 403)) return null;
-    throw err;
-  }
+  return (await getDemoAccountsAnswer())?.subscribers ?? null;
 }
 
 // ================================================================ staff administration (role admin)

@@ -7,6 +7,7 @@ import { AppError } from '../../shared/errors.ts';
 import { checkMsisdn } from '../../identifiers/index.ts';
 import { DEMO_SCENARIO_CUSTOMERS, DEMO_STAFF } from '../../db/seed/demo-data.ts';
 import { DEMO_COMPANY } from '../../db/seed/companies.ts';
+import { DemoAccountsSchema, EmailOutboxSchema, SmsOutboxSchema } from '../dev-schemas.ts';
 import { getSimulatorControl, listSimulators, setSimulatorControl } from '../../adapters/simulator-control.ts';
 
 export async function devRoutes(api: FastifyInstance, ctx: AppContext): Promise<void> {
@@ -16,7 +17,7 @@ export async function devRoutes(api: FastifyInstance, ctx: AppContext): Promise<
   };
 
   api.get('/dev/outbox', {
-    schema: { tags, summary: 'SMS messages the platform sent (dev mode), newest first', querystring: Type.Object({ to: Type.Optional(Type.String({ maxLength: 32 })), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })) }) },
+    schema: { tags, summary: 'SMS messages the platform sent (dev mode), newest first', querystring: Type.Object({ to: Type.Optional(Type.String({ maxLength: 32 })), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })) }), response: { 200: SmsOutboxSchema } },
   }, async (req) => {
     devOnly();
     const q = req.query as { to?: string; limit?: number };
@@ -30,7 +31,7 @@ export async function devRoutes(api: FastifyInstance, ctx: AppContext): Promise<
   });
 
   api.get('/dev/email-outbox', {
-    schema: { tags, summary: 'E-mails the platform sent (dev mode), newest first; addresses masked', querystring: Type.Object({ requestId: Type.Optional(Type.String({ format: 'uuid' })), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })) }) },
+    schema: { tags, summary: 'E-mails the platform sent (dev mode), newest first; addresses masked', querystring: Type.Object({ requestId: Type.Optional(Type.String({ format: 'uuid' })), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })) }), response: { 200: EmailOutboxSchema } },
   }, async (req) => {
     devOnly();
     const q = req.query as { requestId?: string; limit?: number };
@@ -40,7 +41,7 @@ export async function devRoutes(api: FastifyInstance, ctx: AppContext): Promise<
     return { messages: rows.map((r) => ({ to: r.to_masked, subject: r.subject, text: r.text, attachment: r.attachment_name, requestId: r.request_id, sentAt: r.sent_at.toISOString() })) };
   });
 
-  api.get('/dev/demo-accounts', { schema: { tags, summary: 'One demo subscriber per scenario, and the demo staff (dev mode)' } }, async () => {
+  api.get('/dev/demo-accounts', { schema: { tags, summary: 'One demo subscriber per scenario, and the demo staff (dev mode)', response: { 200: DemoAccountsSchema } } }, async () => {
     devOnly();
     const msisdns = DEMO_SCENARIO_CUSTOMERS.flatMap((s) => [s.msisdn, ...s.otherMsisdns]);
     const lines = await ctx.db.selectFrom('lines').select(['id', 'msisdn', 'iccid', 'home_province', 'carrier', 'customer_id', 'status'])
