@@ -6,11 +6,11 @@
 // clamped), confirms a change from its diff, and creates a clerk by picking the store by name.
 import { after, before, test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import zlib from 'node:zlib';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { DESKTOP, horizontalOverflow, launchBrowser, onPage, PHONE } from './browser.ts';
 import { startApp, type RunningApp } from './app.ts';
 import { expectAccessible } from './axe.ts';
+import { signaturePng } from '../helpers/png.ts';
 import { addDays, chinaToday, daysBetween } from '../../web/src/pages/ops/ops-rules.ts';
 
 interface DemoLine { id: string; msisdn: string; iccid: string }
@@ -25,25 +25,6 @@ let demo: Demo;
 let completedId = '';
 let stoppedId = '';
 let resolvedId = '';
-
-/** A 1×1 grey PNG, built by hand: what the signature pad would send. */
-function tinyPng(): string {
-  const chunk = (type: string, data: Buffer) => {
-    const len = Buffer.alloc(4);
-    len.writeUInt32BE(data.length);
-    const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-    const crc = Buffer.alloc(4);
-    crc.writeUInt32BE(zlib.crc32(body));
-    return Buffer.concat([len, body, crc]);
-  };
-  const ihdr = Buffer.from([0, 0, 0, 1, 0, 0, 0, 1, 8, 0, 0, 0, 0]);
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk('IHDR', ihdr),
-    chunk('IDAT', zlib.deflateSync(Buffer.from([0, 128]))),
-    chunk('IEND', Buffer.alloc(0)),
-  ]).toString('base64');
-}
 
 /** A tiny API client with a cookie, as a browser would be. */
 function client(base: string) {
@@ -89,7 +70,7 @@ async function cancelAtStore(api: ReturnType<typeof client>, name: string): Prom
     mandate: { type: 'owner' },
     acknowledgements: quote.requiredAcknowledgements,
     refundRoute: { type: quote.refund.refundableFen > 0 ? 'cash' : 'original' },
-    signaturePng: tinyPng(),
+    signaturePng: signaturePng().toString('base64'),
   });
   return r.id;
 }

@@ -9,9 +9,9 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import zlib from 'node:zlib';
 import { dropTemplate, startTestApp, type TestApp } from '../helpers/context.ts';
 import { ApiClient, demoAccounts, staffFor } from '../helpers/api.ts';
+import { signaturePng } from '../helpers/png.ts';
 import { canonicalJson } from '../../src/shared/canonical-json.ts';
 import { readInfoString } from '../../src/certificates/pdf-info.ts';
 
@@ -28,31 +28,6 @@ after(async () => {
   await dropTemplate();
 });
 
-/** A small RGBA PNG with a stroke on it, like a signature pad produces. */
-function signaturePng(width = 240, height = 80): Buffer {
-  const raw = Buffer.alloc(height * (1 + width * 4));
-  for (let y = 0; y < height; y++) {
-    raw[y * (1 + width * 4)] = 0;
-    for (let x = 0; x < width; x++) {
-      const onStroke = Math.abs(y - (height / 2 + Math.sin(x / 12) * height * 0.3)) < 2;
-      raw.writeUInt32BE(onStroke ? 0x101030ff : 0x00000000, y * (1 + width * 4) + 1 + x * 4);
-    }
-  }
-  const chunk = (type: string, data: Buffer) => {
-    const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-    const out = Buffer.alloc(12 + data.length);
-    out.writeUInt32BE(data.length, 0);
-    body.copy(out, 4);
-    out.writeUInt32BE(zlib.crc32(body), 8 + data.length);
-    return out;
-  };
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(width, 0);
-  ihdr.writeUInt32BE(height, 4);
-  ihdr[8] = 8;
-  ihdr[9] = 6;
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', zlib.deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
-}
 const SIGNATURE = signaturePng().toString('base64');
 const fakeJpeg = (label: string) => Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.from(`JFIF scan of ${label}`), Buffer.from([0xff, 0xd9])]);
 const fakePdf = (label: string) => Buffer.from(`%PDF-1.4\n% scan of ${label}\n%%EOF\n`);

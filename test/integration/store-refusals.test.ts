@@ -5,9 +5,9 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
-import zlib from 'node:zlib';
 import { dropTemplate, startTestApp, type TestApp } from '../helpers/context.ts';
 import { ApiClient, demoAccounts, staffFor } from '../helpers/api.ts';
+import { rgbaPng, type PngFaults } from '../helpers/png.ts';
 import { addWorkingDays } from '../../src/store/working-days.ts';
 import { checkSignaturePng } from '../../src/store/signature-png.ts';
 import { sniffContentType } from '../../src/store/documents.ts';
@@ -26,27 +26,8 @@ after(async () => {
   await dropTemplate();
 });
 
-function png(width = 60, height = 20, opts: { corruptCrc?: boolean; truncate?: boolean; shortData?: boolean } = {}): Buffer {
-  const raw = Buffer.alloc(height * (1 + width * 4), 0);
-  for (let x = 0; x < width; x++) raw.writeUInt32BE(0x000000ff, Math.floor(height / 2) * (1 + width * 4) + 1 + x * 4);
-  const chunk = (type: string, data: Buffer) => {
-    const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-    const out = Buffer.alloc(12 + data.length);
-    out.writeUInt32BE(data.length, 0);
-    body.copy(out, 4);
-    out.writeUInt32BE(zlib.crc32(body), 8 + data.length);
-    return out;
-  };
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(width, 0);
-  ihdr.writeUInt32BE(height, 4);
-  ihdr[8] = 8;
-  ihdr[9] = 6;
-  const idat = chunk('IDAT', zlib.deflateSync(opts.shortData ? raw.subarray(0, raw.length - 10) : raw));
-  if (opts.corruptCrc) idat[idat.length - 1] ^= 0xff;
-  const file = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), idat, chunk('IEND', Buffer.alloc(0))]);
-  return opts.truncate ? file.subarray(0, file.length - 20) : file;
-}
+/** A 60×20 RGBA PNG with one black line across, or one of its broken variants. */
+const png = (width = 60, height = 20, faults: PngFaults = {}) => rgbaPng(width, height, (_x, y) => (y === Math.floor(height / 2) ? 0x000000ff : 0), faults);
 const SIGNATURE = png().toString('base64');
 const jpeg = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.from('JFIF scan'), Buffer.from([0xff, 0xd9])]);
 const pdf = Buffer.from('%PDF-1.4\n% scan\n%%EOF\n');
