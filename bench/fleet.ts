@@ -166,6 +166,13 @@ async function main(): Promise<void> {
     const reasonsOf = async (state: 'failed' | 'blocked') => Object.fromEntries((await ctx.db.selectFrom('fleet_job_lines').select(['reason', sql<number>`count(*)::int`.as('n')])
       .where('job_id', '=', jobId).where('state', '=', state).groupBy('reason').execute()).map((r) => [r.reason ?? '', Number(r.n)]));
     const failedReasons = await reasonsOf('failed');
+    // BENCH_FLEET_TABLES=1: rows inserted and updated per table (HOT: with no new index entry) and its size, from PostgreSQL's statistics.
+    if (process.env.BENCH_FLEET_TABLES === '1') {
+      const { rows } = await sql<{ relname: string; n_tup_ins: string; n_tup_upd: string; n_tup_hot_upd: string; size: string }>`
+        SELECT relname, n_tup_ins, n_tup_upd, n_tup_hot_upd, pg_size_pretty(pg_total_relation_size(relid)) AS size FROM pg_stat_user_tables
+        WHERE n_tup_ins + n_tup_upd > 1000 ORDER BY n_tup_ins + n_tup_upd DESC`.execute(ctx.db.withoutPlugins());
+      for (const r of rows) log(`table ${r.relname}: ${r.n_tup_ins} inserted, ${r.n_tup_upd} updated (${r.n_tup_hot_upd} HOT), ${r.size}`);
+    }
     const blockedReasons = await reasonsOf('blocked');
     const total = (t3 - t0) / 1000;
     const linesPerSecond = LINES / total;

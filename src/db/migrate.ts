@@ -17,6 +17,7 @@ import * as m0013 from './migrations/0013_fleet.ts';
 import * as m0016 from './migrations/0016_staff_consoles.ts';
 import * as m0017 from './migrations/0017_fleet_end_email.ts';
 import * as m0018 from './migrations/0018_fleet_request_toast.ts';
+import * as m0019 from './migrations/0019_execution_steps_fillfactor.ts';
 
 const migrations: Record<string, Migration> = {
   '0001_core': m0001,
@@ -35,6 +36,7 @@ const migrations: Record<string, Migration> = {
   '0016_staff_consoles': m0016,
   '0017_fleet_end_email': m0017,
   '0018_fleet_request_toast': m0018,
+  '0019_execution_steps_fillfactor': m0019,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

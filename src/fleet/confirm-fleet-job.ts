@@ -47,8 +47,14 @@ export async function confirmFleetJob(ctx: AppContext, companyId: string, jobId:
       throw new AppError('conflict', `The job is ${current.status} now, not a dry run: it was confirmed already.`, { status: current.status });
     }
     const ready = await trx.selectFrom('fleet_job_lines as f').innerJoin('lines as l', 'l.id', 'f.line_id')
-      .select(['f.row_no', 'l.id as line_id', 'l.customer_id', 'l.carrier', 'l.msisdn'])
+      .select(['f.row_no', 'l.id as line_id', 'l.customer_id', 'l.carrier', 'l.msisdn', 'l.account_id'])
       .where('f.job_id', '=', jobId).where('f.state', '=', 'ready').orderBy('f.row_no').execute();
+    // Every account the requests open on is touched once (a new row version, nothing changed), as
+    // openRequest touches its line's account: a lock-free online submit on one of them (conditional
+    // on the account's xmin, docs/decisions/0004) then writes nothing and runs again under the lock,
+    // so it weighs these requests. Touched before the quotes, it is held until commit: a submit that
+    // holds an account first is weighed by these quotes, one that comes after waits for them.
+    await touchAccounts(trx, [...new Set(ready.map((r) => r.account_id))]);
 
     // Quoted again a thousand at a time (per account within the job, as the dry run), and each
     // round's requests opened before the next round is quoted: the job's quotes are never all held.
@@ -82,11 +88,12 @@ export async function confirmFleetJob(ctx: AppContext, companyId: string, jobId:
         FROM unnest(${rows.map(([n]) => n)}::integer[], ${rows.map(([, id]) => id)}::uuid[]) AS v(row_no, request_id)
         WHERE f.job_id = ${jobId} AND f.row_no = v.row_no`.execute(trx);
     }
-    const rowNos = [...opened.keys()].sort((a, b) => a - b);
+    const carrierOf = new Map(ready.map((r) => [r.row_no, r.carrier]));
+    const chunks = chunksByCarrier([...opened.keys()].map((rowNo) => ({ rowNo, carrier: carrierOf.get(rowNo)! })), FLEET_CHUNK_SIZE);
     const startAfterSeconds = secondsUntil(job.effective_date, ctx.now());
-    for (let i = 0; i < rowNos.length; i += FLEET_CHUNK_SIZE) {
-      const chunk: FleetChunkJob = { jobId, rowNos: rowNos.slice(i, i + FLEET_CHUNK_SIZE) };
-      await ctx.jobs.send(trx, QUEUES.fleetExecute, chunk, { key: `${jobId}:${i / FLEET_CHUNK_SIZE}`, ...(startAfterSeconds > 0 ? { startAfterSeconds } : {}) });
+    for (const [i, rowNos] of chunks.entries()) {
+      const chunk: FleetChunkJob = { jobId, rowNos };
+      await ctx.jobs.send(trx, QUEUES.fleetExecute, chunk, { key: `${jobId}:${i}`, ...(startAfterSeconds > 0 ? { startAfterSeconds } : {}) });
     }
     await appendAudit(trx, {
       actorKind: actor.kind, actorId: actor.id, ip: actor.ip ?? null, action: 'fleet.confirm', subject: jobId,
@@ -103,7 +110,7 @@ export async function confirmFleetJob(ctx: AppContext, companyId: string, jobId:
 }
 
 /**
- * The requests, their first timeline events and their audit entries in three statements per
+ * The requests, their first timeline events and their audit entries in one statement per
  * thousand. A line that has a live request already (the partial unique index) inserts nothing and
  * is left out; a reference already taken is drawn again.
  */
@@ -121,30 +128,41 @@ async function insertRequests(
   for (let start = 0; start < requests.length; start += 1000) {
     let pending = requests.slice(start, start + 1000).map((r) => ({ ...r, id: timeOrderedUuid() }));
     for (let attempt = 0; attempt < 3 && pending.length > 0; attempt++) {
-      const refs = pending.map(() => newRequestReference());
+      // One statement per thousand: the requests, and for those written their first timeline events
+      // and audit entries (the rows openRequest writes), from one JSON document (each quote in it as
+      // it is, not a string to escape into an array literal and parse again).
+      const rows = pending.map((p) => ({
+        id: p.id, reference: newRequestReference(), line_id: p.lineId, customer_id: p.customerId, carrier: p.carrier,
+        quote_version: p.quote.version, quote: p.quote, bill: p.quote.bill.totalFen, refund: p.quote.refund.refundableFen,
+      }));
+      const at = new Date().toISOString();
       const inserted = await sql<{ id: string }>`
-        INSERT INTO cancellation_requests (id, reference, line_id, customer_id, carrier, channel, status, quote_version, quote, acknowledgements,
-          refund_route, bill_total_fen, refund_fen, decided_at, details)
-        SELECT v.id, v.reference, v.line_id, v.customer_id, v.carrier, 'fleet', 'approved', v.quote_version, v.quote, ${acks}::jsonb,
-          ${route}::jsonb, v.bill, v.refund, now(), ${JSON.stringify({ fleetJobId: jobId })}::jsonb
-        FROM unnest(${pending.map((p) => p.id)}::uuid[], ${refs}::text[], ${pending.map((p) => p.lineId)}::uuid[], ${pending.map((p) => p.customerId)}::uuid[],
-          ${pending.map((p) => p.carrier)}::text[], ${pending.map((p) => p.quote.version)}::text[], ${pending.map((p) => JSON.stringify(p.quote))}::jsonb[],
-          ${pending.map((p) => p.quote.bill.totalFen)}::bigint[], ${pending.map((p) => p.quote.refund.refundableFen)}::bigint[])
-          AS v(id, reference, line_id, customer_id, carrier, quote_version, quote, bill, refund)
-        ON CONFLICT DO NOTHING
-        RETURNING id`.execute(trx);
+        WITH req AS (
+          INSERT INTO cancellation_requests (id, reference, line_id, customer_id, carrier, channel, status, quote_version, quote, acknowledgements,
+            refund_route, bill_total_fen, refund_fen, decided_at, details)
+          SELECT v.id, v.reference, v.line_id, v.customer_id, v.carrier, 'fleet', 'approved', v.quote_version, v.quote, ${acks}::jsonb,
+            ${route}::jsonb, v.bill, v.refund, now(), ${JSON.stringify({ fleetJobId: jobId })}::jsonb
+          FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
+            AS v(id uuid, reference text, line_id uuid, customer_id uuid, carrier text, quote_version text, quote jsonb, bill bigint, refund bigint)
+          ON CONFLICT DO NOTHING
+          RETURNING id, quote_version, bill_total_fen, refund_fen
+        ),
+        ev AS (
+          INSERT INTO request_events (request_id, from_status, to_status, actor_kind, actor_id, note)
+          SELECT id, NULL, 'approved', ${actor.kind}::text, ${actor.id}::text, NULL FROM req
+        ),
+        au AS (
+          INSERT INTO audit_log (at, actor_kind, actor_id, action, request_id, subject, details, ip)
+          SELECT ${at}::timestamptz, ${actor.kind}::text, ${actor.id}::text, 'request.submit', id, NULL,
+            jsonb_build_object('channel', 'fleet', 'status', 'approved', 'fleetJobId', ${jobId}::text, 'quoteVersion', quote_version,
+              'refundFen', refund_fen, 'billTotalFen', bill_total_fen, 'route', 'original'),
+            ${actor.ip ?? null}::text
+          FROM req
+        )
+        SELECT id FROM req`.execute(trx);
       const ids = new Set(inserted.rows.map((r) => r.id));
       const done = pending.filter((p) => ids.has(p.id));
       for (const p of done) opened.set(p.rowNo, p.id);
-      if (done.length) {
-        const at = new Date().toISOString();
-        const doneIds = done.map((p) => p.id);
-        await sql`INSERT INTO request_events (request_id, from_status, to_status, actor_kind, actor_id, note)
-          SELECT id, NULL, 'approved', ${actor.kind}::text, ${actor.id}::text, NULL FROM unnest(${doneIds}::uuid[]) AS v(id)`.execute(trx);
-        await sql`INSERT INTO audit_log (at, actor_kind, actor_id, action, request_id, subject, details, ip)
-          SELECT ${at}::timestamptz, ${actor.kind}::text, ${actor.id}::text, 'request.submit', v.id, NULL, v.details, ${actor.ip ?? null}::text
-          FROM unnest(${doneIds}::uuid[], ${done.map((p) => JSON.stringify({ channel: 'fleet', status: 'approved', fleetJobId: jobId, quoteVersion: p.quote.version, refundFen: p.quote.refund.refundableFen, billTotalFen: p.quote.bill.totalFen, route: 'original' }))}::jsonb[]) AS v(id, details)`.execute(trx);
-      }
       // What did not go in: a reference collision (drawn again) or a live request on the line (left out).
       const live = pending.length > done.length
         ? new Set((await trx.selectFrom('cancellation_requests').select('line_id').where('line_id', 'in', pending.filter((p) => !ids.has(p.id)).map((p) => p.lineId))
@@ -154,6 +172,37 @@ async function insertRequests(
     }
   }
   return opened;
+}
+
+/** A new row version of each account (no value changed), in one statement. */
+async function touchAccounts(trx: Transaction<DB>, accountIds: readonly string[]): Promise<void> {
+  if (accountIds.length === 0) return;
+  await sql`UPDATE billing_accounts SET updated_at = updated_at WHERE id = ANY(${[...accountIds]}::uuid[])`.execute(trx);
+}
+
+/**
+ * The job's lines in chunks of at most `size`, each chunk of one carrier (in row order), the
+ * carriers taking turns: the queue hands chunks out in the order they were sent, so the chunks a
+ * process runs at once are of different carriers, each under its own carrier's throttle
+ * (carrier-throttle.ts), instead of all of one carrier waiting on that carrier's bucket.
+ */
+export function chunksByCarrier(lines: ReadonlyArray<{ rowNo: number; carrier: string }>, size: number): number[][] {
+  const byCarrier = new Map<string, number[]>();
+  for (const l of [...lines].sort((a, b) => a.rowNo - b.rowNo)) {
+    let rows = byCarrier.get(l.carrier);
+    if (!rows) byCarrier.set(l.carrier, (rows = []));
+    rows.push(l.rowNo);
+  }
+  const perCarrier = [...byCarrier.values()].map((rows) => {
+    const chunks: number[][] = [];
+    for (let i = 0; i < rows.length; i += size) chunks.push(rows.slice(i, i + size));
+    return chunks;
+  });
+  const out: number[][] = [];
+  for (let round = 0; out.length < perCarrier.reduce((n, c) => n + c.length, 0); round++) {
+    for (const chunks of perCarrier) if (round < chunks.length) out.push(chunks[round]);
+  }
+  return out;
 }
 
 /** Seconds from now to 00:00 China time on the effective date (0 when none or past). */

@@ -92,6 +92,12 @@ export class AccountInJob {
  * Quotes the lines (in the order given: the job's row order) on channel fleet, a thousand at a time:
  * `onRound` is given each round's quotes (one per line id, in order) and the round is let go once it
  * returns, so a job of 100,000 lines never holds all its quotes at once.
+ *
+ * The next round's facts (and its accounts seen for the first time) are read while this round is
+ * quoted and handed on: the database and this process work at once instead of in turn. Reading them
+ * early changes nothing: a line is in one round only, its facts are its own (its line, companions,
+ * bundle, its own live request), an account's lines are read once, when the account first comes up,
+ * and no line of that account was in an earlier round (else it would have come up there).
  */
 export async function quoteFleetLines(
   db: Kysely<DB> | Transaction<DB>,
@@ -100,11 +106,21 @@ export async function quoteFleetLines(
   onRound: (quotes: ReadonlyMap<string, Quote>) => Promise<void> | void,
 ): Promise<void> {
   const accounts = new Map<string, AccountInJob>();
-  for (let i = 0; i < lineIds.length; i += LINES_PER_ROUND) {
-    const round = lineIds.slice(i, i + LINES_PER_ROUND);
+  const asked = new Set<string>();
+  const read = async (round: readonly string[]) => {
     const facts = await loadQuoteFactsOfLines(db, round, { channel: 'fleet', acceptPenalty: true, now });
-    const newAccounts = [...new Set([...facts.values()].map((f) => f.line.account_id))].filter((id) => !accounts.has(id));
-    for (const [id, lines] of await loadAccountsLines(db, newAccounts)) accounts.set(id, new AccountInJob(lines));
+    const newAccounts = [...new Set([...facts.values()].map((f) => f.line.account_id))].filter((id) => !asked.has(id));
+    for (const id of newAccounts) asked.add(id);
+    return { round, facts, accountLines: await loadAccountsLines(db, newAccounts) };
+  };
+  const roundAt = (i: number) => lineIds.slice(i, i + LINES_PER_ROUND);
+  let next = lineIds.length ? read(roundAt(0)) : undefined;
+  for (let i = 0; i < lineIds.length; i += LINES_PER_ROUND) {
+    const { round, facts, accountLines } = await next!;
+    next = i + LINES_PER_ROUND < lineIds.length ? read(roundAt(i + LINES_PER_ROUND)) : undefined;
+    // Awaited at the next turn; should this round stop first, its failure is not left unhandled.
+    next?.catch(() => undefined);
+    for (const [id, lines] of accountLines) accounts.set(id, new AccountInJob(lines));
     const quotes = new Map<string, Quote>();
     for (const lineId of round) {
       const f = facts.get(lineId);
