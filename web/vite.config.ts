@@ -40,6 +40,80 @@ function precompress(): Plugin {
   };
 }
 
+// antd's static stylesheet (antd/dist/antd.css, imported by main.tsx) styles every component: 1 MB that
+// the browser parses, and matches against the page, before the first render. The build drops the rules of
+// the components the app never uses: a component's rules go when none of the words that pull it in (its
+// own name, or a feature of a used component that draws it, e.g. Table's `filters` draw a Dropdown with a
+// Menu) appears anywhere in web/src. So a page that starts using one gets its styles back with the next
+// build. A selector goes if one of its classes is such a component's; the kept rules keep their order.
+const ANTD_OPTIONAL: { classes: RegExp; words: RegExp }[] = [
+  { classes: /^ant-(tree|select-tree)(-|$)/, words: /\b(Tree|TreeSelect|filterMode)\b/ },
+  { classes: /^ant-mentions(-|$)/, words: /\bMentions\b/ },
+  { classes: /^ant-color-picker(-|$)/, words: /\bColorPicker\b/ },
+  { classes: /^ant-cascader(-|$)/, words: /\bCascader\b/ },
+  { classes: /^ant-image(-|$)/, words: /\bImage\b/ },
+  { classes: /^ant-drawer(-|$)/, words: /\bDrawer\b/ },
+  { classes: /^ant-tour(-|$)/, words: /\bTour\b/ },
+  { classes: /^ant-slider(-|$)/, words: /\b(Slider|ColorPicker)\b/ },
+  { classes: /^ant-splitter(-|$)/, words: /\bSplitter\b/ },
+  { classes: /^ant-transfer(-|$)/, words: /\bTransfer\b/ },
+  { classes: /^ant-carousel(-|$)/, words: /\bCarousel\b/ },
+  { classes: /^ant-float-btn(-|$)/, words: /\bFloatButton\b/ },
+  { classes: /^ant-anchor(-|$)/, words: /\bAnchor\b/ },
+  { classes: /^ant-affix(-|$)/, words: /\b(Affix|Anchor)\b/ },
+  { classes: /^ant-breadcrumb(-|$)/, words: /\bBreadcrumb\b/ },
+  { classes: /^ant-rate(-|$)/, words: /\bRate\b/ },
+  { classes: /^ant-qrcode(-|$)/, words: /\bQRCode\b/ },
+  { classes: /^ant-masonry(-|$)/, words: /\bMasonry\b/ },
+  { classes: /^ant-(badge|ribbon)(-|$)/, words: /\b(Badge|FloatButton|Avatar)\b/ },
+  { classes: /^ant-avatar(-|$)/, words: /\bAvatar\b/ },
+  { classes: /^ant-switch(-|$)/, words: /\bSwitch\b/ },
+  { classes: /^ant-divider(-|$)/, words: /\bDivider\b/ },
+  { classes: /^ant-otp(-|$)/, words: /\bOTP\b/ },
+  { classes: /^ant-notification(-|$)/, words: /\bnotification\b/ },
+  { classes: /^ant-menu(-|$)/, words: /\b(Menu|Dropdown|filterDropdown)\b|\b(filters|selections)\s*[=:]\s*[[{]/ },
+  // The grid's offset/push/pull/order classes (five breakpoints × 25 values each), kept if any Col takes them.
+  { classes: /^ant-col-((xs|sm|md|lg|xl|xxl|xxxl)-)?(push|pull|offset|order)-/, words: /\b(push|pull|offset|order)\s*[=:]/ },
+];
+
+async function sourceText(dir: string): Promise<string> {
+  const entries = await readdir(dir, { withFileTypes: true });
+  const parts = await Promise.all(entries.map((e) => {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) return sourceText(p);
+    return /\.(tsx?|jsx?)$/.test(e.name) ? readFile(p, 'utf8') : '';
+  }));
+  return parts.join('\n');
+}
+
+function antdStylesheet(): Plugin {
+  let unused: RegExp[] | undefined;
+  return {
+    name: 'zhuxiao-antd-stylesheet',
+    apply: 'build',
+    enforce: 'pre',
+    async buildStart() {
+      const src = await sourceText(join(root, 'src'));
+      unused = ANTD_OPTIONAL.filter((o) => !o.words.test(src)).map((o) => o.classes);
+    },
+    transform(code, id) {
+      if (!unused || !/[\\/]antd[\\/]dist[\\/]antd\.css$/.test(id.split('?')[0])) return null;
+      const drops = (selector: string) => [...selector.matchAll(/\.(-?[_a-zA-Z][\w-]*)/g)].some((m) => unused!.some((re) => re.test(m[1])));
+      const sheet = postcss.parse(code);
+      sheet.walkRules((rule) => {
+        if ((rule.parent as AtRule | undefined)?.name?.endsWith('keyframes')) return;
+        const selectors = rule.selectors.filter((sel) => !drops(sel));
+        if (selectors.length === 0) rule.remove();
+        else if (selectors.length < rule.selectors.length) rule.selectors = selectors;
+      });
+      sheet.walkAtRules((at) => {
+        if (at.nodes && at.nodes.length === 0) at.remove();
+      });
+      return { code: sheet.toString(), map: null };
+    },
+  };
+}
+
 // The first paint comes from index.html itself, before any JavaScript has run: a header like the
 // app's (white, 56 px, the name) on the page background, replaced by React's first render. And the
 // default language's catalogue (zh-CN) is preloaded with the shell instead of being discovered
@@ -68,25 +142,36 @@ function firstPaint(): Plugin {
   };
 }
 
-// boot.js of a pre-rendered page (see `prerender`): once the page has been painted (the frame after the
-// one the markup is drawn in; at once in a hidden tab, which draws no frames), the stylesheet's preload
-// goes before the page's inlined styles (theirs stay last), the chunks' module preloads and the module
-// script into the head, as index.html has them.
+// boot.js starts the app in every HTML the build writes (the shell and the pre-rendered pages; see
+// `prerender`). The module script's graph would be evaluated in one task (React, antd's core, i18n: ~40 ms
+// on a fast machine, four times that on a mid-range phone); instead the app's initial chunks are started
+// one after the other (`data-chain`, each a module script inserted once the one before has run: one task
+// each), then the entry, which finds them evaluated. They are all fetched side by side from the start (the
+// module preloads). On a pre-rendered page it starts once the page has been painted (the frame after the
+// one the markup is drawn in; at once in a hidden tab, which draws no frames): the stylesheet's preload
+// goes before the page's inlined styles (theirs stay last), the chunks' module preloads into the head,
+// as index.html has them. In the shell (`data-now`) the preloads are already in the head: it starts at once.
 const BOOT = `(function () {
   var d = document.currentScript.dataset;
+  function list(s) { return (s || '').split(' ').filter(Boolean); }
   function add(tag, attrs, before) {
     var el = document.createElement(tag);
     el.crossOrigin = '';
     for (var k in attrs) el[k] = attrs[k];
-    document.head.insertBefore(el, before || null);
+    return document.head.insertBefore(el, before || null);
+  }
+  function run(srcs) {
+    if (!srcs.length) return;
+    var s = add('script', { type: 'module', src: srcs[0] });
+    s.onload = s.onerror = function () { run(srcs.slice(1)); };
   }
   function start() {
     var inline = document.head.querySelector('style');
-    d.styles.split(' ').filter(Boolean).forEach(function (href) { add('link', { rel: 'preload', as: 'style', href: href }, inline); });
-    d.modules.split(' ').filter(Boolean).forEach(function (href) { add('link', { rel: 'modulepreload', href: href }); });
-    add('script', { type: 'module', src: d.entry });
+    list(d.styles).forEach(function (href) { add('link', { rel: 'preload', as: 'style', href: href }, inline); });
+    list(d.modules).forEach(function (href) { add('link', { rel: 'modulepreload', href: href }); });
+    run(list(d.chain).concat([d.entry]));
   }
-  if (document.visibilityState === 'hidden') start();
+  if (d.now !== undefined || document.visibilityState === 'hidden') start();
   else requestAnimationFrame(function () { setTimeout(start, 0); });
 })();`;
 
@@ -97,8 +182,9 @@ const PRERENDERED = [
   { file: 'portal.html', route: '/portal', page: 'pages/Portal.tsx', signedOutOnly: true },
   { file: 'verify.html', route: '/verify', page: 'pages/Verify.tsx' },
 ] as const;
-/** Pages not pre-rendered whose own chunk the HTML announces (modulepreload), so it loads beside the shell's. */
-const PRELOADED = [{ file: 'ops.html', route: '/staff/ops', page: 'pages/ops/OpsDashboard.tsx' }] as const;
+/** Pages not pre-rendered whose own chunks the HTML announces (modulepreload), so they load beside the shell's:
+ * the ops dashboard and its default section, the overview (a chunk of its own, as every section). */
+const PRELOADED = [{ file: 'ops.html', route: '/staff/ops', page: ['pages/ops/OpsDashboard.tsx', 'pages/ops/Overview.tsx'] }] as const;
 
 // Keeps the rules of a stylesheet that can apply to markup using these class names: a selector stays
 // unless one of its classes appears nowhere in the markup (rules without a class, @font-face, stay;
@@ -165,10 +251,14 @@ function prerender(): Plugin {
         return into;
       };
       const initial = closure(entry);
-      const preloadsOf = (page: string) => {
-        const chunk = chunks.find((c) => c.facadeModuleId?.endsWith(`/src/${page}`));
-        if (!chunk) throw new Error(`prerender: no chunk for ${page}`);
-        return [...closure(chunk)].filter((f) => !initial.has(f)).map((f) => `<link rel="modulepreload" crossorigin href="/${f}">`);
+      const preloadsOf = (pages: string | readonly string[]) => {
+        const files = new Set<string>();
+        for (const page of typeof pages === 'string' ? [pages] : pages) {
+          const chunk = chunks.find((c) => c.facadeModuleId?.endsWith(`/src/${page}`));
+          if (!chunk) throw new Error(`prerender: no chunk for ${page}`);
+          closure(chunk, files);
+        }
+        return [...files].filter((f) => !initial.has(f)).map((f) => `<link rel="modulepreload" crossorigin href="/${f}">`);
       };
       const sheetName = Object.values(bundle).find((a) => a.type === 'asset' && a.fileName.endsWith('.css'))?.fileName;
       if (!sheetName) throw new Error('prerender: no stylesheet');
@@ -181,17 +271,23 @@ function prerender(): Plugin {
       // first paint shows: its CSS is inlined).
       const bootJs = `${BOOT}\n`;
       const bootName = `assets/boot-${createHash('sha256').update(bootJs).digest('base64url').slice(0, 8)}.js`;
-      const deferScripts = (html: string) => {
+      // The entry's own chunks, in the order index.html preloads them (each after those it imports).
+      const chainOf = (html: string) => [...html.matchAll(/<link rel="modulepreload" crossorigin href="\/([^"]+)">/g)].map((m) => m[1]).filter((f) => initial.has(f) && f !== entry.fileName).map((f) => `/${f}`);
+      // now: the shell, whose preloads stay in its head; otherwise a pre-rendered page, started once painted.
+      const deferScripts = (html: string, now = false) => {
         const found = { entry: '', modules: [] as string[], styles: [] as string[] };
-        const rest = html
-          .replace(/\s*<script type="module" crossorigin src="([^"]+)"><\/script>/, (_m, src: string) => { found.entry = src; return ''; })
-          .replace(/\s*<link rel="modulepreload" crossorigin href="([^"]+)">/g, (_m, href: string) => { found.modules.push(href); return ''; })
-          .replace(/\s*<link rel="preload" as="style" crossorigin href="([^"]+)">/g, (_m, href: string) => { found.styles.push(href); return ''; });
+        const chain = chainOf(html);
+        let rest = html.replace(/\s*<script type="module" crossorigin src="([^"]+)"><\/script>/, (_m, src: string) => { found.entry = src; return ''; });
+        if (!now) {
+          rest = rest
+            .replace(/\s*<link rel="modulepreload" crossorigin href="([^"]+)">/g, (_m, href: string) => { found.modules.push(href); return ''; })
+            .replace(/\s*<link rel="preload" as="style" crossorigin href="([^"]+)">/g, (_m, href: string) => { found.styles.push(href); return ''; });
+        }
         if (!found.entry) throw new Error('prerender: no module script in index.html');
-        const boot = `<script defer src="/${bootName}" data-entry="${found.entry}" data-modules="${found.modules.join(' ')}" data-styles="${found.styles.join(' ')}"></script>`;
+        const boot = `<script defer src="/${bootName}"${now ? ' data-now' : ''} data-entry="${found.entry}" data-chain="${chain.join(' ')}" data-modules="${found.modules.join(' ')}" data-styles="${found.styles.join(' ')}"></script>`;
         return rest.replace('</head>', `  ${boot}\n  </head>`);
       };
-      const withPreloads = (html: string, page: string) => html.replace('</head>', `  ${preloadsOf(page).join('\n    ')}\n  </head>`);
+      const withPreloads = (html: string, page: string | readonly string[]) => html.replace('</head>', `  ${preloadsOf(page).join('\n    ')}\n  </head>`);
 
       const tmp = await mkdtemp(join(tmpdir(), 'zhuxiao-prerender-'));
       const routes: Record<string, string | { file: string; signedOutOnly: true }> = {};
@@ -217,9 +313,10 @@ function prerender(): Plugin {
           routes[p.route] = 'signedOutOnly' in p ? { file: p.file, signedOutOnly: true } : p.file;
         }
         for (const p of PRELOADED) {
-          await writeFile(join(outDir, p.file), withPreloads(shell, p.page));
+          await writeFile(join(outDir, p.file), deferScripts(withPreloads(shell, p.page), true));
           routes[p.route] = p.file;
         }
+        await writeFile(join(outDir, 'index.html'), deferScripts(shell, true));
         await writeFile(join(outDir, bootName), bootJs);
         await writeFile(join(outDir, 'routes.json'), `${JSON.stringify(routes, null, 2)}\n`);
       } finally {
@@ -234,7 +331,7 @@ function prerender(): Plugin {
 // a lazily loaded page stay in that page's chunk (rolldown's automatic splitting).
 export default defineConfig({
   root,
-  plugins: [react(), precompress(), firstPaint(), prerender()],
+  plugins: [antdStylesheet(), react(), precompress(), firstPaint(), prerender()],
   build: {
     outDir: 'dist',
     emptyOutDir: true,

@@ -140,8 +140,9 @@ async function pick(page: Page, testId: string, text: string | RegExp) {
   await page.locator('.ant-select-dropdown:visible .ant-select-item-option').filter({ hasText: text }).first().click();
 }
 
-/** The chart's drawing (SVG) once ECharts has rendered it, with its size. */
+/** The chart's drawing (SVG) once ECharts has rendered it, with its size (a chart is drawn once it comes near the screen). */
 async function chartSize(page: Page, testId: string): Promise<{ width: number; height: number; marks: number }> {
+  await page.getByTestId(testId).scrollIntoViewIfNeeded();
   const svg = page.getByTestId(testId).locator('svg').first();
   await svg.waitFor();
   const box = await svg.boundingBox();

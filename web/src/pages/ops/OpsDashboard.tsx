@@ -10,13 +10,16 @@ import { Link, useSearchParams } from 'react-router';
 import { Loading, useMe } from '../../common.tsx';
 import { RequireStaff } from '../../components/RequireStaff.tsx';
 import { useT } from '../../i18n.tsx';
-import { NeedsAttention } from './NeedsAttention.tsx';
-import { AuditView } from './AuditView.tsx';
-import { NumberPool } from './NumberPool.tsx';
-import { CarrierSettingsEditor } from './CarrierSettings.tsx';
-import { WebhookDeliveries } from './WebhookDeliveries.tsx';
 
+// Each section is its own chunk, loaded when its tab is opened: the overview (the page's default, whose
+// chunk ops.html preloads) does not wait for the others' tables and forms (antd's Table alone is ~90 KiB
+// compressed) to come over the network and be evaluated.
 const Overview = lazy(() => import('./Overview.tsx'));
+const NeedsAttention = lazy(() => import('./NeedsAttention.tsx').then((m) => ({ default: m.NeedsAttention })));
+const AuditView = lazy(() => import('./AuditView.tsx').then((m) => ({ default: m.AuditView })));
+const NumberPool = lazy(() => import('./NumberPool.tsx').then((m) => ({ default: m.NumberPool })));
+const CarrierSettingsEditor = lazy(() => import('./CarrierSettings.tsx').then((m) => ({ default: m.CarrierSettingsEditor })));
+const WebhookDeliveries = lazy(() => import('./WebhookDeliveries.tsx').then((m) => ({ default: m.WebhookDeliveries })));
 
 const { Title } = Typography;
 const TABS = ['overview', 'attention', 'audit', 'numbers', 'webhooks', 'settings'] as const;
@@ -42,21 +45,14 @@ function OpsDashboard() {
     setParams(next === 'overview' ? { ...extra } : { tab: next, ...extra }, { replace: false });
   const narrow = Grid.useBreakpoint().md === false;
   const sections: { key: Tab; label: string; children: ReactNode }[] = [
-    {
-      key: 'overview',
-      label: t('ops.tab.overview'),
-      children: (
-        <Suspense fallback={<Loading />}>
-          <Overview onOpenAttention={() => open('attention')} />
-        </Suspense>
-      ),
-    },
+    { key: 'overview', label: t('ops.tab.overview'), children: <Overview onOpenAttention={() => open('attention')} /> },
     { key: 'attention', label: t('ops.tab.attention'), children: <NeedsAttention onAudit={(id) => open('audit', { requestId: id })} /> },
     { key: 'audit', label: t('ops.tab.audit'), children: <AuditView initialRequestId={params.get('requestId') ?? ''} /> },
     { key: 'numbers', label: t('ops.tab.numbers'), children: <NumberPool /> },
     { key: 'webhooks', label: t('ops.tab.webhooks'), children: <WebhookDeliveries /> },
     { key: 'settings', label: t('ops.tab.settings'), children: <CarrierSettingsEditor canEdit={isAdmin} /> },
   ];
+  for (const x of sections) x.children = <Suspense fallback={<Loading />}>{x.children}</Suspense>;
 
   return (
     <Flex vertical gap={12}>
