@@ -46,23 +46,76 @@ export class VerifyCache {
   #trust: { revoked: ReadonlySet<string>; until: number } | undefined;
   #trustLoading: Promise<ReadonlySet<string>> | undefined;
   #generation = 0;
+  /** Loads under way, by serial, with the generation they began in (a load begun before a drop is not shared after it). */
+  readonly #loading = new Map<string, { generation: number; pending: Promise<CachedCertificate | undefined> }>();
 
   /** Everything is read again: a revocation, a key or certificate change, or a lost notification connection. */
   invalidate(): void {
     this.#generation++;
     this.#rows.clear();
+    this.#loading.clear();
+    this.#answers.clear();
     this.#trust = undefined;
     this.#trustLoading = undefined;
   }
 
-  /** The certificate by serial, from memory or through `load` (kept only when completed). */
+  /** The certificate by serial when it is kept (no promise: the hit path of a public check). */
+  cached(serial: string): CachedCertificate | undefined {
+    return this.#rows.get(serial);
+  }
+
+  /**
+   * The certificate by serial, from memory or through `load` (kept only when completed). Concurrent
+   * checks of a serial not kept share one load (many clients opening one new certificate at once).
+   */
   async certificate(serial: string, load: () => Promise<CachedCertificate | undefined>): Promise<CachedCertificate | undefined> {
     const hit = this.#rows.get(serial);
     if (hit) return hit;
     const generation = this.#generation;
-    const row = await load();
+    let loading = this.#loading.get(serial);
+    if (!loading || loading.generation !== generation) {
+      const pending = load().finally(() => {
+        if (this.#loading.get(serial)?.pending === pending) this.#loading.delete(serial);
+      });
+      this.#loading.set(serial, (loading = { generation, pending }));
+    }
+    const row = await loading.pending;
     if (row && row.status === 'completed' && generation === this.#generation) this.#rows.set(serial, row);
     return row;
+  }
+
+  /**
+   * The public answers (access 'code', valid), serialised as the route sends them, by request URL
+   * (serial and code as asked): what a check without a session answers, kept no longer than the trust
+   * state it was computed with, and dropped with everything else. Only answers of valid certificates
+   * are kept: they change only with a revocation (which drops them) or a drop of the cache.
+   */
+  readonly #answers = new LRUCache<string, { body: string; until: number }>({ max: 10_000 });
+
+  /** The cache's generation now: give it to keepAnswer, so an answer computed before a drop is not kept after it. */
+  get generation(): number {
+    return this.#generation;
+  }
+
+  /** A public answer kept for this URL and still fresh (undefined: compute it). */
+  answer(url: string): string | undefined {
+    const a = this.#answers.get(url);
+    if (!a) return undefined;
+    if (a.until > Date.now()) return a.body;
+    this.#answers.delete(url);
+    return undefined;
+  }
+
+  /** Keeps a public answer computed in `generation`, until the trust state it was computed with expires. */
+  keepAnswer(url: string, body: string, generation: number): void {
+    const until = this.#trust?.until;
+    if (until === undefined || generation !== this.#generation || until <= Date.now()) return;
+    this.#answers.set(url, { body, until });
+  }
+
+  /** The revoked X.509 serials while the last read is fresh (undefined: ask `revoked`). */
+  revokedIfFresh(): ReadonlySet<string> | undefined {
+    return this.#trust && this.#trust.until > Date.now() ? this.#trust.revoked : undefined;
   }
 
   /** The revoked X.509 serials, read at most every TRUST_TTL_MS (one read shared by concurrent callers). */

@@ -76,19 +76,23 @@ async function loadCertificate(ctx: AppContext, serial: string): Promise<CachedC
  * certificate that signed the PDF makes it invalid (`certificate_revoked`), as it does for the file.
  */
 export async function verifyCertificateBySerial(ctx: AppContext, serial: string, opts: { code?: string; principal?: Principal | null } = {}) {
-  const s = parseSerial(serial)?.serial;
+  // A serial kept in the cache is canonical (it is kept under its parsed form): read as it is, without parsing it again.
+  const hit = ctx.verifyCache?.cached(serial);
+  const s = hit ? serial : parseSerial(serial)?.serial;
   if (!s) throw new AppError('not_found', UNKNOWN);
-  const row = ctx.verifyCache ? await ctx.verifyCache.certificate(s, () => loadCertificate(ctx, s)) : await loadCertificate(ctx, s);
+  const row = hit ?? (ctx.verifyCache ? await ctx.verifyCache.certificate(s, () => loadCertificate(ctx, s)) : await loadCertificate(ctx, s));
   // The code is compared even for an unknown serial, so both answers take the same path.
   const codeOk = verifyCodeMatches(opts.code, row?.verifyCodeHash ?? null);
   if (!row) throw new AppError('not_found', UNKNOWN);
 
-  const access = await accessFor(ctx, opts.principal ?? null, row.customerId, codeOk);
+  const p = opts.principal ?? null;
+  const access = p?.kind === 'subscriber' ? await accessFor(ctx, p, row.customerId, codeOk) : p?.kind === 'staff' ? 'staff' : codeOk ? 'code' : 'none';
   if (access === 'none') return { serial: s, exists: true as const, access };
 
   const facts = row.facts as unknown as CertificateFacts;
   const check = row.check ??= verifyPayloadOnce({ payload: facts, alg: 'ed25519', keyId: row.keyId, signature: row.payloadSignature }, row.publicKeyPem);
-  const revoked = row.signerSerial !== null && (ctx.verifyCache ? await ctx.verifyCache.revoked(ctx.db) : await revokedSerials(ctx.db)).has(row.signerSerial);
+  const revoked = row.signerSerial !== null
+    && (ctx.verifyCache ? ctx.verifyCache.revokedIfFresh() ?? await ctx.verifyCache.revoked(ctx.db) : await revokedSerials(ctx.db)).has(row.signerSerial);
   const reason = !check.valid ? (check.reason ?? 'bad_signature') : row.status !== 'completed' ? 'not_completed' : revoked ? 'certificate_revoked' : undefined;
   const valid = reason === undefined;
   const masked = {

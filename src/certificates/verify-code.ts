@@ -4,10 +4,12 @@
 // someone who holds the code (or the file). Only the SHA-256 of the code is kept in a column
 // (certificates.verify_code_hash). Pure apart from the randomness of generateVerifyCode().
 
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, hash, randomBytes, timingSafeEqual } from 'node:crypto';
 
 const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ'; // Crockford base32: no I, L, O, U
 export const VERIFY_CODE_LENGTH = 13; // 13 x 5 = 65 bits
+/** A code already in canonical form (ALPHABET's characters, upper case, no separators). */
+const CANONICAL = /^[0-9A-HJKMNP-TV-Z]{13}$/;
 
 /** A new random code in canonical form (13 characters, no separators). */
 export function generateVerifyCode(): string {
@@ -26,6 +28,7 @@ export function generateVerifyCode(): string {
  */
 export function normaliseVerifyCode(input: unknown): string | undefined {
   if (typeof input !== 'string' || input.length > 64) return undefined;
+  if (CANONICAL.test(input)) return input; // as the QR link carries it
   const s = input.toUpperCase().replace(/[\s\-_.]/g, '').replace(/O/g, '0').replace(/[IL]/g, '1');
   if (s.length !== VERIFY_CODE_LENGTH) return undefined;
   for (const c of s) if (!ALPHABET.includes(c)) return undefined;
@@ -49,7 +52,7 @@ export function hashVerifyCode(code: string): string {
  */
 export function verifyCodeMatches(input: unknown, storedHash: string | null): boolean {
   const code = normaliseVerifyCode(input);
-  const given = Buffer.from(hashVerifyCode(code ?? '\u0000'), 'hex');
+  const given = hash('sha256', code ?? '\u0000', 'buffer');
   const stored = storedHash !== null && /^[0-9a-f]{64}$/.test(storedHash) ? Buffer.from(storedHash, 'hex') : Buffer.alloc(32, 0xff);
   return timingSafeEqual(given, stored) && code !== undefined && storedHash !== null;
 }

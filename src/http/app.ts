@@ -68,11 +68,12 @@ export async function buildApp(ctx: AppContext, opts: { logger?: boolean } = {})
     return reply.status(500).send({ error: { code: 'internal', message: say('internal', 'Something went wrong on our side. The request was not applied.') } });
   });
 
-  app.addHook('onResponse', async (req, reply) => {
+  app.addHook('onResponse', (req, reply, done) => {
     const route = req.routeOptions.url ?? 'unmatched';
     const labels = { method: req.method, route, status_code: String(reply.statusCode) };
     ctx.metrics.httpRequests.inc(labels);
     ctx.metrics.httpDuration.observe(labels, reply.elapsedTime / 1000);
+    done();
   });
 
   // Responses are compressed (brotli or gzip) for slow mobile links; request bodies are taken as sent.

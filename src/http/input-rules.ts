@@ -89,10 +89,33 @@ export function findNonFinite(value: unknown, root: string): { at: string; probl
 }
 
 /**
+ * The common case without allocations: an object whose values are all strings, numbers, booleans or
+ * absent (headers, a query string, path parameters, most small bodies), checked key by key. `false`
+ * when a value is an object or an array: walk() then takes the whole value, as before.
+ */
+function flatCheck(value: object, root: string, bad: (v: unknown) => string | null): { at: string; problem: string } | null | false {
+  for (const k in value) {
+    if (!Object.hasOwn(value, k)) continue;
+    const item = (value as Record<string, unknown>)[k];
+    if (typeof item === 'object' && item !== null) return false;
+    const keyProblem = bad(k);
+    if (keyProblem) return { at: `${root} (a field name)`, problem: keyProblem };
+    const problem = bad(item);
+    if (problem) return { at: `${root}/${k}`, problem };
+  }
+  return null;
+}
+
+/**
  * Depth-first over objects and arrays (keys included) without recursion, so deep nesting cannot
  * overflow the stack; each object once, so a body a plugin built with cycles cannot loop.
  */
 function walk(value: unknown, root: string, bad: (v: unknown) => string | null): { at: string; problem: string } | null {
+  if (value === undefined || value === null) return null;
+  if (typeof value === 'object' && !Array.isArray(value) && !Buffer.isBuffer(value) && !ArrayBuffer.isView(value)) {
+    const flat = flatCheck(value, root, bad);
+    if (flat !== false) return flat;
+  }
   const stack: Array<[unknown, string]> = [[value, root]];
   const seen = new Set<object>();
   while (stack.length) {
@@ -154,17 +177,20 @@ export function registerInputRules(app: FastifyInstance): void {
     };
   });
 
-  app.addHook('preValidation', async (req) => {
+  // Callback hooks, not async ones: no promise and no microtask per request (a throw is Fastify's error path all the same).
+  app.addHook('preValidation', (req, _reply, done) => {
     checkRawUrl(req.raw.url ?? req.url);
     const bad = findBadText(req.params, 'params') ?? findBadText(req.query, 'querystring')
       ?? findBadText(req.headers, 'headers') ?? findBadText(req.body, 'body');
     if (bad) throw refuse(bad.at, bad.problem);
+    done();
   });
 
-  app.addHook('preHandler', async (req) => {
+  app.addHook('preHandler', (req, _reply, done) => {
     const bad = findNonFinite(req.params, 'params') ?? findNonFinite(req.query, 'querystring')
       ?? findNonFinite(req.headers, 'headers') ?? findNonFinite(req.body, 'body');
     if (bad) throw refuse(bad.at, bad.problem);
+    done();
   });
 }
 

@@ -26,11 +26,15 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 export const sessionPlugin = fp(async (app: FastifyInstance, { ctx }: { ctx: AppContext }) => {
   app.decorateRequest('principal', null);
-  app.addHook('onRequest', async (req) => {
+  // A callback hook: a request without a session cookie (or on an in-statement route) costs no promise.
+  app.addHook('onRequest', (req, _reply, done) => {
     const token = req.cookies[SESSION_COOKIE];
     if (!SAFE_METHODS.has(req.method) && token) rejectCrossSite(req);
-    if (req.routeOptions.config?.session === 'in-statement') return;
-    req.principal = token && req.url.startsWith('/api/') ? await loadPrincipal(ctx.db, token) : null;
+    if (!token || req.routeOptions.config?.session === 'in-statement' || !req.url.startsWith('/api/')) return done();
+    loadPrincipal(ctx.db, token).then((p) => {
+      req.principal = p;
+      done();
+    }, done);
   });
 });
 

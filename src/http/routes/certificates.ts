@@ -8,6 +8,7 @@ import { verifyCertificateBySerial, verifyCertificatePdf } from '../../certifica
 import { retrieveCertificate } from '../../certificates/retrieve-certificate.ts';
 import { MAX_UPLOAD_BYTES, pdfFromUpload } from '../../certificates/pdf-upload.ts';
 import { clientIp } from '../session.ts';
+import { SESSION_COOKIE } from '../../identity/sessions.ts';
 import { rootCertificates } from '../../pki/pki-store.ts';
 import { consistencyProofBetween, inclusionProofFor, signedTreeHead } from '../../certificates/transparency-log.ts';
 import { errors } from '../schemas.ts';
@@ -125,6 +126,14 @@ export async function certificateRoutes(api: FastifyInstance, ctx: AppContext): 
   });
 
   api.get('/certificates/:serial/verify', {
+    // A public check (no session) asked before is answered from the verify cache as it was sent:
+    // no validation, input walk, handler or serialisation again. The app's hooks (security headers,
+    // metrics) run as for any request; the URL is byte for byte one that passed them all before.
+    onRequest: (req, reply, done) => {
+      const body = req.cookies[SESSION_COOKIE] === undefined ? ctx.verifyCache?.answer(req.url) : undefined;
+      if (body === undefined) return done();
+      void reply.header('cache-control', 'private, no-store').type('application/json; charset=utf-8').send(body);
+    },
     schema: {
       tags,
       summary: 'Check a certificate by serial. Without its verification code: only whether it exists. With the code: validity, carrier, masked number, date. The owner and staff: every fact.',
@@ -132,9 +141,14 @@ export async function certificateRoutes(api: FastifyInstance, ctx: AppContext): 
       querystring: CodeQuery,
       response: { 200: CertificateCheckBySerialSchema, ...errors(404) },
     },
-  }, async (req, reply): Promise<CertificateCheckBySerial> => {
+  }, async (req, reply) => {
     reply.header('cache-control', 'private, no-store');
-    return verifyCertificateBySerial(ctx, (req.params as { serial: string }).serial, { code: (req.query as { c?: string }).c, principal: req.principal });
+    const generation = ctx.verifyCache?.generation ?? 0;
+    const answer: CertificateCheckBySerial = await verifyCertificateBySerial(ctx, (req.params as { serial: string }).serial, { code: (req.query as { c?: string }).c, principal: req.principal });
+    if (!ctx.verifyCache || req.cookies[SESSION_COOKIE] !== undefined || answer.access !== 'code' || answer.valid !== true) return answer;
+    // Kept as the route's own serialiser (its 200 schema) writes it; sent as usual.
+    ctx.verifyCache.keepAnswer(req.url, String(reply.serialize(answer)), generation);
+    return answer;
   });
 
   api.get('/certificates/:file', {
