@@ -87,6 +87,23 @@ describe('the check by serial, remembered', () => {
     }
   });
 
+  test('a check answered from memory carries the same headers and body as a computed one', async () => {
+    const fresh = `certificates/${serial}/verify?c=${code}&fresh=${Date.now()}`; // a URL not asked before
+    const computed = await new ApiClient(t.app).get(fresh);
+    assert.ok(t.ctx.verifyCache?.answer(`/api/v1/${fresh}`), 'the public answer is kept as sent');
+    const remembered = await new ApiClient(t.app).get(fresh);
+    assert.equal(computed.status, 200);
+    assert.deepEqual(remembered.body, computed.body);
+    const headers = (r: typeof computed) => Object.fromEntries(Object.entries(r.headers).filter(([k]) => k !== 'date'));
+    assert.deepEqual(headers(remembered), headers(computed));
+    assert.equal(remembered.headers['cache-control'], 'private, no-store');
+    assert.ok(remembered.headers['content-security-policy'], 'the security headers are sent');
+    // Signed in, the answer is computed for the person (more facts for the owner or staff), never the public one.
+    const staff = await staffFor(t.app, 'reviewer');
+    const forStaff = await staff.get(fresh);
+    assert.equal(forStaff.body.access, 'staff');
+  });
+
   test(`a revocation of the signing certificate is seen at once${onPostgres ? ', by another process too (NOTIFY on commit)' : ''}`, async () => {
     const other = onPostgres ? await secondApp(t.ctx) : undefined;
     try {
