@@ -7,6 +7,7 @@ import { Type, type Static } from 'typebox';
 import { Nullable } from './schemas.ts';
 import { LocalizedSchema } from './staff-console-schemas.ts';
 import { CarrierSettingsSchema } from '../ops/carrier-settings-rules.ts';
+import { MAX_PASSWORD_LENGTH } from '../shared/body-limits.ts';
 
 export const StaffRoleSchema = Type.Union([
   Type.Literal('clerk'), Type.Literal('reviewer'), Type.Literal('ops'), Type.Literal('admin'), Type.Literal('company_admin'),
@@ -63,3 +64,16 @@ export type MvnoBrandAdmin = Static<typeof MvnoBrandAdminSchema>;
 export type PoolState = Static<typeof PoolStateSchema>;
 export type PoolNumber = Static<typeof PoolNumberSchema>;
 export type NumberPool = Static<typeof NumberPoolSchema>;
+
+// ---------------------------------------------------------------- request bodies
+
+/** POST /admin/staff: a new account; without a password one is generated and shown once. */
+export const CreateStaffBodySchema = Type.Object({
+  username: Type.String({ minLength: 1, maxLength: 64 }),
+  role: Type.Union([Type.Literal('clerk'), Type.Literal('reviewer'), Type.Literal('ops'), Type.Literal('admin')]),
+  storeId: Type.Optional(Type.Union([Type.String({ maxLength: 64 }), Type.Null()])),
+  displayName: Type.Optional(Type.String({ maxLength: 100 })),
+  password: Type.Optional(Type.String({ maxLength: MAX_PASSWORD_LENGTH })),
+});
+
+export type CreateStaffBody = Static<typeof CreateStaffBodySchema>;

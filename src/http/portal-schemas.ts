@@ -4,7 +4,7 @@
 // document shows them and the web client takes its types from them (web/src/api-types.ts), so the
 // three cannot drift. Pure: no I/O, nothing of the server bundled into the web app.
 import { Type, type Static } from 'typebox';
-import { Nullable } from './schemas.ts';
+import { Nullable, Uuid } from './schemas.ts';
 import { CarrierCodeSchema, ChannelSchema, LocalizedSchema, RequestStatusSchema, StoreChoicesSchema } from './staff-console-schemas.ts';
 import { StaffRoleSchema } from './admin-schemas.ts';
 
@@ -228,6 +228,31 @@ export type Bill = Static<typeof BillSchema>;
 export type QuoteRefund = Static<typeof QuoteRefundSchema>;
 export type Penalty = Static<typeof PenaltySchema>;
 export type RefundRouteType = Static<typeof RefundRouteTypeSchema>;
+
+// ---------------------------------------------------------------- request bodies
+
+/** Where the refund goes, as the subscriber or the clerk chooses it (bank details only for 'bank', a line only for 'line'). */
+export const RefundRouteBodySchema = Type.Object({
+  type: RefundRouteTypeSchema,
+  bankAccount: Type.Optional(Type.String({ maxLength: 40 })),
+  accountName: Type.Optional(Type.String({ maxLength: 100 })),
+  bankName: Type.Optional(Type.String({ maxLength: 100 })),
+  lineId: Type.Optional(Uuid),
+});
+
+/** POST /cancellations: the quote's version, every acknowledgement it asked for, the number's last four digits. */
+export const SubmitCancellationBodySchema = Type.Object({
+  lineId: Uuid,
+  quoteVersion: Type.String({ minLength: 1, maxLength: 64 }),
+  acknowledgements: Type.Array(Type.String({ maxLength: 40 }), { maxItems: 20 }),
+  confirmLast4: Type.String({ maxLength: 8 }),
+  refundRoute: RefundRouteBodySchema,
+  acceptPenalty: Type.Optional(Type.Boolean()),
+  email: Type.Optional(Type.String({ maxLength: 254, description: 'Optional: the certificate is e-mailed here once the line is cancelled' })),
+});
+
+export type RefundRouteBody = Static<typeof RefundRouteBodySchema>;
+export type SubmitCancellationBody = Static<typeof SubmitCancellationBodySchema>;
 export type RefundRouteOption = Static<typeof RefundRouteOptionSchema>;
 export type OutstandingPayment = Static<typeof OutstandingPaymentSchema>;
 export type Quote = Static<typeof QuoteSchema>;

@@ -3,10 +3,11 @@
 // routes serialise with them, the OpenAPI document shows them, the web client takes its types from
 // them (web/src/api-types.ts). Pure: no I/O.
 import { Type, type Static } from 'typebox';
-import { Nullable } from './schemas.ts';
+import { Nullable, Uuid } from './schemas.ts';
+import { MAX_DOCUMENTS, MAX_DOCUMENT_BYTES, MAX_SIGNATURE_BYTES, base64Length } from '../shared/body-limits.ts';
 import { CashHandOverSchema } from './staff-console-schemas.ts';
 import {
-  CancellationRequestSchema, FormFactorSchema, LineSchema, PenaltySchema, QuoteSchema, RequestStepSchema, StaffTimelineEntrySchema,
+  CancellationRequestSchema, FormFactorSchema, RefundRouteBodySchema, LineSchema, PenaltySchema, QuoteSchema, RequestStepSchema, StaffTimelineEntrySchema,
 } from './portal-schemas.ts';
 
 export const IdTypeSchema = Type.Union([
@@ -96,3 +97,33 @@ export type StoreCancellation = Static<typeof StoreCancellationSchema>;
 export type StoreHistoryItem = Static<typeof StoreHistoryItemSchema>;
 export type CounterPaid = Static<typeof CounterPaidSchema>;
 export type StoreSubmitted = Static<typeof StoreSubmittedSchema>;
+
+// ---------------------------------------------------------------- request bodies
+
+/** POST /store/cancellations: the checks at the counter, the mandate with its documents, the signature. */
+export const StoreSubmitBodySchema = Type.Object({
+  lineId: Uuid,
+  quoteVersion: Type.String({ minLength: 1, maxLength: 64 }),
+  iccidScanned: Type.Optional(Type.String({ maxLength: 40 })),
+  esimProfileDeleted: Type.Optional(Type.Boolean()),
+  identityCheck: Type.Object({ idNumber: Type.String({ minLength: 1, maxLength: 40 }), faceMatched: Type.Boolean() }),
+  mandate: Type.Object({
+    type: MandateTypeSchema,
+    documents: Type.Optional(Type.Array(Type.Object({
+      kind: DocumentKindSchema,
+      name: Type.Optional(Type.String({ maxLength: 200 })),
+      contentBase64: Type.String({ minLength: 1, maxLength: base64Length(MAX_DOCUMENT_BYTES) + 1024 }),
+    }), { maxItems: MAX_DOCUMENTS })),
+    applicantIdNumber: Type.Optional(Type.String({ maxLength: 40 })),
+    applicantName: Type.Optional(Type.String({ maxLength: 100, description: 'The agent, heir or representative: required unless the owner applies' })),
+    relationship: Type.Optional(Type.String({ maxLength: 60, description: "The applicant's relationship to the owner: required unless the owner applies" })),
+  }),
+  acknowledgements: Type.Array(Type.String({ maxLength: 40 }), { maxItems: 20 }),
+  refundRoute: RefundRouteBodySchema,
+  signaturePng: Type.String({ minLength: 1, maxLength: base64Length(MAX_SIGNATURE_BYTES) + 1024 }),
+  acceptPenalty: Type.Optional(Type.Boolean()),
+  lang: Type.Optional(Type.Union([Type.Literal('zh-CN'), Type.Literal('en')])),
+  email: Type.Optional(Type.String({ maxLength: 254, description: 'Optional: the certificate is e-mailed here' })),
+});
+
+export type StoreSubmitBody = Static<typeof StoreSubmitBodySchema>;

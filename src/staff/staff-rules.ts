@@ -2,10 +2,11 @@
 import crypto from 'node:crypto';
 import type { Staff, StaffRole } from '../db/schema.ts';
 import { AppError } from '../shared/errors.ts';
+import { MAX_PASSWORD_LENGTH } from '../shared/body-limits.ts';
 
 export const STAFF_ROLES: readonly StaffRole[] = ['clerk', 'reviewer', 'ops', 'admin'];
 export const MIN_PASSWORD_LENGTH = 10;
-export const MAX_PASSWORD_LENGTH = 256;
+export { MAX_PASSWORD_LENGTH } from '../shared/body-limits.ts';
 
 /** Who manages an account: an admin through the API, or the operator at the command line. */
 export type StaffAdminActor = { kind: 'staff'; id: string; ip: string } | { kind: 'system'; via: 'cli' };

@@ -4,9 +4,10 @@
 import crypto from 'node:crypto';
 import type { StoreDocumentKind, StoreDocumentType } from '../db/schema.ts';
 import { AppError } from '../shared/errors.ts';
+import { MAX_DOCUMENT_BYTES, MAX_DOCUMENTS } from '../shared/body-limits.ts';
 
-export const MAX_DOCUMENT_BYTES = 5 * 1024 * 1024;
-export const MAX_DOCUMENTS = 8;
+export { MAX_DOCUMENT_BYTES, MAX_DOCUMENTS } from '../shared/body-limits.ts';
+
 export const DOCUMENT_KINDS: readonly StoreDocumentKind[] = [
   'agent_id', 'authorisation_letter', 'death_certificate', 'relationship_proof', 'company_letter', 'applicant_id', 'other',
 ];

@@ -4,8 +4,9 @@
 import zlib from 'node:zlib';
 import { AppError } from '../shared/errors.ts';
 import { decodeBase64 } from './documents.ts';
+import { MAX_SIGNATURE_BYTES } from '../shared/body-limits.ts';
 
-export const MAX_SIGNATURE_BYTES = 1024 * 1024;
+export { MAX_SIGNATURE_BYTES } from '../shared/body-limits.ts';
 export const MAX_SIGNATURE_SIDE = 4096;
 
 const PNG_MAGIC = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);

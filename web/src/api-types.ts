@@ -20,6 +20,9 @@ export type {
   WebhookDeliveryDetail,
   WebhookSubscription,
 } from '../../src/http/webhook-schemas.ts';
+export type { CreateStaffBody } from '../../src/http/admin-schemas.ts';
+export type { RefundRouteBody, SubmitCancellationBody } from '../../src/http/portal-schemas.ts';
+export type { StoreSubmitBody } from '../../src/http/store-schemas.ts';
 export type { DemoAccountsAnswer, EmailOutbox, SmsOutbox } from '../../src/http/dev-schemas.ts';
 export type { AuditChainCheck, NeedsAttentionItem, OpsStats, Outcome } from '../../src/http/ops-schemas.ts';
 export type {

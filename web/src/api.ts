@@ -1,5 +1,5 @@
 import type {
-  AuditChainCheck, CancellationRequest, DemoAccountsAnswer, SmsOutbox, CancellationSummary, CarrierAdmin, CarrierSettings, CounterPaid, DocumentKind, FormFactor, Forwarded, Line, Localized,
+  AuditChainCheck, CancellationRequest, CreateStaffBody, RefundRouteBody, StoreSubmitBody, SubmitCancellationBody, DemoAccountsAnswer, SmsOutbox, CancellationSummary, CarrierAdmin, CarrierSettings, CounterPaid, DocumentKind, FormFactor, Forwarded, Line, Localized,
   MandateType, Me, MvnoBrandAdmin, NeedsAttentionItem, NumberPool, OpsStats, PaidOnline, Quote, RecoveredLine, RecoveryCodeSent, RequestStatus,
   StaffAccount, StaffListItem, StaffRole as ServerStaffRole, StaffUnlocked, StaffUser, StaffWithPassword, StoreCancellation,
   StoreHistoryItem, StoreLookup, StoreNearby, StoreQuote, StoreSubmitted, Submitted,
@@ -112,6 +112,9 @@ export type RefundRoute =
   | { type: 'cash' }
   | { type: 'bank'; bankAccount: string; accountName: string; bankName: string }
   | { type: 'line'; lineId: string };
+/** Every route the union allows is a body the server's schema accepts: this fails to compile otherwise. */
+type AcceptedByTheServer<T extends RefundRouteBody> = T;
+export type RefundRouteAsSent = AcceptedByTheServer<RefundRoute>;
 
 /**
  * The public check of a certificate by serial (or of an uploaded file). `access` says how much it
@@ -216,16 +219,8 @@ export const recoverNumber = (body: { msisdn: string; code: string; idLast6: str
   post<RecoveredLine>('/numbers/recover', body);
 export const forwardToMvno = (lineId: string) => post<Forwarded>('/partners/forward', { lineId });
 
-export interface SubmitCancellation {
-  lineId: string;
-  quoteVersion: string | number;
-  acknowledgements: string[];
-  confirmLast4: string;
-  refundRoute: RefundRoute;
-  acceptPenalty?: boolean;
-  /** Optional: the certificate is e-mailed here. */
-  email?: string;
-}
+/** The body of a submission (the server's schema), its refund route as the stricter union above. */
+export type SubmitCancellation = Omit<SubmitCancellationBody, 'refundRoute'> & { refundRoute: RefundRoute };
 
 export const submitCancellation = (body: SubmitCancellation, idempotencyKey: string) =>
   post<Submitted>('/cancellations', body, { 'Idempotency-Key': idempotencyKey });
@@ -260,27 +255,9 @@ export const MANDATE_TYPES: readonly MandateType[] = ['owner', 'proxy', 'decease
 /** Documents larger than this are refused by the server (5 MB each). */
 export const MAX_DOCUMENT_BYTES = 5 * 1024 * 1024;
 
-export interface StoreDocumentUpload {
-  kind: DocumentKind;
-  name?: string;
-  contentBase64: string;
-}
-
-export interface StoreSubmit {
-  lineId: string;
-  quoteVersion: string;
-  iccidScanned?: string;
-  esimProfileDeleted?: boolean;
-  identityCheck: { idNumber: string; faceMatched: boolean };
-  mandate: { type: MandateType; documents?: StoreDocumentUpload[]; applicantIdNumber?: string };
-  acknowledgements: string[];
-  refundRoute: RefundRoute;
-  /** PNG, base64 without the data: prefix. */
-  signaturePng: string;
-  acceptPenalty?: boolean;
-  lang?: 'zh-CN' | 'en';
-  email?: string;
-}
+/** The body of a store submission (the server's schema), its refund route as the stricter union above. */
+export type StoreSubmit = Omit<StoreSubmitBody, 'refundRoute'> & { refundRoute: RefundRoute };
+export type StoreDocumentUpload = NonNullable<StoreSubmitBody['mandate']['documents']>[number];
 
 export const storeLookup = (q: { idNumber: string } | { msisdn: string }) =>
   post<StoreLookup>('/store/customers/lookup', q);
@@ -310,13 +287,7 @@ export async function getDemoCustomers(): Promise<DemoCustomer[] | null> {
 
 // The accounts' answers come from the server's schemas: web/src/api-types.ts.
 
-export interface CreateStaff {
-  username: string;
-  role: StaffRole;
-  storeId?: string | null;
-  displayName?: string;
-  password?: string;
-}
+export type CreateStaff = CreateStaffBody;
 
 export const listStaffAccounts = () => get<{ items: StaffListItem[] }>('/admin/staff');
 export const createStaffAccount = (body: CreateStaff) => post<StaffWithPassword>('/admin/staff', body);

@@ -1,5 +1,4 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { Type } from 'typebox';
 import type { AppContext } from '../../context.ts';
 import { AppError } from '../../shared/errors.ts';
 import { createStaff, type CreateStaffInput } from '../../staff/create-staff.ts';
@@ -10,10 +9,10 @@ import { unlockStaff } from '../../staff/unlock-staff.ts';
 import { listStoreChoices } from '../../staff/list-store-choices.ts';
 import { StoreChoicesSchema } from '../staff-console-schemas.ts';
 import {
-  StaffAnswerSchema, StaffListSchema, StaffUnlockedSchema, StaffWithPasswordSchema,
+  CreateStaffBodySchema, StaffAnswerSchema, StaffListSchema, StaffUnlockedSchema, StaffWithPasswordSchema,
   type StaffAccount, type StaffListItem, type StaffUnlocked, type StaffWithPassword,
 } from '../admin-schemas.ts';
-import { MAX_PASSWORD_LENGTH, type StaffAdminActor } from '../../staff/staff-rules.ts';
+import type { StaffAdminActor } from '../../staff/staff-rules.ts';
 import { requireStaff } from '../session.ts';
 import { IdParams, errors } from '../schemas.ts';
 
@@ -39,13 +38,7 @@ export async function staffAdminRoutes(api: FastifyInstance, ctx: AppContext): P
     ...adminOnly,
     schema: {
       tags, summary: 'Create a staff account; without a password one is generated and returned once (admin)',
-      body: Type.Object({
-        username: Type.String({ minLength: 1, maxLength: 64 }),
-        role: Type.Union([Type.Literal('clerk'), Type.Literal('reviewer'), Type.Literal('ops'), Type.Literal('admin')]),
-        storeId: Type.Optional(Type.Union([Type.String({ maxLength: 64 }), Type.Null()])),
-        displayName: Type.Optional(Type.String({ maxLength: 100 })),
-        password: Type.Optional(Type.String({ maxLength: MAX_PASSWORD_LENGTH })),
-      }),
+      body: CreateStaffBodySchema,
       response: { 201: StaffWithPasswordSchema, ...errors(400, 401, 403, 409) },
     },
   }, async (req, reply) => {

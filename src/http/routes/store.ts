@@ -17,18 +17,16 @@ import { confirmCashHandedOver } from '../../store/confirm-cash-handed-over.ts';
 import { CashHandOverAnswerSchema } from '../staff-console-schemas.ts';
 import { storedRefundRoute } from '../portal-schemas.ts';
 import {
-  CounterPaidSchema, CounterPaymentMethodSchema, DocumentKindSchema, IdTypeSchema, MandateTypeSchema, StoreCancellationSchema, StoreHistorySchema,
-  StoreLookupSchema, StoreQuoteSchema, StoreSubmittedSchema,
+  CounterPaidSchema, CounterPaymentMethodSchema, IdTypeSchema, StoreCancellationSchema, StoreHistorySchema,
+  StoreLookupSchema, StoreQuoteSchema, StoreSubmitBodySchema, StoreSubmittedSchema,
   type CounterPaid, type StoreCancellation, type StoreHistoryItem, type StoreLookup, type StoreQuote,
 } from '../store-schemas.ts';
-import { MAX_DOCUMENTS, MAX_DOCUMENT_BYTES } from '../../store/documents.ts';
-import { MAX_SIGNATURE_BYTES } from '../../store/signature-png.ts';
+import { MAX_DOCUMENTS, MAX_DOCUMENT_BYTES, MAX_SIGNATURE_BYTES, base64Length } from '../../shared/body-limits.ts';
 import { requireStaff } from '../session.ts';
 import { createUploadBudget } from '../upload-budget.ts';
 import { IdParams, Uuid, errors } from '../schemas.ts';
-import { RefundRouteBody, langOf } from './subscriber.ts';
+import { langOf } from './subscriber.ts';
 
-const base64Length = (bytes: number) => Math.ceil(bytes / 3) * 4 + 64;
 /**
  * The body limit of a store submission: every document at its largest (base64), the signature at its
  * largest, and 64 KB for the rest of the form. Every other route keeps the 64 KB default.
@@ -41,7 +39,6 @@ export const STORE_SUBMIT_BODY_LIMIT = (MAX_DOCUMENTS * base64Length(MAX_DOCUMEN
  */
 export const STORE_UPLOAD_BUDGET_BYTES = STORE_SUBMIT_BODY_LIMIT;
 const VIEWERS: StaffRole[] = ['clerk', 'reviewer', 'ops', 'admin'];
-const literals = <T extends string>(values: readonly T[]) => Type.Union(values.map((v) => Type.Literal(v)));
 
 export async function storeRoutes(api: FastifyInstance, ctx: AppContext): Promise<void> {
   const tags = ['store'];
@@ -99,30 +96,7 @@ export async function storeRoutes(api: FastifyInstance, ctx: AppContext): Promis
     schema: {
       tags, summary: 'Cancel on the spot: card, identity and mandate checked, agreement signed; executes at once (optional header Idempotency-Key)',
       headers: Type.Object({ 'idempotency-key': Type.Optional(Type.String({ minLength: 1 })) }),
-      body: Type.Object({
-        lineId: Uuid,
-        quoteVersion: Type.String({ minLength: 1, maxLength: 64 }),
-        iccidScanned: Type.Optional(Type.String({ maxLength: 40 })),
-        esimProfileDeleted: Type.Optional(Type.Boolean()),
-        identityCheck: Type.Object({ idNumber: Type.String({ minLength: 1, maxLength: 40 }), faceMatched: Type.Boolean() }),
-        mandate: Type.Object({
-          type: MandateTypeSchema,
-          documents: Type.Optional(Type.Array(Type.Object({
-            kind: DocumentKindSchema,
-            name: Type.Optional(Type.String({ maxLength: 200 })),
-            contentBase64: Type.String({ minLength: 1, maxLength: base64Length(MAX_DOCUMENT_BYTES) + 1024 }),
-          }), { maxItems: MAX_DOCUMENTS })),
-          applicantIdNumber: Type.Optional(Type.String({ maxLength: 40 })),
-          applicantName: Type.Optional(Type.String({ maxLength: 100, description: 'The agent, heir or representative: required unless the owner applies' })),
-          relationship: Type.Optional(Type.String({ maxLength: 60, description: "The applicant's relationship to the owner: required unless the owner applies" })),
-        }),
-        acknowledgements: Type.Array(Type.String({ maxLength: 40 }), { maxItems: 20 }),
-        refundRoute: RefundRouteBody,
-        signaturePng: Type.String({ minLength: 1, maxLength: base64Length(MAX_SIGNATURE_BYTES) + 1024 }),
-        acceptPenalty: Type.Optional(Type.Boolean()),
-        lang: Type.Optional(literals(['zh-CN', 'en'] as const)),
-        email: Type.Optional(Type.String({ maxLength: 254, description: 'Optional: the certificate is e-mailed here' })),
-      }),
+      body: StoreSubmitBodySchema,
       response: {
         201: StoreSubmittedSchema,
         ...errors(400, 401, 403, 404, 409, 422),

@@ -18,20 +18,12 @@ import { maskMsisdn } from '../../lines/mask.ts';
 import { requireSubscriber, subscriberSession } from '../session.ts';
 import { IdParams, Uuid, errors } from '../schemas.ts';
 import {
-  CancellationListSchema, CancellationRequestSchema, FoundLineSchema, ForwardedSchema, LineListSchema, PaidOnlineSchema, QuoteSchema, RefundRouteTypeSchema,
+  CancellationListSchema, CancellationRequestSchema, FoundLineSchema, ForwardedSchema, LineListSchema, PaidOnlineSchema, QuoteSchema, SubmitCancellationBodySchema,
   StoreListSchema, SubmittedSchema, storedRefundRoute,
   type CancellationRequest, type CancellationSummary, type Forwarded, type Line, type PaidOnline, type Quote,
 } from '../portal-schemas.ts';
 
 export const langOf = (req: FastifyRequest) => pickLang(req.headers['accept-language']);
-
-export const RefundRouteBody = Type.Object({
-  type: RefundRouteTypeSchema,
-  bankAccount: Type.Optional(Type.String({ maxLength: 40 })),
-  accountName: Type.Optional(Type.String({ maxLength: 100 })),
-  bankName: Type.Optional(Type.String({ maxLength: 100 })),
-  lineId: Type.Optional(Uuid),
-});
 
 export async function subscriberRoutes(api: FastifyInstance, ctx: AppContext): Promise<void> {
   const tags = ['subscriber'];
@@ -74,15 +66,7 @@ export async function subscriberRoutes(api: FastifyInstance, ctx: AppContext): P
     schema: {
       tags, summary: 'Submit a cancellation (header Idempotency-Key required)',
       headers: Type.Object({ 'idempotency-key': Type.String({ minLength: 1 }) }),
-      body: Type.Object({
-        lineId: Uuid,
-        quoteVersion: Type.String({ minLength: 1, maxLength: 64 }),
-        acknowledgements: Type.Array(Type.String({ maxLength: 40 }), { maxItems: 20 }),
-        confirmLast4: Type.String({ maxLength: 8 }),
-        refundRoute: RefundRouteBody,
-        acceptPenalty: Type.Optional(Type.Boolean()),
-        email: Type.Optional(Type.String({ maxLength: 254, description: 'Optional: the certificate is e-mailed here once the line is cancelled' })),
-      }),
+      body: SubmitCancellationBodySchema,
       response: {
         201: SubmittedSchema,
         ...errors(400, 401, 403, 404, 409, 422),
