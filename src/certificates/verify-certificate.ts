@@ -85,8 +85,8 @@ export async function verifyCertificateBySerial(ctx: AppContext, serial: string,
   const codeOk = verifyCodeMatches(opts.code, row?.verifyCodeHash ?? null);
   if (!row) throw new AppError('not_found', UNKNOWN);
 
-  const p = opts.principal ?? null;
-  const access = p?.kind === 'subscriber' ? await accessFor(ctx, p, row.customerId, codeOk) : p?.kind === 'staff' ? 'staff' : codeOk ? 'code' : 'none';
+  const decided = accessFor(ctx, opts.principal ?? null, row.customerId, codeOk);
+  const access = typeof decided === 'string' ? decided : await decided; // no await for a public check
   if (access === 'none') return { serial: s, exists: true as const, access };
 
   const facts = row.facts as unknown as CertificateFacts;
@@ -121,10 +121,12 @@ export async function verifyCertificateBySerial(ctx: AppContext, serial: string,
   };
 }
 
-async function accessFor(ctx: AppContext, p: Principal | null, ownerCustomerId: string, codeOk: boolean): Promise<CertificateAccess> {
+/** Staff see everything, the owner (real-name verified, same ID document) too, the code's holder the public facts; only the owner needs a lookup. */
+function accessFor(ctx: AppContext, p: Principal | null, ownerCustomerId: string, codeOk: boolean): CertificateAccess | Promise<CertificateAccess> {
   if (p?.kind === 'staff') return 'staff';
-  if (p?.kind === 'subscriber' && p.realNameVerified && (await sameIdCustomerIds(ctx.db, p.customerId)).includes(ownerCustomerId)) return 'owner';
-  return codeOk ? 'code' : 'none';
+  const byCode = codeOk ? 'code' : 'none';
+  if (p?.kind !== 'subscriber' || !p.realNameVerified) return byCode;
+  return sameIdCustomerIds(ctx.db, p.customerId).then((ids) => (ids.includes(ownerCustomerId) ? 'owner' : byCode));
 }
 
 /**

@@ -198,8 +198,9 @@ export function chunksByCarrier(lines: ReadonlyArray<{ rowNo: number; carrier: s
     for (let i = 0; i < rows.length; i += size) chunks.push(rows.slice(i, i + size));
     return chunks;
   });
+  const rounds = Math.max(0, ...perCarrier.map((chunks) => chunks.length));
   const out: number[][] = [];
-  for (let round = 0; out.length < perCarrier.reduce((n, c) => n + c.length, 0); round++) {
+  for (let round = 0; round < rounds; round++) {
     for (const chunks of perCarrier) if (round < chunks.length) out.push(chunks[round]);
   }
   return out;
