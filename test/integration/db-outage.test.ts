@@ -106,6 +106,16 @@ async function freePort(): Promise<number> {
   });
 }
 
+/** /healthz's status once it is 200, or the last one after `ms`. */
+async function healthyWithin(ms: number): Promise<number> {
+  const until = Date.now() + ms;
+  for (;;) {
+    const status = await healthz();
+    if (status === 200 || Date.now() > until) return status;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
 async function healthz(): Promise<number> {
   try {
     return (await fetch(`${base}/healthz`, { signal: AbortSignal.timeout(10_000) })).status;
@@ -274,7 +284,8 @@ describe('database outages', { skip }, () => {
     const wrong = answers.filter((a) => !(a.status < 500 || (a.status === 503 && a.code === 'unavailable' && a.retryAfter)));
     assert.deepEqual(wrong, [], 'every answer is a success, a client error, or 503 unavailable with Retry-After');
     t.diagnostic(`${cut} connections cut; ${answers.filter((a) => a.status === 503).length} of ${answers.length} answers were 503 unavailable`);
-    assert.equal(await healthz(), 200);
+    // The last cut may have killed an idle pooled connection that the next query meets first: healthy again within seconds.
+    assert.equal(await healthyWithin(5_000), 200);
 
     for (const [i, id] of ids.entries()) {
       assert.equal(await finished(id, batch[i].http, `request ${id} completes`), 'completed', await stepsOf(id));
